@@ -1,0 +1,36 @@
+// The launch request an autoscaler hands to the cloud (an EC2 CreateFleet call of type instant
+// with target capacity 1, or an ASG scale-out) and what comes back.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/core/money.hpp"
+
+namespace capsim::catalog {
+struct InstanceType;
+}
+
+namespace capsim::cloud {
+
+enum class AllocationStrategy : std::uint8_t { lowest_price, price_capacity_optimized };
+
+struct FleetOverride {
+  const catalog::InstanceType* instance_type{nullptr};
+  std::string zone;
+  Money price;
+};
+
+struct FleetRequest {
+  std::string capacity_type;  // on-demand | spot
+  AllocationStrategy strategy{AllocationStrategy::lowest_price};
+  std::vector<FleetOverride> overrides;
+};
+
+struct FleetResult {
+  std::optional<FleetOverride> chosen;
+  std::string error;  // e.g. "InsufficientInstanceCapacity: all requested instance types were unavailable"
+};
+
+}  // namespace capsim::cloud

@@ -1,0 +1,60 @@
+// ClusterState: the single source of truth for pods and nodes, with slot reuse so long traces
+// run in bounded memory, and sorted id sets for deterministic iteration.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "capsim/cluster/objects.hpp"
+
+namespace capsim::cluster {
+
+class ClusterState {
+ public:
+  PodId add_pod(Pod pod);  // assigns id and uid
+  void bind(PodId pod, NodeId node, SimTime now);
+  // Unbinds (eviction) and returns the pod to pending; it keeps its identity.
+  void unbind(PodId pod);
+  // Removes a pod for good (deleted or succeeded); frees its slot.
+  void remove_pod(PodId pod, SimTime now);
+
+  NodeId add_node(Node node);
+  void remove_node(NodeId node);  // must have no pods
+
+  Pod& pod(PodId id) { return m_pods[id]; }
+  const Pod& pod(PodId id) const { return m_pods[id]; }
+  Node& node(NodeId id) { return m_nodes[id]; }
+  const Node& node(NodeId id) const { return m_nodes[id]; }
+  const Pod* find_pod(const std::string& ns, const std::string& name) const;
+  const Node* find_node(const std::string& name) const;
+
+  // Live ids in ascending order (creation order for pods: ids are reused, so sort by uid where
+  // order matters).
+  const std::set<PodId>& pending_pods() const { return m_pending; }
+  const std::set<PodId>& live_pods() const { return m_live_pods; }
+  const std::set<NodeId>& nodes() const { return m_live_nodes; }
+
+  std::size_t node_count() const { return m_live_nodes.size(); }
+  std::uint64_t pods_created() const { return m_next_uid; }
+  // Monotonic counter bumped on every change Karpenter's cluster state watches (pods bound or
+  // removed, nodes added, removed or changing state): the "consolidated state" memo.
+  std::uint64_t generation() const { return m_generation; }
+  void touch() { ++m_generation; }
+
+ private:
+  std::vector<Pod> m_pods;
+  std::vector<PodId> m_free_pods;
+  std::vector<Node> m_nodes;
+  std::set<PodId> m_pending;
+  std::set<PodId> m_live_pods;
+  std::set<NodeId> m_live_nodes;
+  std::unordered_map<std::string, PodId> m_pod_by_name;  // ns/name
+  std::unordered_map<std::string, NodeId> m_node_by_name;
+  std::uint64_t m_next_uid{0};
+  std::uint64_t m_generation{0};
+};
+
+}  // namespace capsim::cluster

@@ -1,0 +1,30 @@
+// The YAML scenario loader: a multi-document scenario file (a capsim Scenario document plus real
+// Karpenter, workload, PodDisruptionBudget and PriorityClass manifests, inline or by file
+// reference) -> spec::Scenario, with Karpenter's webhook defaults and validation applied.
+// Every problem of a run is collected as a Diagnostic with file:line:col and key path; on any
+// error the loader throws InputError carrying all of them (at most 50). Unmodelled fields become
+// warnings in Scenario::warnings. docs/scenario-format.md is the user-facing description.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/core/diagnostic.hpp"
+#include "capsim/spec/scenario.hpp"
+
+namespace capsim::io {
+
+// At most this many errors are reported by one load; the rest are dropped.
+inline constexpr std::size_t k_max_scenario_errors = 50;
+
+// Reads and loads `path`. Files named in the Scenario document's `manifests` and trace replays
+// are resolved relative to the directory of `path`. Throws InputError.
+spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& cat);
+
+// Loads scenario text; `file_name` is used in diagnostics and as the base for relative paths.
+// Throws InputError.
+spec::Scenario load_scenario_text(std::string_view text, const std::string& file_name, const catalog::Catalog& cat);
+
+}  // namespace capsim::io

@@ -1,0 +1,80 @@
+// The Autoscaler interface every policy implements, and the Actions it returns. Policies decide,
+// sim acts: a policy reads a View (cluster state, time) and returns Actions with reasons; it
+// never schedules events or touches the cloud. The sim asks next_wakeup() after every change.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsim/cloud/fleet.hpp"
+#include "capsim/cluster/cluster_state.hpp"
+#include "capsim/core/time.hpp"
+
+namespace capsim::policy {
+
+// A decision note for the decision log (sim stamps time and autoscaler name).
+struct Note {
+  std::string kind;    // provision | nominate | disrupt | unschedulable | launch-failed | ignored
+  std::string reason;  // short machine-friendly reason
+  std::string node_pool;
+  std::vector<std::string> nodes;
+  std::vector<std::string> instance_types;
+  std::vector<std::string> pods;
+  std::string message;  // one human line
+};
+
+// Create a node: for Karpenter a NodeClaim (not yet launched), for CA an ASG scale-out.
+struct LaunchNode {
+  std::string node_pool;   // Karpenter NodePool (or empty)
+  std::string node_group;  // CA node group (or empty)
+  Requirements requirements;
+  std::vector<std::string> instance_type_options;  // cheapest first
+  ResourceList requests;
+  Labels labels;
+  std::vector<Taint> taints;
+  std::vector<Taint> startup_taints;
+  cloud::FleetRequest fleet;
+  std::vector<cluster::PodId> pods;  // pods planned onto it
+  std::string reason;
+  std::string tag;  // copied to Node::launch_tag (e.g. the disruption command it replaces for)
+};
+
+// Delete a node: cordon/taint, drain (pods evicted, owners recreate them), terminate.
+struct DeleteNode {
+  cluster::NodeId node{cluster::k_no_node};
+  std::string reason;  // empty | ttlSecondsAfterEmpty | expired | ...
+};
+
+struct Actions {
+  std::vector<LaunchNode> launches;
+  std::vector<DeleteNode> deletions;
+  std::vector<Note> notes;
+  bool empty() const { return launches.empty() && deletions.empty(); }
+};
+
+struct DaemonSetView {
+  std::string name;
+  const cluster::PodSchedulingSpec* spec{nullptr};
+};
+
+struct View {
+  SimTime now;
+  const cluster::ClusterState& cluster;
+  const std::vector<DaemonSetView>& daemonsets;
+};
+
+class Autoscaler {
+ public:
+  virtual ~Autoscaler() = default;
+  virtual std::string_view name() const = 0;
+  // kube-scheduler marked these pods PodScheduled=False/Unschedulable (or they still are).
+  virtual void on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) = 0;
+  // The next instant the policy wants reconcile() called (timers: batch windows, polls, TTLs).
+  virtual std::optional<SimTime> next_wakeup() const = 0;
+  virtual Actions reconcile(const View& view) = 0;
+};
+
+}  // namespace capsim::policy

@@ -1,0 +1,32 @@
+// Writing output files so a reader never sees a half-written file or a half-written set: each
+// file goes to a temporary sibling, is fsynced, then renamed over the target.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace capsim::sim {
+struct RunResult;
+}  // namespace capsim::sim
+
+namespace capsim::report {
+
+// Writes `content` to "<path>.tmp.<n>" (n: the first free number, claimed with O_EXCL) in the
+// same directory, fsyncs it, renames it to `path` and fsyncs the directory. On failure the
+// temporary is removed and capsim::InputError is thrown with one Diagnostic
+// {file = path, message = "cannot write: <strerror>"}.
+void write_file_atomic(const std::string& path, std::string_view content);
+
+// Creates `dir` (and parents) if needed, then writes every (file name, content) pair to its
+// temporary first; only when all temporaries are written and fsynced are they renamed, in order.
+// A failure before the renames removes every temporary and leaves existing files untouched.
+// Errors as for write_file_atomic ("cannot create directory: <strerror>" for `dir`).
+void write_outputs_atomic(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
+
+// result.json (to_json), decisions.jsonl (all autoscalers in result order) and timeseries.csv
+// (all autoscalers under one header), written as one set with write_outputs_atomic.
+void write_run_outputs(const std::string& dir, const sim::RunResult& run);
+
+}  // namespace capsim::report

@@ -1,0 +1,125 @@
+// Karpenter's scheduling simulation (core pkg/controllers/provisioning/scheduling/scheduler.go,
+// nodeclaim.go, existingnode.go, queue.go, preferences.go): pods are placed first-fit on existing
+// nodes, then on NodeClaims opened earlier in this solve (fewest pods first), then on a new
+// NodeClaim from the first NodePool template (weight desc, name desc) that can take them. Each
+// NodeClaim is a requirement set plus a shrinking instance-type list. The same solver serves
+// provisioning and every disruption simulation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/instance_type.hpp"
+#include "capsim/cluster/objects.hpp"
+
+namespace capsim::scheduling {
+
+// True for label keys a NodePool may leave undefined (v1.WellKnownLabels + AWS provider labels).
+bool is_well_known_label(std::string_view key);
+// Karpenter-restricted label domains (karpenter.sh, karpenter.k8s.aws, kubernetes.io/hostname).
+bool is_restricted_label(std::string_view key);
+
+// One NodePool as the solver sees it (NodeClaimTemplate).
+struct NodeClaimTemplate {
+  std::string node_pool;
+  int weight{0};
+  Requirements requirements;  // NodePool requirements + template labels as In
+  Labels labels;
+  std::vector<Taint> taints;
+  std::vector<Taint> startup_taints;
+  std::vector<const catalog::InstanceType*> instance_types;
+  // Daemon overhead per instance type (same index as instance_types): requests of the DaemonSet
+  // pods that would run on that type (buildDaemonOverheadGroups).
+  std::vector<ResourceList> daemon_overhead;
+  // NodePool limits still available (spec.limits - usage); only resources named in
+  // limited_resources are limited (a limit may be 0).
+  ResourceList remaining_limits;
+  std::vector<std::string> limited_resources;
+};
+
+struct ExistingNodeInput {
+  cluster::NodeId id{cluster::k_no_node};
+  std::string name;
+  bool initialized{false};
+  Requirements requirements;  // node labels as In, hostname included
+  std::vector<Taint> taints;
+  ResourceList remaining;  // allocatable - requested - missing daemon overhead
+  std::vector<int> used_host_ports;
+};
+
+struct SolverPod {
+  cluster::PodId id{0};
+  std::uint64_t uid{0};
+  SimTime created;
+  std::string name;
+  const cluster::PodSchedulingSpec* spec{nullptr};
+};
+
+struct SolverOptions {
+  std::size_t max_instance_types{600};  // MaxInstanceTypes (600 since v1.7, 100 before v0.36)
+  bool min_values_strict{true};
+  bool ignore_preferences{false};
+};
+
+struct NewNodeClaim {
+  std::size_t template_index{0};
+  std::string node_pool;
+  std::string hostname;  // placeholder
+  Requirements requirements;
+  std::vector<const catalog::InstanceType*> instance_types;  // cheapest first after finalize
+  std::vector<ResourceList> daemon_overhead;                 // aligned with instance_types
+  ResourceList pod_requests;  // sum of pod requests
+  ResourceList requests;      // pod requests + min daemon overhead (after finalize)
+  std::vector<cluster::PodId> pods;
+};
+
+struct SolverResult {
+  std::vector<NewNodeClaim> new_claims;
+  std::map<cluster::NodeId, std::vector<cluster::PodId>> existing;  // pods planned onto existing nodes
+  std::map<cluster::PodId, std::string> errors;                     // unschedulable pods with reasons
+};
+
+class Solver {
+ public:
+  Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts);
+  SolverResult solve(std::vector<SolverPod> pods);
+
+ private:
+  struct ExistingNode {
+    ExistingNodeInput in;
+    std::vector<cluster::PodId> pods;
+  };
+  struct Claim {
+    NewNodeClaim nc;
+    std::uint64_t seq{0};
+    bool daemon_overhead_zero{false};  // every daemon_overhead entry is zero (fit check skips the sum)
+  };
+
+  std::optional<std::string> try_add(const SolverPod& pod, const Requirements& pod_reqs,
+                                     const std::vector<Toleration>& extra_tolerations);
+  std::optional<std::string> can_add_existing(ExistingNode& n, const SolverPod& pod, const Requirements& pod_reqs,
+                                              const std::vector<Toleration>& tols);
+  // explain=false (in-flight NodeClaims, whose reasons are never reported) skips building the
+  // reason text; the decision is the same.
+  std::optional<std::string> can_add_claim(Claim& c, const SolverPod& pod, const Requirements& pod_reqs,
+                                           const std::vector<Toleration>& tols, bool explain);
+  std::optional<std::string> open_claim(std::size_t ti, const SolverPod& pod, const Requirements& pod_reqs,
+                                        const std::vector<Toleration>& tols);
+  void finalize(Claim& c) const;
+
+  std::vector<NodeClaimTemplate> m_templates;
+  std::vector<ExistingNode> m_nodes;
+  std::vector<Claim> m_claims;
+  SolverOptions m_opts;
+  std::uint64_t m_claim_seq{0};
+  bool m_any_prefer_no_schedule{false};
+};
+
+// Cheapest available offering of `it` compatible with `reqs` (zone, capacity type); nullopt if none.
+std::optional<Money> cheapest_offering_price(const catalog::InstanceType& it, const Requirements& reqs);
+bool offering_compatible(const catalog::Offering& o, const Requirements& reqs);
+
+}  // namespace capsim::scheduling

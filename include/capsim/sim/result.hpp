@@ -1,0 +1,104 @@
+// What one simulation run produces for the reports: the signals the run emitted (launches,
+// terminations, decisions, samples) and per-pod wait data. Reports observe these; nothing in sim
+// calls into report.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/core/money.hpp"
+#include "capsim/core/time.hpp"
+
+namespace capsim::sim {
+
+struct LaunchRecord {
+  SimTime at;  // the NodeClaim was created (decision time)
+  SimTime launched_at;  // instance running (billing starts)
+  std::string node;
+  std::string instance_type;
+  std::string zone;
+  std::string capacity_type;
+  std::string node_pool;  // or node group
+  std::string reason;
+  Money price_per_hour;
+};
+
+struct TerminationRecord {
+  SimTime at;  // deletion decided
+  SimTime terminated_at;  // instance gone (billing stops)
+  std::string node;
+  std::string instance_type;
+  std::string reason;
+};
+
+// One provisioning or disruption decision with its reason and the pods involved, shaped like
+// Karpenter's logs ("found provisionable pod(s)", "disrupting nodeclaim(s) via delete").
+struct Decision {
+  SimTime at;
+  std::string autoscaler;
+  std::string kind;    // provision | nominate | disrupt | unschedulable | launch-failed
+  std::string reason;  // e.g. "empty", "ttlSecondsAfterEmpty", "provisionable pods"
+  std::string node_pool;
+  std::vector<std::string> nodes;           // candidates / launched node names
+  std::vector<std::string> instance_types;  // options or chosen type
+  std::vector<std::string> pods;
+  std::string message;  // one human line
+};
+
+// A sample of the cluster, taken every sample interval and at the end.
+struct Sample {
+  SimTime at;
+  std::map<std::string, int> nodes_by_type;  // live nodes (launching included) by instance type ("" while launching)
+  int pending_pods{0};
+  int running_pods{0};
+  Money cost_rate_per_hour;  // sum of hourly prices of running instances
+};
+
+struct Summary {
+  int nodes_launched{0};
+  int nodes_terminated{0};
+  int peak_nodes{0};
+  int final_nodes{0};
+  Money cost;
+  double node_hours{0};
+  std::int64_t pods_created{0};
+  int pods_pending_at_end{0};
+  double pod_pending_p50_s{0};
+  double pod_pending_p95_s{0};
+  double pod_pending_max_s{0};
+};
+
+struct AutoscalerResult {
+  std::string autoscaler;
+  Summary summary;
+  std::vector<LaunchRecord> launches;  // autoscaler-launched nodes only
+  std::vector<TerminationRecord> terminations;
+  std::vector<Decision> decisions;
+  std::vector<Sample> samples;
+  std::vector<std::string> log;  // "[t=00:05:30.000 karpenter] ..." lines
+};
+
+struct ExpectationResult {
+  std::string autoscaler;
+  std::string metric;
+  std::string op;
+  double expected{0};
+  double actual{0};
+  bool passed{false};
+  std::string location;  // file:line:col of the expectation
+};
+
+struct RunResult {
+  std::string scenario;
+  std::string scenario_file;
+  std::uint64_t seed{0};
+  std::string region;
+  Duration duration;
+  std::vector<AutoscalerResult> results;
+  std::vector<ExpectationResult> expectations;
+};
+
+}  // namespace capsim::sim

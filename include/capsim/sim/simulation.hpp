@@ -1,0 +1,35 @@
+// Wiring: builds the world from a scenario (pre-existing node groups, workloads, timeline, trace
+// replays), runs the engine loop with the kube-scheduler pass and the autoscaler's reconcile
+// wake-ups, applies the autoscaler's actions through the simulated cloud (launch -> register ->
+// initialize; cordon -> drain -> terminate) and collects what the reports need.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/sim/result.hpp"
+#include "capsim/spec/scenario.hpp"
+#include "capsim/spec/trace.hpp"
+
+namespace capsim::sim {
+
+using TraceOpener = std::function<std::unique_ptr<spec::TraceSource>(const spec::TraceReplay&)>;
+
+struct SimOptions {
+  std::shared_ptr<const catalog::Catalog> catalog;
+  TraceOpener open_trace;  // needed only when the scenario replays traces
+  Duration sample_interval{Duration::seconds(60)};
+  std::size_t max_log_lines{100000};
+};
+
+// Runs one autoscaler on the scenario.
+AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts);
+// Runs every autoscaler the scenario lists, on the identical workload, and checks expectations.
+RunResult run_scenario(const spec::Scenario& scenario, const SimOptions& opts);
+
+// The zones a scenario runs in: its own list, or every catalog zone of its region.
+std::vector<std::string> resolve_zones(const spec::Scenario& scenario, const catalog::Catalog& cat);
+
+}  // namespace capsim::sim

@@ -1,0 +1,160 @@
+#include "capsim/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <sstream>
+#include <memory>
+
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/core/diagnostic.hpp"
+#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/trace_reader.hpp"
+#include "capsim/report/atomic_write.hpp"
+#include "capsim/report/catalog_listing.hpp"
+#include "capsim/report/json_result.hpp"
+#include "capsim/report/text_summary.hpp"
+#include "capsim/sim/simulation.hpp"
+
+namespace capsim::cli {
+
+std::string_view default_scenario_text();  // generated from scenarios/seed-nginx-scaleout.yaml
+
+namespace {
+
+constexpr const char* k_default_scenario_name = "scenarios/seed-nginx-scaleout.yaml";
+
+struct Common {
+  std::string catalog_dir;
+  bool quiet{false};
+};
+
+std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c) {
+  if (c.catalog_dir.empty()) return catalog::Catalog::embedded();
+  return catalog::Catalog::load_directory(c.catalog_dir);
+}
+
+spec::Scenario load(const std::string& path, const catalog::Catalog& cat) {
+  if (path.empty()) return io::load_scenario_text(default_scenario_text(), k_default_scenario_name, cat);
+  return io::load_scenario(path, cat);
+}
+
+void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err) {
+  if (c.quiet) return;
+  for (const auto& w : s.warnings) err << w.render() << "\n";
+}
+
+int cmd_run(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
+            std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
+  auto cat = load_catalog(common);
+  spec::Scenario scenario = load(path, *cat);
+  print_warnings(scenario, common, err);
+  if (seed) scenario.seed = *seed;
+  sim::SimOptions opts;
+  opts.catalog = cat;
+  opts.open_trace = [](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
+    io::TraceFormat fmt = io::TraceFormat::auto_detect;
+    if (!r.format.empty())
+      if (auto f = io::parse_trace_format(r.format)) fmt = *f;
+    return io::open_trace(r.path, fmt);
+  };
+  sim::RunResult result = sim::run_scenario(scenario, opts);
+  if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (format == "json") out << report::to_json(result);
+  else out << report::text_summary(result);
+  for (const auto& e : result.expectations)
+    if (!e.passed) return k_exit_expectation_failed;
+  return k_exit_ok;
+}
+
+int cmd_validate(const std::vector<std::string>& files, const Common& common, std::ostream& out, std::ostream& err) {
+  auto cat = load_catalog(common);
+  int rc = k_exit_ok;
+  std::vector<std::string> paths = files;
+  if (paths.empty()) paths.emplace_back();
+  for (const auto& p : paths) {
+    try {
+      spec::Scenario s = load(p, *cat);
+      print_warnings(s, common, err);
+      out << (p.empty() ? k_default_scenario_name : p) << ": ok (" << s.node_pools.size() << " node pool(s), "
+          << s.workloads.size() << " workload(s), " << s.timeline.size() << " timeline event(s), "
+          << s.warnings.size() << " warning(s))\n";
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics()) err << d.render() << "\n";
+      rc = k_exit_input_error;
+    }
+  }
+  return rc;
+}
+
+int cmd_catalog(const Common& common, const std::string& region, const std::string& type, const std::string& format,
+                std::ostream& out) {
+  auto cat = load_catalog(common);
+  report::CatalogListOptions o;
+  o.region = region;
+  if (!type.empty()) o.type_filter = type;
+  auto f = report::parse_catalog_list_format(format);
+  if (!f) throw InputError({Diagnostic{"", 0, 0, Severity::error, "--format",
+                                       "expected one of \"table\", \"csv\", \"json\", got \"" + format + "\""}});
+  o.format = *f;
+  out << report::list_catalog(*cat, o);
+  return k_exit_ok;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"capsim: offline cluster-autoscaling simulator and capacity planner for Kubernetes on AWS", "capsim"};
+  app.require_subcommand(1);
+  app.fallthrough();  // --catalog and --quiet may follow the subcommand
+  app.set_version_flag("--version", "capsim 0.1.0");
+  Common common;
+  app.add_option("--catalog", common.catalog_dir, "Load the EC2 catalog from this directory instead of the built-in one");
+  app.add_flag("-q,--quiet", common.quiet, "Do not print warnings about unmodelled fields");
+
+  std::string run_path, run_format = "table", run_out;
+  std::optional<std::uint64_t> run_seed;
+  auto* run_cmd = app.add_subcommand("run", "Simulate a scenario (default: the built-in walkthrough scenario)");
+  run_cmd->add_option("scenario", run_path, "Scenario YAML file");
+  run_cmd->add_option("--format", run_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  run_cmd->add_option("--out", run_out, "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
+  run_cmd->add_option("--seed", run_seed, "Override the scenario seed");
+
+  std::vector<std::string> validate_files;
+  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
+  validate_cmd->add_option("files", validate_files, "Scenario YAML files (default: the built-in scenario)");
+
+  std::string cat_region = "us-east-1", cat_type, cat_format = "table";
+  auto* catalog_cmd = app.add_subcommand("catalog", "List EC2 instance types with capacity, allocatable and prices");
+  catalog_cmd->add_option("--region", cat_region, "Region");
+  catalog_cmd->add_option("--type", cat_type, "Instance type, family or name prefix");
+  catalog_cmd->add_option("--format", cat_format, "table, csv or json");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream o, eo;
+    int rc = app.exit(e, o, eo);
+    out << o.str();
+    err << eo.str();
+    return rc == 0 ? k_exit_ok : k_exit_input_error;
+  }
+
+  try {
+    if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
+    if (*validate_cmd) return cmd_validate(validate_files, common, out, err);
+    if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) err << d.render() << "\n";
+    return k_exit_input_error;
+  } catch (const InvariantError& e) {
+    err << "capsim: internal error: " << e.what() << "\n";
+    return k_exit_internal_error;
+  } catch (const std::exception& e) {
+    err << "capsim: error: " << e.what() << "\n";
+    return k_exit_internal_error;
+  }
+  return k_exit_ok;
+}
+
+}  // namespace capsim::cli

@@ -1,0 +1,108 @@
+#include "capsim/cluster/cluster_state.hpp"
+
+#include <algorithm>
+
+#include "capsim/core/diagnostic.hpp"
+
+namespace capsim::cluster {
+
+PodId ClusterState::add_pod(Pod pod) {
+  PodId id;
+  if (!m_free_pods.empty()) {
+    id = m_free_pods.back();
+    m_free_pods.pop_back();
+  } else {
+    id = static_cast<PodId>(m_pods.size());
+    m_pods.emplace_back();
+  }
+  pod.id = id;
+  pod.uid = m_next_uid++;
+  pod.node = k_no_node;
+  pod.phase = PodPhase::pending;
+  std::string key = pod.namespace_ + "/" + pod.name;
+  CAPSIM_ASSERT(!m_pod_by_name.count(key), "duplicate pod " + key);
+  m_pod_by_name.emplace(std::move(key), id);
+  m_pods[id] = std::move(pod);
+  m_pending.insert(id);
+  m_live_pods.insert(id);
+  ++m_generation;
+  return id;
+}
+
+void ClusterState::bind(PodId id, NodeId node_id, SimTime now) {
+  Pod& p = m_pods[id];
+  Node& n = m_nodes[node_id];
+  CAPSIM_ASSERT(!p.bound(), "pod " + p.name + " already bound");
+  p.node = node_id;
+  p.phase = PodPhase::running;
+  p.bound_at = now;
+  p.unschedulable = false;
+  n.requested += p.spec->requests;
+  n.pods.push_back(id);
+  if (!p.is_daemon()) n.last_pod_event_at = now;
+  m_pending.erase(id);
+  ++m_generation;
+}
+
+void ClusterState::unbind(PodId id) {
+  Pod& p = m_pods[id];
+  if (!p.bound()) return;
+  Node& n = m_nodes[p.node];
+  n.requested -= p.spec->requests;
+  std::erase(n.pods, id);
+  p.node = k_no_node;
+  p.phase = PodPhase::pending;
+  p.unschedulable = false;
+  m_pending.insert(id);
+  ++m_generation;
+}
+
+void ClusterState::remove_pod(PodId id, SimTime now) {
+  Pod& p = m_pods[id];
+  if (p.bound()) {
+    Node& n = m_nodes[p.node];
+    if (!p.is_daemon()) n.last_pod_event_at = now;
+    unbind(id);
+  }
+  m_pending.erase(id);
+  m_live_pods.erase(id);
+  m_pod_by_name.erase(p.namespace_ + "/" + p.name);
+  p.phase = PodPhase::deleted;
+  p.spec.reset();
+  p.labels.clear();
+  p.annotations.clear();
+  m_free_pods.push_back(id);
+  ++m_generation;
+}
+
+NodeId ClusterState::add_node(Node node) {
+  auto id = static_cast<NodeId>(m_nodes.size());
+  node.id = id;
+  CAPSIM_ASSERT(!m_node_by_name.count(node.name), "duplicate node " + node.name);
+  m_node_by_name.emplace(node.name, id);
+  m_nodes.push_back(std::move(node));
+  m_live_nodes.insert(id);
+  ++m_generation;
+  return id;
+}
+
+void ClusterState::remove_node(NodeId id) {
+  Node& n = m_nodes[id];
+  CAPSIM_ASSERT(n.pods.empty(), "node " + n.name + " still has pods");
+  n.state = NodeState::terminated;
+  m_live_nodes.erase(id);
+  m_node_by_name.erase(n.name);
+  ++m_generation;
+}
+
+const Pod* ClusterState::find_pod(const std::string& ns, const std::string& name) const {
+  auto it = m_pod_by_name.find(ns + "/" + name);
+  return it == m_pod_by_name.end() ? nullptr : &m_pods[it->second];
+}
+
+const Node* ClusterState::find_node(const std::string& name) const {
+  auto it = m_node_by_name.find(name);
+  return it == m_node_by_name.end() ? nullptr : &m_nodes[it->second];
+}
+
+}  // namespace capsim::cluster

@@ -1,0 +1,217 @@
+// Entry points of the scenario loader: reads the scenario file and the manifest files it names,
+// splits them into YAML documents, dispatches each on apiVersion + kind, then runs the checks
+// that need every document (references, timeline targets) and throws InputError with every
+// diagnostic when anything is wrong.
+#include "capsim/io/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "io/scenario_loader_detail.hpp"
+
+namespace capsim::io {
+
+namespace {
+
+using namespace detail;
+
+constexpr std::string_view k_scenario_api = "capsim.dev/v1alpha1";
+
+std::string lower_first(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+enum class ReadStatus : std::uint8_t { ok, not_found, unreadable };
+
+ReadStatus read_whole_file(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return ReadStatus::not_found;
+  if (std::filesystem::is_directory(path, ec)) return ReadStatus::unreadable;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ReadStatus::unreadable;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return ReadStatus::unreadable;
+  out = ss.str();
+  return ReadStatus::ok;
+}
+
+void load_document(Loader& l, const YAML::Node& root, const std::string& file, bool top_level);
+
+// `kind: List` (kubectl get -o yaml): every item is a document of its own.
+void load_list(Loader& l, Doc& d, MapView& root, const std::string& file, bool top_level) {
+  root.ignore({"metadata"});
+  const YAML::Node items = root.get("items");
+  if (present(items) && expect_list(d, items, "items"))
+    for (std::size_t i = 0; i < items.size(); ++i) load_document(l, items[i], file, top_level);
+  root.warn_unread();
+}
+
+void load_document(Loader& l, const YAML::Node& root, const std::string& file, bool top_level) {
+  if (!root.IsDefined() || root.IsNull()) return;  // an empty document, e.g. after a trailing ---
+  Doc d(l.diags, file);
+  MapView m(d, root, "");
+  if (!m.ok()) return;
+  const auto api = m.req_str("apiVersion");
+  const auto kind = m.req_str("kind");
+  if (!api || !kind) return;
+  m.ignore({"status"});  // observed state, never an input
+
+  if (*kind == "Scenario") {
+    if (*api != k_scenario_api) {
+      d.error(m.get("apiVersion"), "apiVersion", "expected " + quote(k_scenario_api) + ", got " + quote(*api));
+      return;
+    }
+    if (!top_level) {
+      d.error(root, "", "a Scenario document is only allowed in the scenario file itself, not in a manifest file");
+      return;
+    }
+    if (l.have_scenario_doc) {
+      const auto& f = l.scenario_doc_loc;
+      d.error(root, "",
+              "more than one Scenario document (the first is at " + f.file + ":" + std::to_string(f.line) + ":" +
+                  std::to_string(f.col) + ")");
+      return;
+    }
+    l.have_scenario_doc = true;
+    l.scenario_doc_loc = d.loc(root);
+    read_scenario_document(l, d, m);
+    return;
+  }
+
+  const std::string& a = *api;
+  const std::string& k = *kind;
+  if (a == "karpenter.sh/v1alpha5" && k == "Provisioner") {
+    read_provisioner(l, d, m);
+  } else if (a == "karpenter.k8s.aws/v1alpha1" && k == "AWSNodeTemplate") {
+    read_aws_node_template(l, d, m);
+  } else if ((a == "karpenter.sh/v1beta1" || a == "karpenter.sh/v1") && k == "NodePool") {
+    read_node_pool(l, d, m, a == "karpenter.sh/v1" ? KarpenterApi::v1 : KarpenterApi::v1beta1);
+  } else if ((a == "karpenter.k8s.aws/v1beta1" || a == "karpenter.k8s.aws/v1") && k == "EC2NodeClass") {
+    read_ec2_node_class(l, d, m, a == "karpenter.k8s.aws/v1" ? KarpenterApi::v1 : KarpenterApi::v1beta1);
+  } else if (a == "apps/v1" && k == "Deployment") {
+    read_workload(l, d, m, spec::WorkloadKind::deployment);
+  } else if (a == "apps/v1" && k == "StatefulSet") {
+    read_workload(l, d, m, spec::WorkloadKind::stateful_set);
+  } else if (a == "apps/v1" && k == "ReplicaSet") {
+    read_workload(l, d, m, spec::WorkloadKind::replica_set);
+  } else if (a == "apps/v1" && k == "DaemonSet") {
+    read_workload(l, d, m, spec::WorkloadKind::daemon_set);
+  } else if (a == "batch/v1" && k == "Job") {
+    read_workload(l, d, m, spec::WorkloadKind::job);
+  } else if (a == "v1" && k == "Pod") {
+    read_workload(l, d, m, spec::WorkloadKind::pod);
+  } else if (a == "policy/v1" && k == "PodDisruptionBudget") {
+    read_pod_disruption_budget(l, d, m);
+  } else if (a == "scheduling.k8s.io/v1" && k == "PriorityClass") {
+    read_priority_class(l, d, m);
+  } else if (a == "v1" && k == "List") {
+    load_list(l, d, m, file, top_level);
+  } else {
+    d.warning(root, "", "kind " + quote(k) + " (apiVersion " + quote(a) + ") is not modelled; the document is skipped");
+  }
+}
+
+void load_text(Loader& l, std::string_view text, const std::string& file, bool top_level) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    Diagnostic diag;
+    diag.file = file;
+    if (!e.mark.is_null()) {
+      diag.line = e.mark.line + 1;
+      diag.col = e.mark.column + 1;
+    }
+    diag.message = lower_first(e.msg);
+    l.diags.error(std::move(diag));
+    return;
+  }
+  for (const auto& root : docs) load_document(l, root, file, top_level);
+}
+
+void load_manifest_files(Loader& l) {
+  std::vector<std::string> seen;
+  for (const auto& mf : l.manifest_files) {
+    if (std::find(seen.begin(), seen.end(), mf.resolved) != seen.end()) {
+      l.diags.error(Diagnostic{mf.loc.file, mf.loc.line, mf.loc.col, Severity::error, mf.path,
+                               "manifest file " + quote(mf.as_written) + " is listed twice"});
+      continue;
+    }
+    seen.push_back(mf.resolved);
+    std::string text;
+    switch (read_whole_file(mf.resolved, text)) {
+      case ReadStatus::ok: load_text(l, text, mf.resolved, false); break;
+      case ReadStatus::not_found:
+        l.diags.error(Diagnostic{mf.loc.file, mf.loc.line, mf.loc.col, Severity::error, mf.path,
+                                 "manifest file " + quote(mf.as_written) + " not found (looked for " +
+                                     quote(mf.resolved) + ")"});
+        break;
+      case ReadStatus::unreadable:
+        l.diags.error(Diagnostic{mf.loc.file, mf.loc.line, mf.loc.col, Severity::error, mf.path,
+                                 "cannot read manifest file " + quote(mf.as_written)});
+        break;
+    }
+  }
+}
+
+// Diagnostics in reading order: by file (the scenario file, then the manifest files in the
+// order they are named), then line and column. Stable, so one position keeps discovery order.
+void sort_diagnostics(const Loader& l, const std::string& main_file, std::vector<Diagnostic>& diags) {
+  auto rank = [&](const std::string& file) -> std::size_t {
+    if (file == main_file) return 0;
+    for (std::size_t i = 0; i < l.manifest_files.size(); ++i)
+      if (l.manifest_files[i].resolved == file) return i + 1;
+    return l.manifest_files.size() + 1;
+  };
+  std::stable_sort(diags.begin(), diags.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    const auto ra = rank(a.file), rb = rank(b.file);
+    if (ra != rb) return ra < rb;
+    if (a.line != b.line) return a.line < b.line;
+    return a.col < b.col;
+  });
+}
+
+std::string scenario_name_from_file(const std::string& file) {
+  std::string stem = std::filesystem::path(file).stem().string();
+  return stem.empty() ? std::string("scenario") : stem;
+}
+
+}  // namespace
+
+spec::Scenario load_scenario_text(std::string_view text, const std::string& file_name, const catalog::Catalog& cat) {
+  Loader l(cat);
+  l.sc.file = file_name;
+  l.base_dir = std::filesystem::path(file_name).parent_path().string();
+  load_text(l, text, file_name, true);
+  load_manifest_files(l);
+  cross_validate(l);
+  sort_diagnostics(l, file_name, l.diags.errors);
+  sort_diagnostics(l, file_name, l.diags.warnings);
+  if (!l.diags.errors.empty()) throw InputError(std::move(l.diags.errors));
+
+  spec::Scenario sc = std::move(l.sc);
+  if (sc.name.empty()) sc.name = scenario_name_from_file(file_name);
+  sc.warnings = std::move(l.diags.warnings);
+  std::stable_sort(sc.timeline.begin(), sc.timeline.end(),
+                   [](const spec::TimelineEvent& a, const spec::TimelineEvent& b) { return a.at < b.at; });
+  return sc;
+}
+
+spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& cat) {
+  std::string text;
+  switch (read_whole_file(path, text)) {
+    case ReadStatus::ok: break;
+    case ReadStatus::not_found:
+      throw InputError({Diagnostic{path, 0, 0, Severity::error, "", "scenario file not found"}});
+    case ReadStatus::unreadable:
+      throw InputError({Diagnostic{path, 0, 0, Severity::error, "", "cannot read the scenario file"}});
+  }
+  return load_scenario_text(text, path, cat);
+}
+
+}  // namespace capsim::io

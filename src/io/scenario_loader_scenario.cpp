@@ -1,0 +1,316 @@
+// The capsim.dev/v1alpha1 Scenario document: region, zones, duration, seed, autoscalers,
+// Karpenter and cloud settings, pre-existing node groups, manifest files, the timeline and CI
+// expectations. Unlike manifests, unknown keys here are errors (the schema is capsim's own).
+#include <algorithm>
+#include <filesystem>
+
+#include "io/scenario_loader_detail.hpp"
+
+namespace capsim::io::detail {
+
+namespace {
+
+const std::vector<std::string_view> k_autoscalers = {"karpenter", "cluster-autoscaler", "static",
+                                                                   "lower-bound"};
+const std::vector<std::string_view> k_karpenter_versions = {"v0.29", "v1.14"};
+// Kinds a timeline event may name.
+const std::vector<std::string_view> k_timeline_kinds = {
+    "Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "Pod", "NodePool", "Provisioner"};
+const std::vector<std::string_view> k_scalable_kinds = {"Deployment", "StatefulSet", "ReplicaSet",
+                                                                      "Job"};
+
+void read_karpenter_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  MapView m(d, n, path);
+  if (!m.ok()) return;
+  m.reject_unknown({"version", "batchIdleDuration", "batchMaxDuration", "vmMemoryOverheadPercent", "minValuesPolicy",
+                    "featureGates"});
+  spec::KarpenterSettings& k = l.sc.karpenter;
+  if (auto v = m.enumeration("version", k_karpenter_versions)) {
+    k.version = *v;
+    l.karpenter_version_set = true;
+  }
+  if (auto v = m.duration("batchIdleDuration")) k.batch_idle = *v;
+  if (auto v = m.duration("batchMaxDuration")) k.batch_max = *v;
+  if (auto v = m.number("vmMemoryOverheadPercent")) {
+    if (*v < 0 || *v >= 1)
+      d.error(m.get("vmMemoryOverheadPercent"), m.path("vmMemoryOverheadPercent"),
+              "expected a fraction from 0 to 1 such as 0.075, got " + describe(m.get("vmMemoryOverheadPercent")));
+    else
+      k.vm_memory_overhead_percent = *v;
+  }
+  if (auto v = m.enumeration("minValuesPolicy", {"Strict", "BestEffort"})) k.min_values_policy = *v;
+  if (const YAML::Node fg = m.get("featureGates"); present(fg)) {
+    MapView g(d, fg, m.path("featureGates"));
+    if (g.ok()) {
+      g.reject_unknown({"spotToSpotConsolidation"});
+      if (auto v = g.boolean("spotToSpotConsolidation")) k.spot_to_spot_consolidation = *v;
+    }
+  }
+}
+
+void read_cloud_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  MapView m(d, n, path);
+  if (!m.ok()) return;
+  m.reject_unknown({"launchLatency", "registrationLatency", "initializationLatency", "terminationLatency"});
+  spec::CloudSettings& c = l.sc.cloud;
+  if (auto v = m.duration("launchLatency")) c.launch_latency = *v;
+  if (auto v = m.duration("registrationLatency")) c.registration_latency = *v;
+  if (auto v = m.duration("initializationLatency")) c.initialization_latency = *v;
+  if (auto v = m.duration("terminationLatency")) c.termination_latency = *v;
+}
+
+// Zones must belong to the region (when the region itself is valid).
+void check_zones(Loader& l, Doc& d, const YAML::Node& list, const std::string& path,
+                 const std::vector<std::string>& zones, const std::optional<std::string>& region) {
+  if (!region) return;
+  const auto& valid = l.cat.zones(*region);
+  for (std::size_t i = 0; i < zones.size() && i < list.size(); ++i) {
+    if (std::find(valid.begin(), valid.end(), zones[i]) != valid.end()) continue;
+    std::string msg = "zone " + quote(zones[i]) + " is not in region " + quote(*region);
+    if (!valid.empty() && valid.size() <= 8) msg += ", expected one of " + quote_list(valid);
+    d.error(list[i], index_path(path, i), std::move(msg));
+  }
+}
+
+void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
+                      const std::optional<std::string>& region) {
+  if (!expect_list(d, n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    MapView m(d, n[i], p);
+    if (!m.ok()) continue;
+    m.reject_unknown(
+        {"name", "instanceType", "count", "zones", "capacityType", "amiFamily", "labels", "taints", "kubelet"});
+    spec::NodeGroup g;
+    g.loc = d.loc(n[i]);
+    if (auto v = m.req_str("name")) {
+      g.name = *v;
+      l.register_name(d, "node group", g.name, m.get("name"), m.path("name"));
+    }
+    if (auto v = m.req_str("instanceType")) {
+      g.instance_type = *v;
+      if (l.cat.find(*v) == nullptr) {
+        d.error(m.get("instanceType"), m.path("instanceType"), "unknown instance type " + quote(*v));
+      } else if (region && !l.cat.on_demand_price(*region, *v)) {
+        d.error(m.get("instanceType"), m.path("instanceType"),
+                "instance type " + quote(*v) + " is not offered in region " + quote(*region));
+      }
+    }
+    if (auto v = m.integer("count", 0)) g.count = static_cast<int>(std::min<std::int64_t>(*v, 1'000'000));
+    if (auto v = m.str_list("zones")) {
+      g.zones = *v;
+      check_zones(l, d, m.get("zones"), m.path("zones"), g.zones, region);
+    }
+    if (auto v = m.enumeration("capacityType", {"on-demand", "spot"})) g.capacity_type = *v;
+    if (const YAML::Node a = m.get("amiFamily"); present(a)) {
+      if (auto v = read_ami_family(d, a, m.path("amiFamily"), KarpenterApi::v1)) g.ami_family = *v;
+    }
+    if (auto v = m.str_map("labels")) g.labels = Labels(v->begin(), v->end());
+    if (const YAML::Node t = m.get("taints"); present(t)) {
+      if (auto v = read_taints(d, t, m.path("taints"))) g.taints = *v;
+    }
+    if (const YAML::Node k = m.get("kubelet"); present(k)) g.kubelet = read_kubelet(d, k, m.path("kubelet"), true);
+    l.sc.node_groups.push_back(std::move(g));
+  }
+}
+
+void read_manifest_list(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  if (!expect_list(d, n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    auto s = to_string(d, n[i], p);
+    if (!s) continue;
+    if (s->empty()) {
+      d.error(n[i], p, "expected a file name, got \"\"");
+      continue;
+    }
+    l.manifest_files.push_back(Loader::ManifestFile{*s, l.resolve(*s), d.loc(n[i]), p});
+  }
+}
+
+// {kind, name} of a scale / delete / apply event.
+void read_target(Loader& l, Doc& d, MapView& m, spec::TimelineEvent& ev,
+                 const std::vector<std::string_view>& kinds) {
+  if (auto v = m.require("kind"); present(v)) {
+    if (auto k = to_enum(d, v, m.path("kind"), kinds)) ev.target_kind = *k;
+  }
+  if (auto v = m.req_str("name")) {
+    ev.target_name = *v;
+    if (!ev.target_kind.empty())
+      l.timeline_refs.emplace_back(l.sc.timeline.size(),
+                                   PendingRef{ev.target_kind, *v, d.loc(m.get("name")), m.path("name")});
+  }
+}
+
+void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  if (!expect_list(d, n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    MapView m(d, n[i], p);
+    if (!m.ok()) continue;
+    m.reject_unknown({"at", "scale", "delete", "apply", "replay"});
+    spec::TimelineEvent ev;
+    ev.loc = d.loc(n[i]);
+    if (m.require("at"); m.has("at")) {
+      if (auto v = m.duration("at")) ev.at = *v;
+    }
+    std::vector<std::string_view> actions;
+    for (std::string_view a : {"scale", "delete", "apply", "replay"})
+      if (m.has(a)) actions.push_back(a);
+    if (actions.empty()) {
+      d.error(n[i], p, "expected one of \"scale\", \"delete\", \"apply\", \"replay\", got none");
+      continue;
+    }
+    if (actions.size() > 1) {
+      d.error(m.key_node(actions[1]), p,
+              "expected exactly one of \"scale\", \"delete\", \"apply\", \"replay\", got both " + quote(actions[0]) +
+                  " and " + quote(actions[1]));
+      continue;
+    }
+    const std::string_view action = actions.front();
+    MapView a(d, m.get(action), m.path(action));
+    if (!a.ok()) continue;
+    if (action == "scale") {
+      ev.kind = spec::TimelineKind::scale;
+      a.reject_unknown({"kind", "name", "replicas"});
+      read_target(l, d, a, ev, k_scalable_kinds);
+      if (a.require("replicas"); a.has("replicas")) {
+        if (auto v = a.integer("replicas", 0, 1'000'000)) ev.replicas = static_cast<int>(*v);
+      }
+    } else if (action == "delete" || action == "apply") {
+      ev.kind = action == "delete" ? spec::TimelineKind::del : spec::TimelineKind::apply;
+      a.reject_unknown({"kind", "name"});
+      read_target(l, d, a, ev, k_timeline_kinds);
+    } else {
+      ev.kind = spec::TimelineKind::replay;
+      a.reject_unknown({"trace", "format"});
+      if (auto v = a.req_str("trace")) {
+        ev.replay.path = l.resolve(*v);
+        std::error_code ec;
+        if (!std::filesystem::exists(ev.replay.path, ec))
+          d.error(a.get("trace"), a.path("trace"),
+                  "trace file " + quote(*v) + " not found (looked for " + quote(ev.replay.path) + ")");
+      }
+      if (auto v = a.enumeration("format", {"csv", "jsonl"})) ev.replay.format = *v;
+    }
+    l.sc.timeline.push_back(std::move(ev));
+  }
+}
+
+void read_expectations(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  if (!expect_list(d, n, path)) return;
+  constexpr std::pair<std::string_view, std::string_view> k_ops[] = {
+      {"equals", "=="}, {"atMost", "<="}, {"atLeast", ">="}, {"lessThan", "<"}, {"greaterThan", ">"}};
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    MapView m(d, n[i], p);
+    if (!m.ok()) continue;
+    m.reject_unknown({"metric", "autoscaler", "equals", "atMost", "atLeast", "lessThan", "greaterThan"});
+    spec::Expectation e;
+    e.loc = d.loc(n[i]);
+    if (auto v = m.req_str("metric")) {
+      if (v->empty())
+        d.error(m.get("metric"), m.path("metric"), "expected a metric name such as \"nodesLaunched\", got \"\"");
+      e.metric = *v;
+    }
+    if (auto v = m.enumeration("autoscaler", k_autoscalers)) e.autoscaler = *v;
+    std::vector<std::string_view> given;
+    for (const auto& [key, op] : k_ops) {
+      if (!m.has(key)) continue;
+      given.push_back(key);
+      if (given.size() == 1) {
+        e.op = std::string(op);
+        if (auto v = m.number(key)) e.value = *v;
+      }
+    }
+    if (given.empty()) {
+      d.error(n[i], p,
+              "expected one of \"equals\", \"atMost\", \"atLeast\", \"lessThan\", \"greaterThan\", got none");
+      continue;
+    }
+    if (given.size() > 1) {
+      d.error(m.key_node(given[1]), p,
+              "expected exactly one comparison, got both " + quote(given[0]) + " and " + quote(given[1]));
+      continue;
+    }
+    l.sc.expectations.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+void read_scenario_document(Loader& l, Doc& d, MapView& root) {
+  root.reject_unknown({"apiVersion", "kind", "metadata", "spec"});
+  if (const YAML::Node md = root.get("metadata"); present(md)) {
+    MapView m(d, md, "metadata");
+    if (m.ok()) {
+      m.reject_unknown({"name", "labels", "annotations"});
+      if (auto v = m.str("name")) l.sc.name = *v;
+      m.ignore({"labels", "annotations"});
+    }
+  }
+  const YAML::Node spec_node = root.get("spec");
+  if (!present(spec_node)) return;  // every default
+  MapView s(d, spec_node, "spec");
+  if (!s.ok()) return;
+  s.reject_unknown({"description", "region", "zones", "duration", "seed", "autoscalers", "karpenter", "cloud",
+                    "nodeGroups", "manifests", "timeline", "expectations"});
+  spec::Scenario& sc = l.sc;
+  if (auto v = s.str("description")) sc.description = *v;
+
+  // The region decides which zones are valid; an unknown one disables the zone checks.
+  std::optional<std::string> region = sc.region;
+  if (auto v = s.str("region")) {
+    sc.region = *v;
+    const auto regions = l.cat.regions();
+    if (std::find(regions.begin(), regions.end(), *v) == regions.end()) {
+      d.error(s.get("region"), s.path("region"), "unknown region " + quote(*v));
+      region.reset();
+    } else {
+      region = *v;
+    }
+  } else if (const YAML::Node r = s.get("region"); r.IsDefined() && !r.IsNull()) {
+    region.reset();  // not a string: already reported
+  }
+  if (auto v = s.str_list("zones")) {
+    if (v->empty()) d.error(s.get("zones"), s.path("zones"), "expected at least one zone (omit the key for every zone)");
+    const YAML::Node zone_nodes = s.get("zones");
+    for (std::size_t i = 0; i < v->size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if ((*v)[i] == (*v)[j]) d.error(zone_nodes[i], index_path(s.path("zones"), i), "duplicate zone " + quote((*v)[i]));
+    sc.zones = *v;
+    check_zones(l, d, s.get("zones"), s.path("zones"), sc.zones, region);
+  }
+  if (auto v = s.duration("duration")) {
+    if (v->ms <= 0)
+      d.error(s.get("duration"), s.path("duration"), "expected a positive duration, got " + describe(s.get("duration")));
+    else
+      sc.duration = *v;
+  }
+  if (auto v = s.integer("seed", 0)) sc.seed = static_cast<std::uint64_t>(*v);
+  if (const YAML::Node a = s.get("autoscalers"); present(a)) {
+    if (expect_list(d, a, s.path("autoscalers"))) {
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string p = index_path(s.path("autoscalers"), i);
+        auto v = to_enum(d, a[i], p, k_autoscalers);
+        if (!v) continue;
+        if (std::find(names.begin(), names.end(), *v) != names.end()) {
+          d.error(a[i], p, "duplicate autoscaler " + quote(*v));
+          continue;
+        }
+        names.push_back(*v);
+      }
+      if (a.size() == 0) d.error(a, s.path("autoscalers"), "expected at least one autoscaler, got none");
+      sc.autoscalers = names;
+    }
+  }
+  if (const YAML::Node k = s.get("karpenter"); present(k)) read_karpenter_settings(l, d, k, s.path("karpenter"));
+  if (const YAML::Node c = s.get("cloud"); present(c)) read_cloud_settings(l, d, c, s.path("cloud"));
+  if (const YAML::Node g = s.get("nodeGroups"); present(g)) read_node_groups(l, d, g, s.path("nodeGroups"), region);
+  if (const YAML::Node m = s.get("manifests"); present(m)) read_manifest_list(l, d, m, s.path("manifests"));
+  if (const YAML::Node t = s.get("timeline"); present(t)) read_timeline(l, d, t, s.path("timeline"));
+  if (const YAML::Node e = s.get("expectations"); present(e)) read_expectations(l, d, e, s.path("expectations"));
+}
+
+}  // namespace capsim::io::detail

@@ -1,0 +1,310 @@
+// Karpenter policy: construction (NodePool models, instance types), templates for the solver,
+// the AWS launch request and wake-up bookkeeping. Provisioning and disruption live beside it.
+#include "capsim/policy/karpenter/karpenter.hpp"
+
+#include <algorithm>
+
+#include "capsim/core/diagnostic.hpp"
+
+namespace capsim::policy::karpenter {
+namespace {
+
+catalog::KubeletConfig to_kubelet(const spec::KubeletSpec& k) {
+  catalog::KubeletConfig c;
+  c.max_pods = k.max_pods;
+  c.pods_per_core = k.pods_per_core;
+  c.kube_reserved = k.kube_reserved;
+  c.system_reserved = k.system_reserved;
+  c.eviction_hard = k.eviction_hard;
+  return c;
+}
+
+bool is_exotic(const catalog::InstanceType& it) {
+  // aws:pkg/providers/instance/filter/filter.go ExoticInstanceTypeFilter: metal sizes and types
+  // with GPU / Neuron / Gaudi capacity.
+  if (it.name.find("metal") != std::string::npos) return true;
+  for (Resource r : {Resource::nvidia_gpu, Resource::amd_gpu, Resource::neuron, Resource::gaudi})
+    if (it.capacity.get(r).milli > 0) return true;
+  return false;
+}
+
+std::string nc_key_zones(const std::vector<std::string>& zones) {
+  std::string s;
+  for (const auto& z : zones) s += z + ",";
+  return s;
+}
+
+}  // namespace
+
+Karpenter::Karpenter(Config cfg) : m_cfg(std::move(cfg)) {
+  CAPSIM_ASSERT(m_cfg.catalog != nullptr, "karpenter needs a catalog");
+  std::vector<spec::NodePool> pools = m_cfg.node_pools;
+  // pkg/utils/nodepool/nodepool.go OrderByWeight: weight descending, ties by name descending.
+  std::sort(pools.begin(), pools.end(), [](const spec::NodePool& a, const spec::NodePool& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.name > b.name;
+  });
+  std::map<std::string, std::shared_ptr<const std::vector<catalog::InstanceType>>> cache;
+  for (auto& p : pools) {
+    NodePoolModel m;
+    m.spec = p;
+    const spec::NodeClass* nc = nullptr;
+    for (const auto& c : m_cfg.node_classes)
+      if (c.name == p.node_class_ref) nc = &c;
+    if (nc) {
+      if (auto f = catalog::parse_ami_family(nc->ami_family)) m.node_class.ami_family = *f;
+      m.node_class.root_volume_size = nc->root_volume_size;
+      if (nc->kubelet) m.node_class.kubelet = to_kubelet(*nc->kubelet);
+    }
+    if (p.kubelet) m.node_class.kubelet = to_kubelet(*p.kubelet);
+    m.node_class.vm_memory_overhead_percent = m_cfg.settings.vm_memory_overhead_percent;
+    m.zones = m_cfg.zones;
+    if (nc && !nc->subnet_zones.empty())
+      std::erase_if(m.zones, [&](const std::string& z) {
+        return std::find(nc->subnet_zones.begin(), nc->subnet_zones.end(), z) == nc->subnet_zones.end();
+      });
+    // Instance types per distinct NodeClass parameters (the provider caches them per NodeClass).
+    std::string key = std::string(catalog::ami_family_name(m.node_class.ami_family)) + "|" +
+                      (m.node_class.root_volume_size ? std::to_string(m.node_class.root_volume_size->milli) : "-") +
+                      "|" + std::to_string(m.node_class.kubelet.max_pods.value_or(-1)) + "|" +
+                      std::to_string(m.node_class.kubelet.pods_per_core.value_or(-1)) + "|" + nc_key_zones(m.zones);
+    bool plain_kubelet = m.node_class.kubelet.kube_reserved.empty() && m.node_class.kubelet.system_reserved.empty() &&
+                         m.node_class.kubelet.eviction_hard.empty();
+    if (plain_kubelet && cache.count(key)) {
+      m.instance_types = cache[key];
+    } else {
+      m.instance_types = std::make_shared<const std::vector<catalog::InstanceType>>(
+          catalog::build_instance_types(*m_cfg.catalog, m_cfg.region, m.zones, m.node_class));
+      if (plain_kubelet) cache[key] = m.instance_types;
+    }
+    for (const auto& r : p.requirements) m.requirements.add(Requirement(r.key, r.op, r.values, r.min_values));
+    for (const auto& [k, v] : p.labels) m.requirements.add(Requirement(k, Operator::in, {v}));
+    std::string pool_label(v1alpha5() ? label::k_provisioner_name : label::k_nodepool);
+    m.requirements.add(Requirement(pool_label, Operator::in, {p.name}));
+    m_pools.push_back(std::move(m));
+  }
+}
+
+const NodePoolModel* Karpenter::pool(std::string_view name) const {
+  for (const auto& p : m_pools)
+    if (p.spec.name == name) return &p;
+  return nullptr;
+}
+
+const catalog::InstanceType* Karpenter::find_type(std::string_view pool_name, std::string_view type) const {
+  const NodePoolModel* p = pool(pool_name);
+  if (!p) return nullptr;
+  auto it = std::lower_bound(p->instance_types->begin(), p->instance_types->end(), type,
+                             [](const catalog::InstanceType& a, std::string_view n) { return a.name < n; });
+  return it != p->instance_types->end() && it->name == type ? &*it : nullptr;
+}
+
+Duration Karpenter::nomination_window() const {
+  // state/statenode.go nominationWindow: max(2 x BatchMaxDuration, 10 s).
+  Duration d = m_cfg.settings.batch_max * 2;
+  return d < k_nomination_min ? k_nomination_min : d;
+}
+
+bool Karpenter::nominated(cluster::NodeId id, SimTime now) const {
+  auto it = m_nominated_until.find(id);
+  return it != m_nominated_until.end() && now < it->second;
+}
+
+void Karpenter::note_new_claim_expiry(SimTime created, const NodePoolModel& p) {
+  if (v1alpha5() || !p.spec.expire_after) return;
+  SimTime at = created + *p.spec.expire_after;
+  if (!m_next_expiry || at < *m_next_expiry) m_next_expiry = at;
+}
+
+bool Karpenter::synced(const View& view) const {
+  // state/cluster.go Synced: every NodeClaim has been launched (has a provider id).
+  for (auto nid : view.cluster.nodes()) {
+    const auto& n = view.cluster.node(nid);
+    if (n.managed() && n.state == cluster::NodeState::launching) return false;
+  }
+  return true;
+}
+
+std::optional<SimTime> Karpenter::next_wakeup() const {
+  std::optional<SimTime> t;
+  auto consider = [&](SimTime x) {
+    if (!t || x < *t) t = x;
+  };
+  if (m_batch_start) consider(std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max));
+  if (m_next_requeue) consider(*m_next_requeue);
+  if (m_validation) consider(m_validation->due);
+  if (m_next_expiry) consider(*m_next_expiry);
+  consider(m_next_poll);
+  return t;
+}
+
+std::vector<scheduling::NodeClaimTemplate> Karpenter::build_templates(const View& view, std::vector<Note>& notes) const {
+  std::vector<scheduling::NodeClaimTemplate> out;
+  for (const auto& p : m_pools) {
+    scheduling::NodeClaimTemplate t;
+    t.node_pool = p.spec.name;
+    t.weight = p.spec.weight;
+    t.requirements = p.requirements;
+    t.labels = p.spec.labels;
+    t.taints = p.spec.taints;
+    t.startup_taints = p.spec.startup_taints;
+    // NewScheduler pre-filter: types compatible with the template requirements and with an
+    // available compatible offering.
+    for (const auto& it : *p.instance_types) {
+      if (it.requirements.intersects(t.requirements)) continue;
+      bool offering = std::any_of(it.offerings.begin(), it.offerings.end(), [&](const catalog::Offering& o) {
+        return o.available && scheduling::offering_compatible(o, t.requirements);
+      });
+      if (!offering) continue;
+      t.instance_types.push_back(&it);
+    }
+    if (t.instance_types.empty()) {
+      notes.push_back(Note{"ignored", "NoCompatibleInstanceTypes", p.spec.name, {}, {}, {},
+                           "nodepool \"" + p.spec.name + "\" has no compatible instance types"});
+      continue;
+    }
+    // DaemonSet overhead (provisioning/scheduling/scheduler.go buildDaemonOverheadGroups in v1;
+    // one template-wide overhead in v0.29, getDaemonOverhead).
+    std::vector<Toleration> extra{Toleration{"", true, "", TaintEffect::prefer_no_schedule}};
+    t.daemon_overhead.assign(t.instance_types.size(), ResourceList{});
+    for (const auto& ds : view.daemonsets) {
+      std::vector<Toleration> tols = ds.spec->tolerations;
+      tols.insert(tols.end(), extra.begin(), extra.end());
+      if (first_untolerated(t.taints, tols)) continue;
+      if (v1alpha5()) {
+        if (t.requirements.compatible(ds.spec->karpenter_requirements(true), scheduling::is_well_known_label)) continue;
+        for (auto& o : t.daemon_overhead) o += ds.spec->requests;
+        continue;
+      }
+      // Try each required OR-term in turn (drop the first term and retry).
+      std::vector<Requirements> terms = ds.spec->required_terms;
+      if (terms.empty()) terms.emplace_back();
+      for (std::size_t i = 0; i < t.instance_types.size(); ++i) {
+        for (const auto& term : terms) {
+          Requirements r;
+          for (const auto& [k, v] : ds.spec->node_selector) r.add(Requirement(k, Operator::in, {v}));
+          r.add(term);
+          if (t.requirements.compatible(r, scheduling::is_well_known_label)) continue;
+          if (t.instance_types[i]->requirements.intersects(r)) continue;
+          t.daemon_overhead[i] += ds.spec->requests;
+          break;
+        }
+      }
+    }
+    // Limits: spec.limits - sum of capacity of this pool's nodes (in-flight included).
+    if (p.spec.has_limits) {
+      t.remaining_limits = p.spec.limits;
+      for (const auto& [name, q] : p.spec.limits.sorted_entries()) t.limited_resources.push_back(name);
+      if (t.limited_resources.empty()) t.limited_resources.push_back("cpu");  // an explicit limit of 0
+      for (auto nid : view.cluster.nodes()) {
+        const auto& n = view.cluster.node(nid);
+        if (n.node_pool != p.spec.name) continue;
+        t.remaining_limits -= n.capacity;
+        if (n.capacity.get(Resource::nodes).milli == 0) t.remaining_limits.add(Resource::nodes, Quantity{-1000});
+      }
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<scheduling::ExistingNodeInput> Karpenter::existing_nodes(const View& view,
+                                                                    const std::set<cluster::NodeId>& exclude) const {
+  std::vector<scheduling::ExistingNodeInput> out;
+  for (auto nid : view.cluster.nodes()) {
+    const auto& n = view.cluster.node(nid);
+    if (exclude.count(nid) || !n.active() || !n.launched()) continue;
+    // v0.29 considered only Karpenter-owned nodes; v1 considers every node.
+    if (v1alpha5() && !n.managed()) continue;
+    scheduling::ExistingNodeInput in;
+    in.id = nid;
+    in.name = n.name;
+    in.initialized = n.initialized();
+    in.requirements = Requirements::from_labels(n.labels);
+    in.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {n.name}));
+    // Taints: for uninitialized Karpenter nodes, NodeClaim taints minus startup taints.
+    for (const auto& taint : n.taints) {
+      if (!n.initialized() && std::find(n.startup_taints.begin(), n.startup_taints.end(), taint) != n.startup_taints.end())
+        continue;
+      in.taints.push_back(taint);
+    }
+    if (n.unschedulable) in.taints.push_back(Taint{"node.kubernetes.io/unschedulable", "", TaintEffect::no_schedule});
+    in.remaining = n.allocatable - n.requested;
+    // Daemon overhead of compatible DaemonSets not yet running there.
+    for (const auto& ds : view.daemonsets) {
+      bool running = std::any_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) {
+        const auto& pod = view.cluster.pod(pid);
+        return pod.is_daemon() && pod.owner.name == ds.name;
+      });
+      if (running) continue;
+      if (first_untolerated(n.taints, ds.spec->tolerations)) continue;
+      if (!ds.spec->node_affinity_matches(n.labels)) continue;
+      in.remaining -= ds.spec->requests;
+    }
+    for (auto pid : n.pods) {
+      const auto& hp = view.cluster.pod(pid).spec->host_ports;
+      in.used_host_ports.insert(in.used_host_ports.end(), hp.begin(), hp.end());
+    }
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+cloud::FleetRequest Karpenter::fleet_request(const scheduling::NewNodeClaim& nc) const {
+  // aws:pkg/providers/instance/instance.go Create + filter/filter.go.
+  const Requirements& reqs = nc.requirements;
+  std::vector<const catalog::InstanceType*> types;
+  for (const auto* it : nc.instance_types)
+    if (nc.requests.fits_in(it->allocatable) && scheduling::cheapest_offering_price(*it, reqs)) types.push_back(it);
+  const bool min_values = reqs.has_min_values();
+  if (!min_values) {
+    std::vector<const catalog::InstanceType*> plain;
+    for (const auto* it : types)
+      if (!is_exotic(*it)) plain.push_back(it);
+    if (!plain.empty()) types = std::move(plain);
+  }
+  const Requirement* ct = reqs.get(label::k_capacity_type);
+  auto allows = [&](std::string_view c) { return !ct || ct->has(c); };
+  // Spot offerings priced above the cheapest on-demand offering are dropped when both are allowed.
+  std::optional<Money> cheapest_od;
+  bool any_spot = false;
+  for (const auto* it : types)
+    for (const auto& o : it->offerings) {
+      if (!o.available || !scheduling::offering_compatible(o, reqs)) continue;
+      if (o.capacity_type == label::k_on_demand && (!cheapest_od || o.price < *cheapest_od)) cheapest_od = o.price;
+      if (o.capacity_type == label::k_spot) any_spot = true;
+    }
+  const bool drop_pricey_spot = !min_values && allows(label::k_spot) && allows(label::k_on_demand) && cheapest_od && any_spot;
+  auto usable = [&](const catalog::Offering& o) {
+    if (!o.available || !scheduling::offering_compatible(o, reqs)) return false;
+    if (drop_pricey_spot && o.capacity_type == label::k_spot && o.price > *cheapest_od) return false;
+    return true;
+  };
+  // Truncate to the 60 cheapest (price of the cheapest usable offering; ties by name).
+  std::vector<std::pair<Money, const catalog::InstanceType*>> priced;
+  for (const auto* it : types) {
+    std::optional<Money> best;
+    for (const auto& o : it->offerings)
+      if (usable(o) && (!best || o.price < *best)) best = o.price;
+    if (best) priced.emplace_back(*best, it);
+  }
+  std::sort(priced.begin(), priced.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->name < b.second->name;
+  });
+  if (priced.size() > k_aws_max_instance_types) priced.resize(k_aws_max_instance_types);
+  // getCapacityType: spot when allowed and any remaining type has a usable spot offering.
+  cloud::FleetRequest req;
+  req.capacity_type = std::string(label::k_on_demand);
+  if (allows(label::k_spot))
+    for (const auto& [p, it] : priced)
+      for (const auto& o : it->offerings)
+        if (o.capacity_type == label::k_spot && usable(o)) req.capacity_type = std::string(label::k_spot);
+  req.strategy = req.capacity_type == label::k_spot ? cloud::AllocationStrategy::price_capacity_optimized
+                                                    : cloud::AllocationStrategy::lowest_price;
+  for (const auto& [p, it] : priced)
+    for (const auto& o : it->offerings)
+      if (o.capacity_type == req.capacity_type && usable(o)) req.overrides.push_back({it, o.zone, o.price});
+  return req;
+}
+
+}  // namespace capsim::policy::karpenter

@@ -1,0 +1,192 @@
+// Karpenter provisioning: triggers, the batcher (provisioning/batcher.go), the synced gate, pod
+// selection (GetPendingPods) and turning the solver's NodeClaims into launch actions.
+#include <algorithm>
+
+#include "capsim/policy/karpenter/karpenter.hpp"
+
+namespace capsim::policy::karpenter {
+namespace {
+
+std::string join(const std::vector<std::string>& v, std::size_t max = 8) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size() && i < max; ++i) s += (i ? ", " : "") + v[i];
+  if (v.size() > max) s += " and " + std::to_string(v.size() - max) + " other(s)";
+  return s;
+}
+
+// A pod that requires the nodepool (or v1alpha5 provisioner-name) label not to exist opts out of
+// Karpenter; a pod selecting a restricted label is ignored (provisioner.go GetPendingPods, Validate).
+enum class PodVerdict { ok, opted_out, restricted };
+
+PodVerdict check_pod(const cluster::PodSchedulingSpec& spec, std::string& why) {
+  Requirements reqs = spec.karpenter_requirements(false);
+  for (const auto& r : reqs.items()) {
+    if ((r.key() == label::k_nodepool || r.key() == label::k_provisioner_name) && r.op() == Operator::does_not_exist)
+      return PodVerdict::opted_out;
+  }
+  for (const auto& r : reqs.items())
+    if (scheduling::is_restricted_label(r.key())) {
+      why = "label \"" + r.key() + "\" is restricted";
+      return PodVerdict::restricted;
+    }
+  return PodVerdict::ok;
+}
+
+}  // namespace
+
+void Karpenter::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) {
+  for (auto pid : pods) {
+    m_provisionable.insert(pid);
+    // Batcher: a trigger for an element not yet in the batch opens it or resets the idle timer.
+    if (m_batch.insert(pid).second) {
+      if (!m_batch_start) m_batch_start = now;
+      m_batch_idle_deadline = now + m_cfg.settings.batch_idle;
+    }
+  }
+  if (!m_next_requeue) m_next_requeue = now + k_pod_requeue;
+}
+
+Actions Karpenter::reconcile(const View& view) {
+  Actions out;
+  const SimTime now = view.now;
+  if (!v1alpha5() && m_next_expiry && now >= *m_next_expiry) out = expire(view);
+  // Pod controller: provisionable pods re-trigger every 10 s while they stay provisionable.
+  if (m_next_requeue && now >= *m_next_requeue) {
+    std::vector<cluster::PodId> still;
+    for (auto pid : m_provisionable) {
+      const auto& p = view.cluster.pod(pid);
+      if (view.cluster.live_pods().count(pid) && !p.bound() && p.unschedulable) still.push_back(pid);
+    }
+    m_provisionable.clear();
+    m_next_requeue.reset();
+    if (!still.empty()) on_pods_unschedulable(still, now);
+  }
+  if (m_batch_start && now >= std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max)) {
+    m_batch.clear();
+    m_batch_start.reset();
+    // Not synced: requeue without scheduling; the next trigger starts a new batch.
+    if (synced(view)) {
+      Actions a = provision(view);
+      out.launches.insert(out.launches.end(), a.launches.begin(), a.launches.end());
+      out.notes.insert(out.notes.end(), a.notes.begin(), a.notes.end());
+    } else {
+      out.notes.push_back(Note{"wait", "not synced", "", {}, {}, {}, "cluster state not synced, waiting to provision"});
+    }
+  }
+  if (m_validation && now >= m_validation->due) {
+    Actions a = finish_validation(view);
+    out.deletions.insert(out.deletions.end(), a.deletions.begin(), a.deletions.end());
+    out.notes.insert(out.notes.end(), a.notes.begin(), a.notes.end());
+    // Requeue immediately after a command: the next pass runs once the sim has applied it.
+    m_next_poll = now;
+    return out;
+  }
+  if (!m_validation && now >= m_next_poll) {
+    Actions a = disrupt(view);
+    out.deletions.insert(out.deletions.end(), a.deletions.begin(), a.deletions.end());
+    out.launches.insert(out.launches.end(), a.launches.begin(), a.launches.end());
+    out.notes.insert(out.notes.end(), a.notes.begin(), a.notes.end());
+    if (m_validation) m_next_poll = m_validation->due;
+    else if (!a.deletions.empty()) m_next_poll = now;  // immediate requeue; the next pass sees the change
+    else m_next_poll = now + k_disruption_poll;
+  }
+  return out;
+}
+
+Actions Karpenter::provision(const View& view) {
+  Actions out;
+  const SimTime now = view.now;
+  std::vector<scheduling::SolverPod> pods;
+  for (auto pid : view.cluster.pending_pods()) {
+    const auto& p = view.cluster.pod(pid);
+    if (!p.unschedulable || p.is_daemon() || p.is_mirror()) continue;
+    std::string why;
+    switch (check_pod(*p.spec, why)) {
+      case PodVerdict::opted_out: continue;
+      case PodVerdict::restricted:
+        out.notes.push_back(Note{"ignored", "invalid pod", "", {}, {}, {p.name}, "ignoring pod " + p.name + ": " + why});
+        continue;
+      case PodVerdict::ok: break;
+    }
+    pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+  }
+  if (pods.empty()) return out;
+
+  auto templates = build_templates(view, out.notes);
+  scheduling::SolverOptions opts;
+  opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
+  opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  scheduling::Solver solver(templates, existing_nodes(view, {}), opts);
+  std::size_t n_pods = pods.size();
+  auto result = solver.solve(std::move(pods));
+
+  auto pod_names = [&](const std::vector<cluster::PodId>& ids) {
+    std::vector<std::string> names;
+    for (auto id : ids) names.push_back(view.cluster.pod(id).name);
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+
+  if (!result.new_claims.empty() || !result.existing.empty())
+    out.notes.push_back(Note{"provision", "provisionable pods", "", {}, {}, {},
+                             "found provisionable pod(s) count=" + std::to_string(n_pods) +
+                                 ", computed " + std::to_string(result.new_claims.size()) +
+                                 " new nodeclaim(s) to fit pod(s), scheduled " +
+                                 std::to_string(n_pods - result.errors.size()) + " pod(s)"});
+
+  for (const auto& [nid, pids] : result.existing) {
+    m_nominated_until[nid] = now + nomination_window();
+    const auto& n = view.cluster.node(nid);
+    out.notes.push_back(Note{"nominate", "pods fit existing node", n.node_pool, {n.name}, {n.instance_type},
+                             pod_names(pids),
+                             "nominated node " + n.name + " for " + std::to_string(pids.size()) + " pod(s)"});
+  }
+
+  for (const auto& nc : result.new_claims) {
+    const NodePoolModel* pm = pool(nc.node_pool);
+    LaunchNode l;
+    l.node_pool = nc.node_pool;
+    l.requirements = nc.requirements;
+    std::vector<std::string> names;
+    std::vector<std::string> capacity_types;
+    for (const auto* it : nc.instance_types) {
+      names.push_back(it->name);
+      for (const auto& o : it->offerings)
+        if (o.available && scheduling::offering_compatible(o, nc.requirements) &&
+            std::find(capacity_types.begin(), capacity_types.end(), o.capacity_type) == capacity_types.end())
+          capacity_types.push_back(o.capacity_type);
+    }
+    // ToNodeClaim: instance-type In <options>, capacity-type In <capacity types offered>.
+    auto min_values = nc.requirements.get(label::k_instance_type) ? nc.requirements.get(label::k_instance_type)->min_values()
+                                                                 : std::nullopt;
+    l.requirements.erase(label::k_instance_type);
+    l.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, names, min_values));
+    l.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, capacity_types));
+    l.instance_type_options = names;
+    l.requests = nc.requests;
+    l.labels = pm->spec.labels;
+    l.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = nc.node_pool;
+    l.taints = pm->spec.taints;
+    l.startup_taints = pm->spec.startup_taints;
+    l.fleet = fleet_request(nc);
+    l.pods = nc.pods;
+    l.reason = "provisionable pods";
+    note_new_claim_expiry(now, *pm);
+    std::vector<std::string> shown(names.begin(), names.begin() + std::min<std::size_t>(names.size(), 5));
+    out.notes.push_back(Note{"provision", "provisionable pods", nc.node_pool, {}, names, pod_names(nc.pods),
+                             "created nodeclaim for " + std::to_string(nc.pods.size()) + " pod(s), nodepool " +
+                                 nc.node_pool + ", requests " + to_string(nc.requests) + ", instance-types " +
+                                 join(shown) + (names.size() > 5 ? " and " + std::to_string(names.size() - 5) + " other(s)" : "")});
+    out.launches.push_back(std::move(l));
+  }
+
+  // Unschedulable pods, one note per distinct reason.
+  std::map<std::string, std::vector<cluster::PodId>> by_reason;
+  for (const auto& [pid, why] : result.errors) by_reason[why].push_back(pid);
+  for (const auto& [why, pids] : by_reason)
+    out.notes.push_back(Note{"unschedulable", "could not schedule pod", "", {}, {}, pod_names(pids),
+                             "could not schedule " + std::to_string(pids.size()) + " pod(s): " + why});
+  return out;
+}
+
+}  // namespace capsim::policy::karpenter

@@ -1,0 +1,27 @@
+#include "capsim/policy/registry.hpp"
+
+#include "capsim/core/diagnostic.hpp"
+#include "capsim/policy/karpenter/karpenter.hpp"
+#include "capsim/policy/static_policy.hpp"
+
+namespace capsim::policy {
+
+std::vector<std::string> available_autoscalers() { return {"karpenter", "static"}; }
+
+std::unique_ptr<Autoscaler> make_autoscaler(const std::string& name, const PolicyContext& ctx) {
+  if (name == "karpenter") {
+    karpenter::Config cfg;
+    cfg.settings = ctx.scenario.karpenter;
+    cfg.node_pools = ctx.scenario.node_pools;
+    cfg.node_classes = ctx.scenario.node_classes;
+    cfg.catalog = ctx.catalog;
+    cfg.region = ctx.scenario.region;
+    cfg.zones = ctx.zones;
+    return std::make_unique<karpenter::Karpenter>(std::move(cfg));
+  }
+  if (name == "static") return std::make_unique<StaticPolicy>();
+  throw InputError({Diagnostic{ctx.scenario.file, 0, 0, Severity::error, "spec.autoscalers",
+                               "autoscaler \"" + name + "\" is not available in this build (available: karpenter, static)"}});
+}
+
+}  // namespace capsim::policy

@@ -1,0 +1,484 @@
+#include "sim/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "capsim/catalog/instance_type.hpp"
+#include "capsim/core/diagnostic.hpp"
+#include "capsim/policy/registry.hpp"
+#include "capsim/scheduling/kube_scheduler.hpp"
+
+namespace capsim::sim {
+namespace {
+
+using engine::Phase;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+// Node labels every EC2 node carries (well-known labels; aws:pkg/providers/instancetype).
+void add_instance_labels(Labels& labels, const catalog::InstanceType& it, const std::string& zone,
+                         const std::string& region, const std::string& capacity_type) {
+  for (const auto& r : it.requirements.items()) {
+    if (r.key() == label::k_zone || r.key() == label::k_capacity_type || r.key() == label::k_zone_id) continue;
+    // Labels with an empty value (e.g. the hypervisor of bare-metal types) are not set.
+    if (r.op() == Operator::in && r.values().size() == 1 && !r.values().front().empty())
+      labels[r.key()] = r.values().front();
+  }
+  labels[std::string(label::k_instance_type)] = it.name;
+  labels[std::string(label::k_zone)] = zone;
+  labels[std::string(label::k_region)] = region;
+  labels[std::string(label::k_capacity_type)] = capacity_type;
+}
+
+}  // namespace
+
+World::World(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts)
+    : m_scenario(scenario),
+      m_autoscaler_name(autoscaler),
+      m_opts(opts),
+      m_zones(resolve_zones(scenario, *opts.catalog)),
+      m_controllers(scenario),
+      m_cloud(opts.catalog, scenario.region) {
+  policy::PolicyContext ctx{scenario, opts.catalog, m_zones};
+  m_autoscaler = policy::make_autoscaler(autoscaler, ctx);
+  m_result.autoscaler = autoscaler;
+}
+
+std::string World::next_node_name() {
+  // EC2 private DNS style names, deterministic: ip-10-0-<n/250>-<n%250+4>.<region>.compute.internal
+  int n = m_node_counter++;
+  return "ip-10-0-" + std::to_string(n / 250) + "-" + std::to_string(n % 250 + 4) + "." + m_scenario.region +
+         ".compute.internal";
+}
+
+void World::log(const std::string& line) {
+  if (m_result.log.size() < m_opts.max_log_lines)
+    m_result.log.push_back("[t=" + format_clock(m_engine.now()) + " " + m_autoscaler_name + "] " + line);
+}
+
+void World::note(const policy::Note& n) {
+  Decision d;
+  d.at = m_engine.now();
+  d.autoscaler = m_autoscaler_name;
+  d.kind = n.kind;
+  d.reason = n.reason;
+  d.node_pool = n.node_pool;
+  d.nodes = n.nodes;
+  d.instance_types = n.instance_types;
+  d.pods = n.pods;
+  d.message = n.message;
+  log(n.message);
+  m_result.decisions.push_back(std::move(d));
+}
+
+void World::add_node_groups() {
+  for (const auto& g : m_scenario.node_groups) {
+    catalog::NodeClassParams params;
+    if (auto f = catalog::parse_ami_family(g.ami_family)) params.ami_family = *f;
+    if (g.kubelet) {
+      params.kubelet.max_pods = g.kubelet->max_pods;
+      params.kubelet.pods_per_core = g.kubelet->pods_per_core;
+      params.kubelet.kube_reserved = g.kubelet->kube_reserved;
+      params.kubelet.system_reserved = g.kubelet->system_reserved;
+      params.kubelet.eviction_hard = g.kubelet->eviction_hard;
+    }
+    std::vector<std::string> zones = g.zones.empty() ? m_zones : g.zones;
+    auto types = catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params);
+    auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == g.instance_type; });
+    CAPSIM_ASSERT(it != types.end(), "node group instance type " + g.instance_type + " has no price in " + m_scenario.region);
+    for (int i = 0; i < g.count; ++i) {
+      cluster::Node n;
+      n.name = next_node_name();
+      n.node_group = g.name;
+      n.state = cluster::NodeState::ready;
+      n.zone = zones[static_cast<std::size_t>(i) % zones.size()];
+      n.instance_type = it->name;
+      n.capacity_type = g.capacity_type;
+      auto price = g.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it->name)
+                                                    : m_opts.catalog->on_demand_price(m_scenario.region, it->name);
+      n.price_per_hour = price.value_or(Money{});
+      n.capacity = it->capacity;
+      n.allocatable = it->allocatable;
+      add_instance_labels(n.labels, *it, n.zone, m_scenario.region, g.capacity_type);
+      for (const auto& [k, v] : g.labels) n.labels[k] = v;
+      n.labels["eks.amazonaws.com/nodegroup"] = g.name;
+      n.labels["eks.amazonaws.com/capacityType"] = g.capacity_type == label::k_spot ? "SPOT" : "ON_DEMAND";
+      n.labels[std::string(label::k_hostname)] = n.name;
+      n.taints = g.taints;
+      auto id = m_state.add_node(std::move(n));
+      m_billing_start[id] = m_engine.now();
+      ++m_live_instances;
+    }
+  }
+  m_result.summary.peak_nodes = m_live_instances;
+}
+
+void World::schedule_timeline() {
+  std::set<std::string> applied_later;
+  for (const auto& e : m_scenario.timeline)
+    if (e.kind == spec::TimelineKind::apply) applied_later.insert(e.target_kind + "/" + e.target_name);
+  auto apply_workload = [this](const spec::Workload& w) {
+    auto pods = m_controllers.apply(w, m_engine.now());
+    if (w.kind == spec::WorkloadKind::daemon_set) {
+      m_daemonset_views.clear();
+      for (const auto& ds : m_controllers.daemonsets()) m_daemonset_views.push_back({ds.name, ds.spec.get()});
+      for (auto nid : m_state.nodes()) {
+        const auto& n = m_state.node(nid);
+        if (n.state != cluster::NodeState::ready && n.state != cluster::NodeState::registered) continue;
+        for (auto& p : m_controllers.daemon_pods_for(n, m_engine.now())) {
+          if (p.owner.name != w.name) continue;
+          auto pid = m_state.add_pod(std::move(p));
+          m_state.bind(pid, nid, m_engine.now());
+        }
+      }
+    }
+    log("applied " + std::string(spec::workload_kind_name(w.kind)) + " " + w.name +
+        (pods.empty() ? "" : " (" + std::to_string(pods.size()) + " pod(s))"));
+    for (auto& p : pods) create_pod(std::move(p));
+  };
+  // DaemonSets first so their pods land on the pre-existing nodes before anything else.
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& w : m_scenario.workloads) {
+      bool ds = w.kind == spec::WorkloadKind::daemon_set;
+      if ((pass == 0) != ds) continue;
+      if (applied_later.count(std::string(spec::workload_kind_name(w.kind)) + "/" + w.name)) continue;
+      m_engine.schedule(SimTime{0}, Phase::workload, [apply_workload, &w] { apply_workload(w); });
+    }
+  for (const auto& e : m_scenario.timeline) {
+    SimTime at = SimTime{0} + e.at;
+    switch (e.kind) {
+      case spec::TimelineKind::apply:
+        if (const auto* w = m_scenario.find_workload(e.target_kind, e.target_name))
+          m_engine.schedule(at, Phase::workload, [apply_workload, w] { apply_workload(*w); });
+        break;
+      case spec::TimelineKind::scale:
+        m_engine.schedule(at, Phase::workload, [this, &e] {
+          std::vector<cluster::PodId> remove;
+          auto pods = m_controllers.scale(e.target_kind, e.target_name, e.replicas, m_state, m_engine.now(), remove);
+          log("scaled " + e.target_kind + " " + e.target_name + " to " + std::to_string(e.replicas) + " replicas");
+          for (auto pid : remove) delete_pod(pid, false, false);
+          for (auto& p : pods) create_pod(std::move(p));
+        });
+        break;
+      case spec::TimelineKind::del:
+        m_engine.schedule(at, Phase::workload, [this, &e] {
+          auto pods = m_controllers.remove(e.target_kind, e.target_name, m_state);
+          log("deleted " + e.target_kind + " " + e.target_name + " (" + std::to_string(pods.size()) + " pod(s))");
+          for (auto pid : pods) delete_pod(pid, false, false);
+          if (e.target_kind == "DaemonSet") {
+            m_daemonset_views.clear();
+            for (const auto& ds : m_controllers.daemonsets()) m_daemonset_views.push_back({ds.name, ds.spec.get()});
+          }
+        });
+        break;
+      case spec::TimelineKind::replay: {
+        CAPSIM_ASSERT(static_cast<bool>(m_opts.open_trace), "no trace opener for a replay");
+        Replay r;
+        r.source = m_opts.open_trace(e.replay);
+        r.start = at;
+        m_replays.push_back(std::move(r));
+        std::size_t idx = m_replays.size() - 1;
+        m_replays[idx].next = m_replays[idx].source->next();
+        if (m_replays[idx].next)
+          m_engine.schedule(at + m_replays[idx].next->at, Phase::workload, [this, idx] { replay_next(idx); });
+        break;
+      }
+    }
+  }
+}
+
+void World::replay_next(std::size_t idx) {
+  Replay& r = m_replays[idx];
+  // Stream: handle every event due now, then schedule the next one; one event held at a time.
+  while (r.next && r.start + r.next->at <= m_engine.now()) {
+    spec::TraceEvent e = std::move(*r.next);
+    r.next = r.source->next();
+    if (e.kind == spec::TraceEventKind::create) {
+      if (m_state.find_pod(e.namespace_.empty() ? "default" : e.namespace_, e.pod)) continue;
+      create_pod(m_controllers.from_trace(e, m_engine.now()));
+    } else if (const auto* p = m_state.find_pod(e.namespace_.empty() ? "default" : e.namespace_, e.pod)) {
+      delete_pod(p->id, false, false);
+    } else {
+      log("warning: trace deletes pod " + (e.namespace_.empty() ? std::string("default") : e.namespace_) + "/" +
+          e.pod + " which does not exist; ignored");
+    }
+  }
+  if (r.next) m_engine.schedule(r.start + r.next->at, Phase::workload, [this, idx] { replay_next(idx); });
+}
+
+void World::create_pod(cluster::Pod pod) {
+  pod.created = m_engine.now();
+  ++m_pods_created;
+  m_state.add_pod(std::move(pod));
+  request_kube_scheduler();
+}
+
+void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded) {
+  cluster::Pod gone = m_state.pod(id);
+  if (!gone.is_daemon()) {
+    if (!gone.bound()) m_pending_seconds.push_back((m_engine.now() - gone.created).seconds_f());
+  }
+  m_state.remove_pod(id, m_engine.now());
+  if (evicted || succeeded) {
+    if (auto repl = m_controllers.on_pod_gone(gone, succeeded, m_engine.now())) create_pod(std::move(*repl));
+  }
+  request_kube_scheduler();
+}
+
+void World::request_kube_scheduler() {
+  if (m_scheduler_requested) return;
+  m_scheduler_requested = true;
+  m_engine.schedule(m_engine.now(), Phase::scheduler, [this] { kube_scheduler_pass(); });
+}
+
+void World::kube_scheduler_pass() {
+  m_scheduler_requested = false;
+  // Scheduling queue order: priority desc, then creation (activeQ's default queue sort).
+  std::vector<cluster::PodId> pending(m_state.pending_pods().begin(), m_state.pending_pods().end());
+  std::sort(pending.begin(), pending.end(), [&](cluster::PodId a, cluster::PodId b) {
+    const auto& pa = m_state.pod(a);
+    const auto& pb = m_state.pod(b);
+    if (pa.spec->priority != pb.spec->priority) return pa.spec->priority > pb.spec->priority;
+    return pa.uid < pb.uid;
+  });
+  std::vector<cluster::PodId> unschedulable;
+  const SimTime now = m_engine.now();
+  for (auto pid : pending) {
+    auto choice = scheduling::select_node(m_state, m_state.pod(pid));
+    cluster::Pod& p = m_state.pod(pid);
+    if (choice.node) {
+      m_pending_seconds.push_back((now - p.created).seconds_f());
+      m_state.bind(pid, *choice.node, now);
+      if (p.run_duration) {
+        std::uint64_t uid = p.uid;
+        m_engine.schedule(now + *p.run_duration, Phase::workload, [this, pid, uid] {
+          if (!m_state.live_pods().count(pid) || m_state.pod(pid).uid != uid) return;
+          delete_pod(pid, false, true);
+        });
+      }
+      continue;
+    }
+    if (!p.unschedulable) {
+      p.unschedulable = true;
+      p.first_unschedulable_at = now;
+    }
+    unschedulable.push_back(pid);
+  }
+  if (!unschedulable.empty()) m_autoscaler->on_pods_unschedulable(unschedulable, now);
+  refresh_wakeup();
+}
+
+void World::refresh_wakeup() {
+  auto t = m_autoscaler->next_wakeup();
+  if (t && *t < m_engine.now()) t = m_engine.now();
+  if (t == m_wakeup_at) return;
+  if (m_wakeup_event) m_engine.cancel(*m_wakeup_event);
+  m_wakeup_event.reset();
+  m_wakeup_at = t;
+  if (t) m_wakeup_event = m_engine.schedule(*t, Phase::autoscaler, [this] { autoscaler_reconcile(); });
+}
+
+void World::autoscaler_reconcile() {
+  m_wakeup_event.reset();
+  m_wakeup_at.reset();
+  policy::View view{m_engine.now(), m_state, m_daemonset_views};
+  policy::Actions actions = m_autoscaler->reconcile(view);
+  apply(actions);
+  refresh_wakeup();
+}
+
+void World::apply(const policy::Actions& actions) {
+  for (const auto& n : actions.notes) note(n);
+  for (const auto& l : actions.launches) launch(l);
+  for (const auto& d : actions.deletions) delete_node(d.node, d.reason);
+}
+
+void World::launch(const policy::LaunchNode& l) {
+  cluster::Node n;
+  n.name = next_node_name();
+  n.node_pool = l.node_pool;
+  n.node_group = l.node_group;
+  n.state = cluster::NodeState::launching;
+  n.labels = l.labels;
+  n.taints = l.taints;
+  n.startup_taints = l.startup_taints;
+  n.taints.insert(n.taints.end(), l.startup_taints.begin(), l.startup_taints.end());
+  n.requirements = l.requirements;
+  n.instance_type_options = l.instance_type_options;
+  n.nodeclaim_requests = l.requests;
+  n.created_at = m_engine.now();
+  n.launch_tag = l.tag;
+  auto id = m_state.add_node(std::move(n));
+  m_launch_reason[id] = l.reason;
+  m_engine.schedule(m_engine.now() + m_scenario.cloud.launch_latency, Phase::cloud,
+                    [this, id, fleet = l.fleet] { complete_launch(id, fleet); });
+}
+
+void World::complete_launch(cluster::NodeId id, cloud::FleetRequest fleet) {
+  cluster::Node& n = m_state.node(id);
+  auto res = m_cloud.create_fleet(fleet);
+  if (!res.chosen) {
+    note(policy::Note{"launch-failed", "insufficient capacity", n.node_pool, {n.name}, {}, {},
+                      "failed launching nodeclaim " + n.name + ": " + res.error});
+    m_state.remove_node(id);
+    request_kube_scheduler();
+    refresh_wakeup();
+    return;
+  }
+  const catalog::InstanceType& it = *res.chosen->instance_type;
+  n.state = cluster::NodeState::launched;
+  n.launched_at = m_engine.now();
+  n.instance_type = it.name;
+  n.zone = res.chosen->zone;
+  n.capacity_type = fleet.capacity_type;
+  n.price_per_hour = res.chosen->price;
+  n.capacity = it.capacity;
+  n.allocatable = it.allocatable;
+  add_instance_labels(n.labels, it, n.zone, m_scenario.region, n.capacity_type);
+  n.labels[std::string(label::k_hostname)] = n.name;
+  m_state.touch();
+  m_billing_start[id] = m_engine.now();
+  ++m_live_instances;
+  m_result.summary.peak_nodes = std::max(m_result.summary.peak_nodes, m_live_instances);
+  ++m_result.summary.nodes_launched;
+  m_result.launches.push_back(LaunchRecord{n.created_at, n.launched_at, n.name, n.instance_type, n.zone, n.capacity_type,
+                                           n.node_pool.empty() ? n.node_group : n.node_pool, m_launch_reason[id],
+                                           n.price_per_hour});
+  log("launched nodeclaim " + n.name + " instance-type " + n.instance_type + " zone " + n.zone + " capacity-type " +
+      n.capacity_type + " price $" + std::to_string(n.price_per_hour.usd()) + "/h");
+  m_engine.schedule(m_engine.now() + m_scenario.cloud.registration_latency, Phase::cloud,
+                    [this, id] { register_node(id); });
+  refresh_wakeup();
+}
+
+void World::register_node(cluster::NodeId id) {
+  cluster::Node& n = m_state.node(id);
+  if (n.state != cluster::NodeState::launched) return;
+  n.state = cluster::NodeState::registered;
+  n.registered_at = m_engine.now();
+  for (auto& p : m_controllers.daemon_pods_for(n, m_engine.now())) {
+    auto pid = m_state.add_pod(std::move(p));
+    m_state.bind(pid, id, m_engine.now());
+  }
+  m_state.touch();
+  m_engine.schedule(m_engine.now() + m_scenario.cloud.initialization_latency, Phase::cloud,
+                    [this, id] { initialize_node(id); });
+}
+
+void World::initialize_node(cluster::NodeId id) {
+  cluster::Node& n = m_state.node(id);
+  if (n.state != cluster::NodeState::registered) return;
+  // Ready, and the startup taints have been removed by their agents.
+  std::erase_if(n.taints, [&](const Taint& t) {
+    return std::find(n.startup_taints.begin(), n.startup_taints.end(), t) != n.startup_taints.end();
+  });
+  n.state = cluster::NodeState::ready;
+  n.initialized_at = m_engine.now();
+  m_state.touch();
+  log("initialized node " + n.name);
+  request_kube_scheduler();
+  refresh_wakeup();
+}
+
+void World::delete_node(cluster::NodeId id, const std::string& reason) {
+  cluster::Node& n = m_state.node(id);
+  if (n.marked_for_deletion()) return;
+  n.state = cluster::NodeState::deleting;
+  n.deletion_requested_at = m_engine.now();
+  n.deletion_reason = reason;
+  n.taints.push_back(Taint{"karpenter.sh/disrupted", "", TaintEffect::no_schedule});
+  // Drain: evict every non-DaemonSet pod (owners recreate them pending); DaemonSet pods go with
+  // the node.
+  std::vector<cluster::PodId> evict;
+  for (auto pid : n.pods)
+    if (!m_state.pod(pid).is_daemon()) evict.push_back(pid);
+  std::sort(evict.begin(), evict.end());
+  for (auto pid : evict) delete_pod(pid, true, false);
+  m_state.touch();
+  m_engine.schedule(m_engine.now() + m_scenario.cloud.termination_latency, Phase::cloud,
+                    [this, id] { terminate_node(id); });
+}
+
+void World::terminate_node(cluster::NodeId id) {
+  cluster::Node& n = m_state.node(id);
+  std::vector<cluster::PodId> left = n.pods;
+  for (auto pid : left) delete_pod(pid, true, false);
+  cluster::Node& node = m_state.node(id);
+  node.terminated_at = m_engine.now();
+  const bool had_instance = m_billing_start.count(id) > 0;
+  m_state.remove_node(id);
+  if (had_instance) {
+    --m_live_instances;
+    ++m_result.summary.nodes_terminated;
+    m_result.terminations.push_back(
+        TerminationRecord{node.deletion_requested_at, node.terminated_at, node.name, node.instance_type, node.deletion_reason});
+    log("terminated node " + node.name + " (" + node.instance_type + ", reason " + node.deletion_reason + ")");
+  }
+  refresh_wakeup();
+}
+
+void World::sample() {
+  Sample s;
+  s.at = m_engine.now();
+  for (auto nid : m_state.nodes()) {
+    const auto& n = m_state.node(nid);
+    if (!m_billing_start.count(nid)) continue;
+    ++s.nodes_by_type[n.instance_type];
+    s.cost_rate_per_hour += n.price_per_hour;
+  }
+  s.pending_pods = static_cast<int>(m_state.pending_pods().size());
+  s.running_pods = static_cast<int>(m_state.live_pods().size()) - s.pending_pods;
+  m_result.samples.push_back(std::move(s));
+}
+
+void World::finish() {
+  const SimTime end = m_engine.now();
+  Summary& sum = m_result.summary;
+  Money cost;
+  double node_ms = 0;
+  for (const auto& [nid, start] : m_billing_start) {
+    const auto& n = m_state.node(nid);
+    SimTime stop = n.state == cluster::NodeState::terminated ? n.terminated_at : end;
+    cost += billed_cost(n.price_per_hour, stop - start);
+    node_ms += static_cast<double>((stop - start).ms);
+  }
+  sum.cost = cost;
+  sum.node_hours = node_ms / 3'600'000.0;
+  sum.final_nodes = m_live_instances;
+  sum.pods_created = m_pods_created;
+  for (auto pid : m_state.pending_pods()) {
+    const auto& p = m_state.pod(pid);
+    if (p.is_daemon()) continue;
+    ++sum.pods_pending_at_end;
+    m_pending_seconds.push_back((end - p.created).seconds_f());
+  }
+  std::sort(m_pending_seconds.begin(), m_pending_seconds.end());
+  auto pct = [&](double q) {
+    if (m_pending_seconds.empty()) return 0.0;
+    // Nearest-rank percentile.
+    auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(m_pending_seconds.size())));
+    return m_pending_seconds[std::max<std::size_t>(rank, 1) - 1];
+  };
+  sum.pod_pending_p50_s = pct(0.50);
+  sum.pod_pending_p95_s = pct(0.95);
+  sum.pod_pending_max_s = m_pending_seconds.empty() ? 0.0 : m_pending_seconds.back();
+}
+
+AutoscalerResult World::run() {
+  add_node_groups();
+  schedule_timeline();
+  const SimTime end = SimTime{0} + m_scenario.duration;
+  for (SimTime t{0}; t <= end; t = t + m_opts.sample_interval)
+    m_engine.schedule(t, Phase::metrics, [this] { sample(); });
+  refresh_wakeup();
+  m_engine.run_until(end);
+  if (m_result.samples.empty() || m_result.samples.back().at != end) sample();
+  finish();
+  return std::move(m_result);
+}
+
+}  // namespace capsim::sim

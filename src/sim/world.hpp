@@ -1,0 +1,83 @@
+// Module-private: the World that one run_autoscaler call builds and drives.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/cloud/simulated_cloud.hpp"
+#include "capsim/cluster/cluster_state.hpp"
+#include "capsim/engine/engine.hpp"
+#include "capsim/policy/autoscaler.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "capsim/workload/controllers.hpp"
+
+namespace capsim::sim {
+
+class World {
+ public:
+  World(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts);
+  AutoscalerResult run();
+
+ private:
+  // Setup.
+  void add_node_groups();
+  void schedule_timeline();
+  // Pods.
+  void create_pod(cluster::Pod pod);
+  void delete_pod(cluster::PodId id, bool evicted, bool succeeded);
+  void request_kube_scheduler();
+  void kube_scheduler_pass();
+  // Autoscaler.
+  void refresh_wakeup();
+  void autoscaler_reconcile();
+  void apply(const policy::Actions& actions);
+  void launch(const policy::LaunchNode& l);
+  void complete_launch(cluster::NodeId id, cloud::FleetRequest fleet);
+  void register_node(cluster::NodeId id);
+  void initialize_node(cluster::NodeId id);
+  void delete_node(cluster::NodeId id, const std::string& reason);
+  void terminate_node(cluster::NodeId id);
+  // Trace replay.
+  void replay_next(std::size_t replay_index);
+  // Output.
+  void note(const policy::Note& n);
+  void log(const std::string& line);
+  void sample();
+  void finish();
+  std::string next_node_name();
+
+  const spec::Scenario& m_scenario;
+  std::string m_autoscaler_name;
+  SimOptions m_opts;
+  std::vector<std::string> m_zones;
+  engine::Engine m_engine;
+  cluster::ClusterState m_state;
+  workload::Controllers m_controllers;
+  cloud::SimulatedCloud m_cloud;
+  std::unique_ptr<policy::Autoscaler> m_autoscaler;
+  std::vector<policy::DaemonSetView> m_daemonset_views;
+
+  bool m_scheduler_requested{false};
+  std::optional<engine::EventId> m_wakeup_event;
+  std::optional<SimTime> m_wakeup_at;
+
+  struct Replay {
+    std::unique_ptr<spec::TraceSource> source;
+    SimTime start;
+    std::optional<spec::TraceEvent> next;
+  };
+  std::vector<Replay> m_replays;
+
+  std::map<cluster::NodeId, SimTime> m_billing_start;
+  std::map<cluster::NodeId, std::string> m_launch_reason;
+  int m_node_counter{0};
+  std::vector<double> m_pending_seconds;
+  AutoscalerResult m_result;
+  int m_live_instances{0};
+  std::int64_t m_pods_created{0};  // workload pods (DaemonSet pods are not counted)
+};
+
+}  // namespace capsim::sim

@@ -1,0 +1,228 @@
+#include "capsim/workload/controllers.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace capsim::workload {
+namespace {
+
+std::string key_of(std::string_view kind, std::string_view name) { return std::string(kind) + "/" + std::string(name); }
+
+std::string suffix(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%05d", i);
+  return buf;
+}
+
+}  // namespace
+
+ResourceList pod_requests(const spec::PodTemplate& t) {
+  ResourceList containers;
+  for (const auto& c : t.containers) containers += c.requests;
+  ResourceList sidecars;
+  ResourceList init_peak;
+  for (const auto& c : t.init_containers) {
+    ResourceList tmp;
+    if (c.restart_always) {
+      sidecars += c.requests;
+      tmp = sidecars;
+    } else {
+      tmp = c.requests + sidecars;
+    }
+    init_peak.max_with(tmp);
+  }
+  ResourceList r = containers + sidecars;
+  r.max_with(init_peak);
+  r += t.overhead;
+  r.set(Resource::pods, Quantity::from_units(1));
+  return r;
+}
+
+Requirements to_requirements(const spec::NodeSelectorTerm& term) {
+  Requirements r;
+  for (const auto& e : term) r.add(Requirement(e.key, e.op, e.values, e.min_values));
+  return r;
+}
+
+cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int priority) {
+  cluster::PodSchedulingSpec s;
+  s.requests = pod_requests(t);
+  s.node_selector = t.node_selector;
+  for (const auto& term : t.node_affinity.required) s.required_terms.push_back(to_requirements(term));
+  std::vector<spec::PreferredSchedulingTerm> pref = t.node_affinity.preferred;
+  std::stable_sort(pref.begin(), pref.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  for (const auto& p : pref) s.preferred_terms.emplace_back(p.weight, to_requirements(p.preference));
+  s.tolerations = t.tolerations;
+  for (const auto& c : t.containers) s.host_ports.insert(s.host_ports.end(), c.host_ports.begin(), c.host_ports.end());
+  s.priority = priority;
+  return s;
+}
+
+Controllers::Controllers(const spec::Scenario& scenario) {
+  for (const auto& pc : scenario.priority_classes) {
+    m_priority_classes[pc.name] = pc.value;
+    if (pc.global_default) m_default_priority = pc.value;
+  }
+  // system-node-critical / system-cluster-critical are built in.
+  m_priority_classes.emplace("system-node-critical", 2000001000);
+  m_priority_classes.emplace("system-cluster-critical", 2000000000);
+}
+
+int Controllers::priority_of(const spec::PodTemplate& t) const {
+  if (t.priority) return *t.priority;
+  if (!t.priority_class_name.empty()) {
+    auto it = m_priority_classes.find(t.priority_class_name);
+    if (it != m_priority_classes.end()) return it->second;
+  }
+  return m_default_priority.value_or(0);
+}
+
+Controllers::Managed* Controllers::find(const std::string& kind, const std::string& name) {
+  auto it = m_workloads.find(key_of(kind, name));
+  return it == m_workloads.end() ? nullptr : &it->second;
+}
+
+cluster::Pod Controllers::make_pod(Managed& m, SimTime now) {
+  cluster::Pod p;
+  const auto& w = m.spec;
+  if (w.kind == spec::WorkloadKind::pod) p.name = w.name;
+  else if (w.kind == spec::WorkloadKind::stateful_set) p.name = w.name + "-" + std::to_string(m.next_index);
+  else p.name = w.name + "-" + suffix(m.next_index);
+  ++m.next_index;
+  p.namespace_ = w.namespace_;
+  p.labels = w.tmpl.labels;
+  p.annotations = w.tmpl.annotations;
+  p.owner = w.kind == spec::WorkloadKind::pod ? cluster::OwnerRef{} : cluster::OwnerRef{std::string(spec::workload_kind_name(w.kind)), w.name};
+  p.spec = m.sched;
+  p.created = now;
+  p.run_duration = w.tmpl.run_duration;
+  ++m.live;
+  return p;
+}
+
+std::vector<cluster::Pod> Controllers::apply(const spec::Workload& w, SimTime now) {
+  std::vector<cluster::Pod> out;
+  auto sched = std::make_shared<const cluster::PodSchedulingSpec>(make_scheduling_spec(w.tmpl, priority_of(w.tmpl)));
+  if (w.kind == spec::WorkloadKind::daemon_set) {
+    m_daemonsets.push_back(DaemonSetInfo{w.name, w.namespace_, sched, w.tmpl.labels, w.tmpl.annotations});
+    return out;
+  }
+  Managed& m = m_workloads[key_of(spec::workload_kind_name(w.kind), w.name)];
+  m = Managed{};
+  m.spec = w;
+  m.sched = sched;
+  m.desired = w.kind == spec::WorkloadKind::pod ? 1 : w.replicas;
+  if (w.kind == spec::WorkloadKind::job) m.desired = std::min(w.replicas, w.completions);
+  for (int i = 0; i < m.desired; ++i) out.push_back(make_pod(m, now));
+  return out;
+}
+
+std::vector<cluster::Pod> Controllers::scale(const std::string& kind, const std::string& name, int replicas,
+                                             const cluster::ClusterState& state, SimTime now,
+                                             std::vector<cluster::PodId>& remove) {
+  std::vector<cluster::Pod> out;
+  Managed* m = find(kind, name);
+  if (!m) return out;
+  m->desired = replicas;
+  while (m->live < m->desired) out.push_back(make_pod(*m, now));
+  if (m->live > m->desired) {
+    // ReplicaSet deletion ranking (controller_utils.go ActivePods): unscheduled before scheduled,
+    // then newer before older; ties by name.
+    std::vector<const cluster::Pod*> owned;
+    for (auto pid : state.live_pods()) {
+      const auto& p = state.pod(pid);
+      if (p.owner.kind == kind && p.owner.name == name) owned.push_back(&p);
+    }
+    std::sort(owned.begin(), owned.end(), [](const cluster::Pod* a, const cluster::Pod* b) {
+      if (a->bound() != b->bound()) return !a->bound();
+      if (a->uid != b->uid) return a->uid > b->uid;
+      return a->name < b->name;
+    });
+    int excess = m->live - m->desired;
+    for (int i = 0; i < excess && i < static_cast<int>(owned.size()); ++i) {
+      remove.push_back(owned[static_cast<std::size_t>(i)]->id);
+      --m->live;
+    }
+  }
+  return out;
+}
+
+std::vector<cluster::PodId> Controllers::remove(const std::string& kind, const std::string& name,
+                                                const cluster::ClusterState& state) {
+  std::vector<cluster::PodId> out;
+  if (kind == "DaemonSet") {
+    std::erase_if(m_daemonsets, [&](const DaemonSetInfo& d) { return d.name == name; });
+  } else if (Managed* m = find(kind, name)) {
+    m->deleted = true;
+    m->desired = 0;
+  }
+  for (auto pid : state.live_pods()) {
+    const auto& p = state.pod(pid);
+    if (p.owner.kind == kind && p.owner.name == name) out.push_back(pid);
+  }
+  if (Managed* m = find(kind, name)) m->live -= static_cast<int>(out.size());
+  return out;
+}
+
+std::optional<cluster::Pod> Controllers::on_pod_gone(const cluster::Pod& gone, bool succeeded, SimTime now) {
+  if (gone.owner.kind.empty() || gone.owner.kind == "DaemonSet") return std::nullopt;
+  Managed* m = find(gone.owner.kind, gone.owner.name);
+  if (!m || m->deleted) return std::nullopt;
+  --m->live;
+  if (succeeded) ++m->succeeded;
+  int want = m->desired;
+  if (m->spec.kind == spec::WorkloadKind::job) want = std::min(m->desired, m->spec.completions - m->succeeded);
+  if (m->live < want) return make_pod(*m, now);
+  return std::nullopt;
+}
+
+std::vector<cluster::Pod> Controllers::daemon_pods_for(const cluster::Node& node, SimTime now) {
+  std::vector<cluster::Pod> out;
+  for (const auto& ds : m_daemonsets) {
+    // DaemonSet pods tolerate the node lifecycle taints automatically; other NoSchedule /
+    // NoExecute taints must be tolerated, and node affinity must match.
+    bool ok = true;
+    for (const auto& taint : node.taints) {
+      if (taint.effect == TaintEffect::prefer_no_schedule) continue;
+      if (taint.key.rfind("node.kubernetes.io/", 0) == 0) continue;
+      if (!std::any_of(ds.spec->tolerations.begin(), ds.spec->tolerations.end(),
+                       [&](const Toleration& t) { return tolerates(t, taint); })) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok || !ds.spec->node_affinity_matches(node.labels)) continue;
+    cluster::Pod p;
+    p.name = ds.name + "-" + node.name;
+    p.namespace_ = ds.namespace_;
+    p.labels = ds.labels;
+    p.annotations = ds.annotations;
+    p.owner = cluster::OwnerRef{"DaemonSet", ds.name};
+    p.spec = ds.spec;
+    p.created = now;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+cluster::Pod Controllers::from_trace(const spec::TraceEvent& e, SimTime now) {
+  auto s = std::make_shared<cluster::PodSchedulingSpec>();
+  s->requests = e.requests;
+  s->requests.set(Resource::pods, Quantity::from_units(1));
+  s->node_selector = e.node_selector;
+  s->tolerations = e.tolerations;
+  s->priority = e.priority;
+  cluster::Pod p;
+  p.name = e.pod;
+  p.namespace_ = e.namespace_.empty() ? "default" : e.namespace_;
+  p.labels = e.labels;
+  auto slash = e.owner.find('/');
+  // Trace pods are never recreated by capsim (the trace says when pods come and go): their owner
+  // kind is prefixed so no workload controller claims them.
+  if (slash != std::string::npos) p.owner = cluster::OwnerRef{"Trace" + e.owner.substr(0, slash), e.owner.substr(slash + 1)};
+  p.spec = std::move(s);
+  p.created = now;
+  return p;
+}
+
+}  // namespace capsim::workload

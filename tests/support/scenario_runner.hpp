@@ -1,0 +1,49 @@
+// Test support: load a scenario from inline YAML with the embedded catalog and run it.
+#pragma once
+
+#include <string>
+
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/io/scenario_loader.hpp"
+#include "capsim/sim/simulation.hpp"
+
+namespace capsim::test {
+
+inline spec::Scenario load_text(const std::string& yaml) {
+  return io::load_scenario_text(yaml, "test.yaml", *catalog::Catalog::embedded());
+}
+
+inline sim::AutoscalerResult run_text(const std::string& yaml, const std::string& autoscaler = "karpenter") {
+  spec::Scenario s = load_text(yaml);
+  sim::SimOptions opts;
+  opts.catalog = catalog::Catalog::embedded();
+  return sim::run_autoscaler(s, autoscaler, opts);
+}
+
+// A Scenario document header; `extra` is appended under spec (indent 2).
+inline std::string scenario_doc(const std::string& version, const std::string& duration, const std::string& extra = "") {
+  return "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  region: us-east-1\n"
+         "  zones: [us-east-1a, us-east-1b]\n  duration: " +
+         duration + "\n  karpenter: {version: " + version + "}\n" + extra + "---\n";
+}
+
+// A Deployment with `replicas` pods requesting cpu/memory.
+inline std::string deployment(const std::string& name, int replicas, const std::string& cpu, const std::string& memory,
+                              const std::string& pod_spec_extra = "") {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + "}\nspec:\n  replicas: " +
+         std::to_string(replicas) + "\n  template:\n    metadata: {labels: {app: " + name +
+         "}}\n    spec:\n" + pod_spec_extra + "      containers:\n        - name: c\n          resources: {requests: {cpu: " +
+         cpu + ", memory: " + memory + "}}\n---\n";
+}
+
+// A v1 NodePool + EC2NodeClass; `requirements` is a YAML flow list, `disruption` a flow map.
+inline std::string node_pool_v1(const std::string& name, const std::string& requirements, const std::string& disruption,
+                                const std::string& extra_spec = "") {
+  return "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: " + name +
+         "}\nspec:\n  template:\n    spec:\n      requirements: " + requirements +
+         "\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: " + name +
+         "}\n  disruption: " + disruption + "\n" + extra_spec + "---\napiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: " +
+         name + "}\nspec:\n  amiSelectorTerms: [{alias: al2023@latest}]\n---\n";
+}
+
+}  // namespace capsim::test

@@ -1,0 +1,260 @@
+// Report JSON result: the exact document for a hand-built run, its schema keys, and the stable
+// number rendering (integer rounding, fixed notation, no binary noise like 0.30000000000000004).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/report/json_result.hpp"
+#include "capsim/sim/result.hpp"
+#include "unit/report/test_report_fixture.hpp"
+
+using capsim::Duration;
+using capsim::Money;
+using capsim::SimTime;
+using capsim::report::dump_stable;
+using capsim::report::format_number;
+using capsim::report::round_to;
+using capsim::report::seconds_3;
+using capsim::report::to_json;
+using capsim::report::usd_6;
+
+namespace {
+std::string dump_usd(std::int64_t nano) { return dump_stable(nlohmann::json(usd_6(Money{nano})), -1); }
+std::string dump_num(double v) { return dump_stable(nlohmann::json(v), -1); }
+}  // namespace
+
+TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and stable numbers", "[report]") {
+  const std::string expected = R"(
+{
+  "durationSeconds": 7200.0,
+  "expectations": [
+    {
+      "actual": 2.0,
+      "autoscaler": "karpenter",
+      "expected": 5.0,
+      "location": "scenarios/basic.yaml:30:7",
+      "metric": "nodesLaunched",
+      "op": "<=",
+      "passed": true
+    },
+    {
+      "actual": 0.123457,
+      "autoscaler": "karpenter",
+      "expected": 0.1,
+      "location": "scenarios/basic.yaml:31:7",
+      "metric": "costUsd",
+      "op": "<",
+      "passed": false
+    }
+  ],
+  "region": "us-east-1",
+  "results": [
+    {
+      "autoscaler": "karpenter",
+      "decisionCount": 2,
+      "launches": [
+        {
+          "atSeconds": 10.0,
+          "capacityType": "on-demand",
+          "instanceType": "m5.large",
+          "launchedAtSeconds": 70.5,
+          "node": "node-1",
+          "nodePool": "default",
+          "pricePerHourUsd": 0.096,
+          "reason": "provisionable pods",
+          "zone": "us-east-1a"
+        },
+        {
+          "atSeconds": 10.0,
+          "capacityType": "spot",
+          "instanceType": "c5.xlarge",
+          "launchedAtSeconds": 71.0,
+          "node": "node-2",
+          "nodePool": "default",
+          "pricePerHourUsd": 0.068,
+          "reason": "provisionable pods",
+          "zone": "us-east-1b"
+        }
+      ],
+      "summary": {
+        "costUsd": 0.123457,
+        "finalNodes": 1,
+        "nodeHours": 0.3,
+        "nodesLaunched": 2,
+        "nodesTerminated": 1,
+        "peakNodes": 2,
+        "podPendingSeconds": {
+          "max": 30.0,
+          "p50": 0.1,
+          "p95": 12.346
+        },
+        "podsCreated": 5,
+        "podsPendingAtEnd": 0
+      },
+      "terminations": [
+        {
+          "atSeconds": 3600.0,
+          "instanceType": "c5.xlarge",
+          "node": "node-2",
+          "reason": "empty",
+          "terminatedAtSeconds": 3630.0
+        }
+      ]
+    },
+    {
+      "autoscaler": "cluster-autoscaler",
+      "decisionCount": 0,
+      "launches": [
+        {
+          "atSeconds": 20.0,
+          "capacityType": "on-demand",
+          "instanceType": "m5.2xlarge",
+          "launchedAtSeconds": 80.0,
+          "node": "ng-a-1",
+          "nodePool": "ng-a",
+          "pricePerHourUsd": 0.384,
+          "reason": "pods didn't fit",
+          "zone": "us-east-1a"
+        }
+      ],
+      "summary": {
+        "costUsd": 0.0,
+        "finalNodes": 1,
+        "nodeHours": 2.0,
+        "nodesLaunched": 1,
+        "nodesTerminated": 0,
+        "peakNodes": 1,
+        "podPendingSeconds": {
+          "max": 0.0,
+          "p50": 0.0,
+          "p95": 0.0
+        },
+        "podsCreated": 5,
+        "podsPendingAtEnd": 1
+      },
+      "terminations": []
+    }
+  ],
+  "scenario": "basic",
+  "scenarioFile": "scenarios/basic.yaml",
+  "schemaVersion": 1,
+  "seed": 42
+}
+)";
+  const std::string actual = to_json(capsim::report::test::make_run_result());
+  CHECK(actual == expected.substr(1));  // the raw string starts with a newline
+}
+
+TEST_CASE("to_json is byte-identical across calls and parses back as the same document", "[report]") {
+  const auto run = capsim::report::test::make_run_result();
+  const std::string a = to_json(run);
+  CHECK(a == to_json(run));
+  const auto parsed = nlohmann::json::parse(a);
+  CHECK(parsed == capsim::report::result_json(run));
+  CHECK(parsed.at("schemaVersion").is_number_integer());
+  CHECK(parsed.at("schemaVersion") == 1);
+  CHECK(parsed.at("results").size() == 2);
+  // nlohmann's own layout agrees with ours except for float rendering.
+  CHECK(nlohmann::json::parse(parsed.dump(2)) == parsed);
+}
+
+TEST_CASE("to_json of an empty run has empty arrays and a trailing newline", "[report]") {
+  capsim::sim::RunResult run;
+  CHECK(to_json(run) == R"({
+  "durationSeconds": 0.0,
+  "expectations": [],
+  "region": "",
+  "results": [],
+  "scenario": "",
+  "scenarioFile": "",
+  "schemaVersion": 1,
+  "seed": 0
+}
+)");
+}
+
+TEST_CASE("to_json keeps a 64-bit seed exact", "[report]") {
+  capsim::sim::RunResult run;
+  run.seed = std::numeric_limits<std::uint64_t>::max();
+  CHECK(to_json(run).find(R"("seed": 18446744073709551615)") != std::string::npos);
+}
+
+TEST_CASE("money rounds to 6 decimals by integer arithmetic, half away from zero", "[report]") {
+  CHECK(dump_usd(100'000'000) == "0.1");
+  CHECK(dump_usd(100) == "0.0");  // 1e-7 USD
+  CHECK(dump_usd(499) == "0.0");
+  CHECK(dump_usd(500) == "0.000001");  // fixed notation, never 1e-06
+  CHECK(dump_usd(1'500) == "0.000002");
+  CHECK(dump_usd(-499) == "0.0");  // no negative zero
+  CHECK(dump_usd(-500) == "-0.000001");
+  CHECK(dump_usd(123'456'789) == "0.123457");
+  CHECK(dump_usd(3'000'000'000) == "3.0");
+  CHECK(dump_usd(1'234'567'890'123'456'789) == "1234567890.123457");
+  const std::string max = dump_usd(std::numeric_limits<std::int64_t>::max());
+  CHECK(max.find('e') == std::string::npos);
+  CHECK(max.rfind("9223372036.85", 0) == 0);
+  const std::string min = dump_usd(std::numeric_limits<std::int64_t>::min());
+  CHECK(min.rfind("-9223372036.85", 0) == 0);
+}
+
+TEST_CASE("seconds render from milliseconds with up to 3 decimals", "[report]") {
+  CHECK(dump_num(seconds_3(SimTime{100})) == "0.1");
+  CHECK(dump_num(seconds_3(SimTime{1})) == "0.001");
+  CHECK(dump_num(seconds_3(SimTime{330'000})) == "330.0");
+  CHECK(dump_num(seconds_3(Duration{-1'500})) == "-1.5");
+  CHECK(dump_num(seconds_3(Duration::hours(24 * 365 * 100))) == "3153600000.0");
+}
+
+TEST_CASE("round_to removes binary noise and leaves huge or non-finite values alone", "[report]") {
+  CHECK(dump_num(round_to(0.1 + 0.2, 6)) == "0.3");
+  CHECK(dump_num(round_to(0.1, 3)) == "0.1");
+  CHECK(dump_num(round_to(12.3456, 3)) == "12.346");
+  CHECK(dump_num(round_to(-12.3455001, 3)) == "-12.346");
+  CHECK(dump_num(round_to(1e-7, 6)) == "0.0");
+  CHECK(dump_num(round_to(-1e-7, 6)) == "0.0");
+  CHECK(dump_num(round_to(2.5, 0)) == "3.0");
+  CHECK(dump_num(round_to(1e20, 6)) == "100000000000000000000.0");
+  CHECK(round_to(123456789012.345678, 6) == 123456789012.345678);  // beyond 2^53 micro-units
+  CHECK(dump_num(round_to(9000000.1234564, 6)) == "9000000.123456");
+  CHECK(std::isnan(round_to(std::nan(""), 3)));
+  CHECK(dump_num(round_to(std::numeric_limits<double>::infinity(), 3)) == "null");
+}
+
+TEST_CASE("format_number prints the shortest round-trip decimal in fixed notation", "[report]") {
+  CHECK(format_number(0.1, true) == "0.1");
+  CHECK(format_number(0.1, false) == "0.1");
+  CHECK(format_number(3.0, true) == "3.0");
+  CHECK(format_number(3.0, false) == "3");
+  CHECK(format_number(-0.0, true) == "0.0");
+  CHECK(format_number(1e-7, true) == "0.0000001");
+  CHECK(format_number(1e16, false) == "10000000000000000");
+  CHECK(format_number(std::nan(""), false) == "nan");
+  CHECK(format_number(-std::numeric_limits<double>::infinity(), false) == "-inf");
+  CHECK(format_number(std::numeric_limits<double>::denorm_min(), true).rfind("0.000", 0) == 0);
+}
+
+TEST_CASE("dump_stable layouts, string escaping and non-finite floats", "[report]") {
+  const nlohmann::json v = {{"b", nlohmann::json::array()}, {"a", {{"z", nullptr}, {"y", nlohmann::json::object()}}},
+                            {"c", {1, -2, true, "x\"y\n\x01"}}, {"d", std::nan("")}};
+  CHECK(dump_stable(v, -1) == R"({"a":{"y":{},"z":null},"b":[],"c":[1,-2,true,"x\"y\n\u0001"],"d":null})");
+  CHECK(dump_stable(v, 2) == R"({
+  "a": {
+    "y": {},
+    "z": null
+  },
+  "b": [],
+  "c": [
+    1,
+    -2,
+    true,
+    "x\"y\n\u0001"
+  ],
+  "d": null
+})");
+  CHECK(dump_stable(nlohmann::json("bad \xff utf8"), -1) == "\"bad \xEF\xBF\xBD utf8\"");
+}

@@ -1,0 +1,102 @@
+// Trace replay through the simulator: events at the trace start + their offset, streamed one at a
+// time, unknown deletes ignored with a warning, memory bounded on a million-event trace.
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+
+#include "capsim/io/trace_reader.hpp"
+#include "support/scenario_runner.hpp"
+
+using namespace capsim;
+
+namespace {
+
+sim::SimOptions options() {
+  sim::SimOptions o;
+  o.catalog = catalog::Catalog::embedded();
+  o.open_trace = [](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> { return io::open_trace(r.path); };
+  return o;
+}
+
+// A trace generated on the fly: pod i is created at i seconds and deleted 30 s later; nothing
+// is ever held but the next event.
+class GeneratedTrace final : public spec::TraceSource {
+ public:
+  explicit GeneratedTrace(std::int64_t pods) : m_pods(pods) {}
+  std::optional<spec::TraceEvent> next() override {
+    // Merge the create stream (i at i s) and the delete stream (i at i + 30 s).
+    const std::int64_t create_at = m_next_create * 1000;
+    const std::int64_t delete_at = (m_next_delete + 30) * 1000;
+    const bool can_create = m_next_create < m_pods;
+    const bool can_delete = m_next_delete < m_next_create;
+    if (!can_create && !can_delete) return std::nullopt;
+    spec::TraceEvent e;
+    if (can_create && (!can_delete || create_at < delete_at)) {
+      e.at = Duration{create_at};
+      e.kind = spec::TraceEventKind::create;
+      e.pod = "p-" + std::to_string(m_next_create++);
+      e.requests.set(Resource::cpu, Quantity::from_milli(100));
+      e.requests.set(Resource::memory, Quantity::from_mib(128));
+    } else {
+      e.at = Duration{delete_at};
+      e.kind = spec::TraceEventKind::del;
+      e.pod = "p-" + std::to_string(m_next_delete++);
+    }
+    return e;
+  }
+
+ private:
+  std::int64_t m_pods;
+  std::int64_t m_next_create{0};
+  std::int64_t m_next_delete{0};
+};
+
+long max_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("trace replay: pods come and go at the trace start plus their offsets", "[sim][trace]") {
+  const std::string yaml = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
+                           "  region: us-east-1\n  zones: [us-east-1a]\n  duration: 5m\n  autoscalers: [static]\n"
+                           "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
+                           "  timeline:\n    - {at: 30s, replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv}}\n";
+  spec::Scenario s = test::load_text(yaml);
+  auto r = sim::run_autoscaler(s, "static", options());
+  CHECK(r.summary.pods_created == 3);
+  CHECK(r.summary.pods_pending_at_end == 0);
+  // m5.xlarge has 3920m allocatable: all three 1-CPU pods run on the one node, at once.
+  CHECK(r.summary.pod_pending_max_s == 0.0);
+  // Samples each minute: at 60 s all three run (created at 30 s and 30.5 s), at 120 s the first
+  // was deleted (30 + 60 = 90 s), at 180 s all are gone (30 + 90 = 120 s).
+  REQUIRE(r.samples.size() >= 4);
+  CHECK(r.samples[1].running_pods == 3);
+  CHECK(r.samples[2].running_pods == 0);
+  bool warned = false;
+  for (const auto& line : r.log) warned = warned || line.find("pod default/ghost") != std::string::npos;
+  CHECK(warned);
+}
+
+TEST_CASE("trace replay: a million-event trace runs in bounded memory", "[sim][trace]") {
+  const std::string yaml = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
+                           "  region: us-east-1\n  zones: [us-east-1a]\n  duration: 140h\n  autoscalers: [static]\n"
+                           "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
+                           "  timeline:\n    - {at: 0s, replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv}}\n";
+  // The loader checks that the file exists; the opener below replaces it with a generated trace.
+  spec::Scenario s = test::load_text(yaml);
+  sim::SimOptions o = options();
+  o.open_trace = [](const spec::TraceReplay&) -> std::unique_ptr<spec::TraceSource> {
+    return std::make_unique<GeneratedTrace>(500'000);
+  };
+  const long before = max_rss_kib();
+  auto r = sim::run_autoscaler(s, "static", o);
+  const long grown_kib = max_rss_kib() - before;
+  CHECK(r.summary.pods_created == 500'000);
+  CHECK(r.summary.pods_pending_at_end == 0);
+  // 30 pods live at a time: memory is what the results keep (a pending-time sample per pod and
+  // one cluster sample per minute), not the trace. 64 MiB is far below a trace held whole.
+  CHECK(grown_kib < 64 * 1024);
+}
