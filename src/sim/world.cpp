@@ -13,12 +13,6 @@ namespace {
 
 using engine::Phase;
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
-  return s;
-}
-
 // Node labels every EC2 node carries (well-known labels; aws:pkg/providers/instancetype).
 void add_instance_labels(Labels& labels, const catalog::InstanceType& it, const std::string& zone,
                          const std::string& region, const std::string& capacity_type) {
