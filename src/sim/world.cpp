@@ -288,6 +288,7 @@ void World::autoscaler_reconcile() {
 void World::apply(const policy::Actions& actions) {
   for (const auto& n : actions.notes) note(n);
   for (const auto& l : actions.launches) launch(l);
+  for (const auto& m : actions.marks) mark_node(m);
   for (const auto& d : actions.deletions) delete_node(d.node, d.reason);
 }
 
@@ -378,13 +379,28 @@ void World::initialize_node(cluster::NodeId id) {
   refresh_wakeup();
 }
 
+namespace {
+const Taint k_disrupted_taint{"karpenter.sh/disrupted", "", TaintEffect::no_schedule};
+}
+
+void World::mark_node(const policy::MarkNode& m) {
+  cluster::Node& n = m_state.node(m.node);
+  if (n.state == cluster::NodeState::deleting || n.state == cluster::NodeState::terminated || n.marked == m.marked) return;
+  n.marked = m.marked;
+  if (m.marked) n.taints.push_back(k_disrupted_taint);
+  else std::erase(n.taints, k_disrupted_taint);
+  m_state.touch();
+  log(std::string(m.marked ? "tainted " : "untainted ") + n.name + " karpenter.sh/disrupted:NoSchedule (" + m.reason + ")");
+}
+
 void World::delete_node(cluster::NodeId id, const std::string& reason) {
   cluster::Node& n = m_state.node(id);
-  if (n.marked_for_deletion()) return;
+  if (n.state == cluster::NodeState::deleting || n.state == cluster::NodeState::terminated) return;
   n.state = cluster::NodeState::deleting;
+  n.marked = false;
   n.deletion_requested_at = m_engine.now();
   n.deletion_reason = reason;
-  n.taints.push_back(Taint{"karpenter.sh/disrupted", "", TaintEffect::no_schedule});
+  if (std::find(n.taints.begin(), n.taints.end(), k_disrupted_taint) == n.taints.end()) n.taints.push_back(k_disrupted_taint);
   // Drain: evict every non-DaemonSet pod (owners recreate them pending); DaemonSet pods go with
   // the node.
   std::vector<cluster::PodId> evict;

@@ -38,6 +38,7 @@ class World {
   void complete_launch(cluster::NodeId id, cloud::FleetRequest fleet);
   void register_node(cluster::NodeId id);
   void initialize_node(cluster::NodeId id);
+  void mark_node(const policy::MarkNode& m);
   void delete_node(cluster::NodeId id, const std::string& reason);
   void terminate_node(cluster::NodeId id);
   // Trace replay.

@@ -30,6 +30,9 @@ struct FleetRequest {
 
 struct FleetResult {
   std::optional<FleetOverride> chosen;
+  // Pools (capacity type of the request x override) that returned InsufficientInstanceCapacity in
+  // this call, whether or not another override was launched.
+  std::vector<FleetOverride> insufficient;
   std::string error;  // e.g. "InsufficientInstanceCapacity: all requested instance types were unavailable"
 };
 

@@ -86,6 +86,7 @@ struct Node {
   std::vector<Taint> taints;
   std::vector<Taint> startup_taints;
   bool unschedulable{false};  // cordoned
+  bool marked{false};         // marked for deletion by a disruption command (see marked_for_deletion)
 
   // Concrete after launch.
   std::string instance_type;
@@ -117,8 +118,10 @@ struct Node {
   bool managed() const { return !node_pool.empty(); }
   bool initialized() const { return state == NodeState::ready; }
   bool launched() const { return state != NodeState::launching; }
-  bool marked_for_deletion() const { return state == NodeState::deleting || state == NodeState::terminated; }
-  bool active() const { return state != NodeState::terminated && state != NodeState::deleting; }
+  // Karpenter marks the candidates of a disruption command for deletion (tainted
+  // karpenter.sh/disrupted:NoSchedule) while its replacements boot; their pods keep running.
+  bool marked_for_deletion() const { return marked || state == NodeState::deleting || state == NodeState::terminated; }
+  bool active() const { return !marked_for_deletion(); }
   // kube-scheduler may bind here: Ready, not cordoned, not being deleted.
   bool schedulable() const { return state == NodeState::ready && !unschedulable; }
   ResourceList available() const { return allocatable - requested; }

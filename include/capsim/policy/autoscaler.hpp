@@ -48,11 +48,21 @@ struct DeleteNode {
   std::string reason;  // empty | ttlSecondsAfterEmpty | expired | ...
 };
 
+// Mark a node for deletion (taint karpenter.sh/disrupted:NoSchedule) while a command's
+// replacements boot, or take the mark back when the command fails.
+struct MarkNode {
+  cluster::NodeId node{cluster::k_no_node};
+  bool marked{true};
+  std::string reason;
+};
+
 struct Actions {
   std::vector<LaunchNode> launches;
+  std::vector<MarkNode> marks;
   std::vector<DeleteNode> deletions;
   std::vector<Note> notes;
-  bool empty() const { return launches.empty() && deletions.empty(); }
+  bool empty() const { return launches.empty() && marks.empty() && deletions.empty(); }
+  void append(Actions&& o);
 };
 
 struct DaemonSetView {
@@ -75,6 +85,19 @@ class Autoscaler {
   // The next instant the policy wants reconcile() called (timers: batch windows, polls, TTLs).
   virtual std::optional<SimTime> next_wakeup() const = 0;
   virtual Actions reconcile(const View& view) = 0;
+
+  // The cloud answered a launch: `insufficient` lists the pools (capacity type of request.fleet x
+  // override) that had no capacity; `launched` is false when nothing was launched (the node is gone).
+  virtual void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient,
+                                bool launched, SimTime now) {
+    (void)request, (void)insufficient, (void)launched, (void)now;
+  }
+  // A spot interruption warning (2-minute notice) for a running node. The instance goes away two
+  // minutes later whatever the policy does; the returned actions are applied now.
+  virtual Actions on_spot_interruption(cluster::NodeId node, const View& view) {
+    (void)node, (void)view;
+    return {};
+  }
 };
 
 }  // namespace capsim::policy
