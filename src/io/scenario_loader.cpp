@@ -159,6 +159,61 @@ void load_manifest_files(Loader& l) {
   }
 }
 
+// Timeline `update` files: each holds new versions of NodePools / Provisioners / node classes that
+// already exist in the scenario (same kind and name).
+void load_update_files(Loader& l) {
+  for (std::size_t k = 0; k < l.update_files.size(); ++k) {
+    const auto& uf = l.update_files[k];
+    auto err = [&](const spec::SourceLoc& loc, const std::string& path, const std::string& msg) {
+      l.diags.error(Diagnostic{loc.file, loc.line, loc.col, Severity::error, path, msg});
+    };
+    std::string text;
+    switch (read_whole_file(uf.resolved, text)) {
+      case ReadStatus::ok: break;
+      case ReadStatus::not_found:
+        err(uf.loc, uf.path, "update file " + quote(uf.as_written) + " not found (looked for " + quote(uf.resolved) + ")");
+        continue;
+      case ReadStatus::unreadable:
+        err(uf.loc, uf.path, "cannot read update file " + quote(uf.as_written));
+        continue;
+    }
+    Loader sub(l.cat);
+    sub.base_dir = std::filesystem::path(uf.resolved).parent_path().string();
+    load_text(sub, text, uf.resolved, false);
+    for (auto& e : sub.diags.errors) l.diags.error(std::move(e));
+    for (auto& w : sub.diags.warnings) l.diags.warnings.push_back(std::move(w));
+    if (!sub.sc.workloads.empty() || !sub.sc.pdbs.empty() || !sub.sc.priority_classes.empty())
+      err(uf.loc, uf.path,
+          "an update file may only hold NodePool, Provisioner, EC2NodeClass or AWSNodeTemplate documents");
+    auto& ev = l.sc.timeline[l.update_events[k]];
+    for (auto& np : sub.sc.node_pools) {
+      auto it = std::find_if(l.sc.node_pools.begin(), l.sc.node_pools.end(),
+                             [&](const spec::NodePool& o) { return o.name == np.name && o.kind == np.kind; });
+      if (it == l.sc.node_pools.end()) {
+        err(np.loc, "metadata.name", "no " + np.kind + " named " + quote(np.name) + " in the scenario to update");
+        continue;
+      }
+      ev.node_pool_updates.push_back(std::move(np));
+    }
+    for (auto& nc : sub.sc.node_classes) {
+      auto it = std::find_if(l.sc.node_classes.begin(), l.sc.node_classes.end(),
+                             [&](const spec::NodeClass& o) { return o.name == nc.name && o.kind == nc.kind; });
+      if (it == l.sc.node_classes.end()) {
+        err(nc.loc, "metadata.name", "no " + nc.kind + " named " + quote(nc.name) + " in the scenario to update");
+        continue;
+      }
+      ev.node_class_updates.push_back(std::move(nc));
+    }
+    for (const auto& np : ev.node_pool_updates) {
+      auto has_class = [&](const std::vector<spec::NodeClass>& v) {
+        return std::any_of(v.begin(), v.end(), [&](const spec::NodeClass& c) { return c.name == np.node_class_ref; });
+      };
+      if (!has_class(l.sc.node_classes) && !has_class(ev.node_class_updates))
+        err(np.loc, "spec.nodeClassRef.name", "no node class named " + quote(np.node_class_ref) + " in the scenario");
+    }
+  }
+}
+
 // Diagnostics in reading order: by file (the scenario file, then the manifest files in the
 // order they are named), then line and column. Stable, so one position keeps discovery order.
 void sort_diagnostics(const Loader& l, const std::string& main_file, std::vector<Diagnostic>& diags) {
@@ -189,6 +244,7 @@ spec::Scenario load_scenario_text(std::string_view text, const std::string& file
   l.base_dir = std::filesystem::path(file_name).parent_path().string();
   load_text(l, text, file_name, true);
   load_manifest_files(l);
+  load_update_files(l);
   cross_validate(l);
   sort_diagnostics(l, file_name, l.diags.errors);
   sort_diagnostics(l, file_name, l.diags.warnings);

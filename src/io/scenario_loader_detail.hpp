@@ -203,6 +203,9 @@ struct Loader {
     std::string path;
   };
   std::vector<ManifestFile> manifest_files;
+  // Timeline `update` files (new versions of Karpenter objects) and their event indexes.
+  std::vector<ManifestFile> update_files;
+  std::vector<std::size_t> update_events;
   std::string base_dir;  // directory of the scenario file ("" = current directory)
 
   // Records kind/name; reports `duplicate <kind> named "x" (first defined at f:l:c)`.

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "capsim/core/labels.hpp"
+#include "capsim/core/cron.hpp"
 #include "io/scenario_loader_detail.hpp"
 
 namespace capsim::io::detail {
@@ -497,23 +498,11 @@ void read_budgets(Doc& d, const YAML::Node& n, const std::string& path, Karpente
         b.nodes = s;
     }
     if (auto v = m.str("schedule")) {
-      // Budget.Schedule pattern: a @macro or five space-separated cron fields.
-      static constexpr std::string_view macros[] = {"@annually", "@yearly", "@monthly", "@weekly",
-                                                    "@daily",    "@midnight", "@hourly"};
-      int fields = 0;
-      bool in_field = false;
-      for (char c : *v) {
-        if (c == ' ' || c == '\t') {
-          in_field = false;
-        } else if (!in_field) {
-          in_field = true;
-          ++fields;
-        }
-      }
-      const bool macro = std::find(std::begin(macros), std::end(macros), *v) != std::end(macros);
-      if (!macro && fields != 5)
+      // Budget.Schedule: a standard cron expression or @macro (robfig/cron ParseStandard).
+      std::string why;
+      if (!CronSchedule::parse(*v, &why))
         d.error(m.get("schedule"), m.path("schedule"),
-                "expected a cron schedule such as \"0 9 * * mon-fri\" or \"@daily\", got " + quote(*v));
+                "expected a cron schedule such as \"0 9 * * mon-fri\" or \"@daily\", got " + quote(*v) + " (" + why + ")");
       else
         b.schedule = *v;
     }

@@ -1,9 +1,11 @@
 // The capsim.dev/v1alpha1 Scenario document: region, zones, duration, seed, autoscalers,
 // Karpenter and cloud settings, pre-existing node groups, manifest files, the timeline and CI
-// expectations. Unlike manifests, unknown keys here are errors (the schema is capsim's own).
+// expectations, and failure injection. Unlike manifests, unknown keys here are errors (the schema
+// is capsim's own).
 #include <algorithm>
 #include <filesystem>
 
+#include "capsim/core/cron.hpp"
 #include "io/scenario_loader_detail.hpp"
 
 namespace capsim::io::detail {
@@ -59,17 +61,21 @@ void read_cloud_settings(Loader& l, Doc& d, const YAML::Node& n, const std::stri
   if (auto v = m.duration("terminationLatency")) c.termination_latency = *v;
 }
 
+// The error for a zone outside the region, if it is.
+std::optional<std::string> zone_error(Loader& l, const std::string& zone, const std::string& region) {
+  const auto& valid = l.cat.zones(region);
+  if (std::find(valid.begin(), valid.end(), zone) != valid.end()) return std::nullopt;
+  std::string msg = "zone " + quote(zone) + " is not in region " + quote(region);
+  if (!valid.empty() && valid.size() <= 8) msg += ", expected one of " + quote_list(valid);
+  return msg;
+}
+
 // Zones must belong to the region (when the region itself is valid).
 void check_zones(Loader& l, Doc& d, const YAML::Node& list, const std::string& path,
                  const std::vector<std::string>& zones, const std::optional<std::string>& region) {
   if (!region) return;
-  const auto& valid = l.cat.zones(*region);
-  for (std::size_t i = 0; i < zones.size() && i < list.size(); ++i) {
-    if (std::find(valid.begin(), valid.end(), zones[i]) != valid.end()) continue;
-    std::string msg = "zone " + quote(zones[i]) + " is not in region " + quote(*region);
-    if (!valid.empty() && valid.size() <= 8) msg += ", expected one of " + quote_list(valid);
-    d.error(list[i], index_path(path, i), std::move(msg));
-  }
+  for (std::size_t i = 0; i < zones.size() && i < list.size(); ++i)
+    if (auto msg = zone_error(l, zones[i], *region)) d.error(list[i], index_path(path, i), std::move(*msg));
 }
 
 void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
@@ -148,22 +154,22 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
     const std::string p = index_path(path, i);
     MapView m(d, n[i], p);
     if (!m.ok()) continue;
-    m.reject_unknown({"at", "scale", "delete", "apply", "replay"});
+    m.reject_unknown({"at", "scale", "delete", "apply", "replay", "update"});
     spec::TimelineEvent ev;
     ev.loc = d.loc(n[i]);
     if (m.require("at"); m.has("at")) {
       if (auto v = m.duration("at")) ev.at = *v;
     }
     std::vector<std::string_view> actions;
-    for (std::string_view a : {"scale", "delete", "apply", "replay"})
+    for (std::string_view a : {"scale", "delete", "apply", "replay", "update"})
       if (m.has(a)) actions.push_back(a);
     if (actions.empty()) {
-      d.error(n[i], p, "expected one of \"scale\", \"delete\", \"apply\", \"replay\", got none");
+      d.error(n[i], p, "expected one of \"scale\", \"delete\", \"apply\", \"replay\", \"update\", got none");
       continue;
     }
     if (actions.size() > 1) {
       d.error(m.key_node(actions[1]), p,
-              "expected exactly one of \"scale\", \"delete\", \"apply\", \"replay\", got both " + quote(actions[0]) +
+              "expected exactly one of \"scale\", \"delete\", \"apply\", \"replay\", \"update\", got both " + quote(actions[0]) +
                   " and " + quote(actions[1]));
       continue;
     }
@@ -181,6 +187,15 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
       ev.kind = action == "delete" ? spec::TimelineKind::del : spec::TimelineKind::apply;
       a.reject_unknown({"kind", "name"});
       read_target(l, d, a, ev, k_timeline_kinds);
+    } else if (action == "update") {
+      // New versions of Karpenter objects from a file, applied at `at` (drift).
+      ev.kind = spec::TimelineKind::update;
+      a.reject_unknown({"file"});
+      if (auto v = a.req_str("file")) {
+        ev.update_file = l.resolve(*v);
+        l.update_files.push_back(Loader::ManifestFile{*v, ev.update_file, d.loc(a.get("file")), a.path("file")});
+        l.update_events.push_back(l.sc.timeline.size());
+      }
     } else {
       ev.kind = spec::TimelineKind::replay;
       a.reject_unknown({"trace", "format"});
@@ -197,6 +212,107 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
   }
 }
 
+// Instance type names that must exist in the catalog.
+void check_instance_types(Loader& l, Doc& d, const YAML::Node& list, const std::string& path,
+                          const std::vector<std::string>& types) {
+  for (std::size_t i = 0; i < types.size() && i < list.size(); ++i)
+    if (l.cat.find(types[i]) == nullptr) d.error(list[i], index_path(path, i), "unknown instance type " + quote(types[i]));
+}
+
+// A list filter ("instanceTypes", "zones"): omitted means any, so an empty list is an error.
+std::optional<std::vector<std::string>> read_filter_list(Doc& d, MapView& m, std::string_view key,
+                                                         std::string_view what) {
+  auto v = m.str_list(key);
+  if (v && v->empty()) {
+    d.error(m.get(key), m.path(key),
+            "expected at least one " + std::string(what) + " (omit the key for any " + std::string(what) + ")");
+    return std::nullopt;
+  }
+  return v;
+}
+
+void read_insufficient_capacity(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
+                                const std::optional<std::string>& region) {
+  if (!expect_list(d, n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    MapView m(d, n[i], p);
+    if (!m.ok()) continue;
+    m.reject_unknown({"capacityType", "instanceTypes", "zones", "from", "until", "probability"});
+    spec::InsufficientCapacityFailure f;
+    f.loc = d.loc(n[i]);
+    if (auto v = m.enumeration("capacityType", {"on-demand", "spot"})) f.capacity_type = *v;
+    if (auto v = read_filter_list(d, m, "instanceTypes", "instance type")) {
+      f.instance_types = *v;
+      check_instance_types(l, d, m.get("instanceTypes"), m.path("instanceTypes"), f.instance_types);
+    }
+    if (auto v = read_filter_list(d, m, "zones", "zone")) {
+      f.zones = *v;
+      check_zones(l, d, m.get("zones"), m.path("zones"), f.zones, region);
+    }
+    const std::optional<Duration> from = m.duration("from");
+    if (from) f.from = *from;
+    if (auto v = m.duration("until")) {
+      if (from && *v <= *from)
+        d.error(m.get("until"), m.path("until"),
+                "expected a duration greater than from " + describe(m.get("from")) + ", got " + describe(m.get("until")));
+      else if (!m.has("from") && v->ms <= 0)
+        d.error(m.get("until"), m.path("until"), "expected a positive duration, got " + describe(m.get("until")));
+      else if (from || !m.has("from"))
+        f.until = *v;
+    }
+    if (auto v = m.number("probability")) {
+      if (*v < 0 || *v > 1)
+        d.error(m.get("probability"), m.path("probability"),
+                "expected a probability from 0 to 1 such as 0.3, got " + describe(m.get("probability")));
+      else
+        f.probability = *v;
+    }
+    l.sc.failures.insufficient_capacity.push_back(std::move(f));
+  }
+}
+
+void read_spot_interruptions(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
+                             const std::optional<std::string>& region) {
+  if (!expect_list(d, n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    MapView m(d, n[i], p);
+    if (!m.ok()) continue;
+    m.reject_unknown({"at", "instanceType", "zone", "count"});
+    spec::SpotInterruptionFailure f;
+    f.loc = d.loc(n[i]);
+    if (m.require("at"); m.has("at")) {
+      if (auto v = m.duration("at")) f.at = *v;
+    }
+    if (auto v = m.str("instanceType")) {
+      f.instance_type = *v;
+      if (l.cat.find(*v) == nullptr)
+        d.error(m.get("instanceType"), m.path("instanceType"), "unknown instance type " + quote(*v));
+    }
+    if (auto v = m.str("zone")) {
+      f.zone = *v;
+      if (region) {
+        if (auto msg = zone_error(l, *v, *region)) d.error(m.get("zone"), m.path("zone"), std::move(*msg));
+      }
+    }
+    if (auto v = m.integer("count", 1)) f.count = static_cast<int>(std::min<std::int64_t>(*v, 1'000'000));
+    l.sc.failures.spot_interruptions.push_back(std::move(f));
+  }
+}
+
+void read_failures(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
+                   const std::optional<std::string>& region) {
+  MapView m(d, n, path);
+  if (!m.ok()) return;
+  m.reject_unknown({"insufficientCapacity", "spotInterruptions", "sampledSpotInterruptions"});
+  if (const YAML::Node v = m.get("insufficientCapacity"); present(v))
+    read_insufficient_capacity(l, d, v, m.path("insufficientCapacity"), region);
+  if (const YAML::Node v = m.get("spotInterruptions"); present(v))
+    read_spot_interruptions(l, d, v, m.path("spotInterruptions"), region);
+  if (auto v = m.boolean("sampledSpotInterruptions")) l.sc.failures.sampled_spot_interruptions = *v;
+}
+
 void read_expectations(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
   if (!expect_list(d, n, path)) return;
   constexpr std::pair<std::string_view, std::string_view> k_ops[] = {
@@ -209,8 +325,11 @@ void read_expectations(Loader& l, Doc& d, const YAML::Node& n, const std::string
     spec::Expectation e;
     e.loc = d.loc(n[i]);
     if (auto v = m.req_str("metric")) {
-      if (v->empty())
-        d.error(m.get("metric"), m.path("metric"), "expected a metric name such as \"nodesLaunched\", got \"\"");
+      if (std::find(std::begin(spec::k_expectation_metrics), std::end(spec::k_expectation_metrics), *v) ==
+          std::end(spec::k_expectation_metrics))
+        d.error(m.get("metric"), m.path("metric"),
+                "expected a summary metric such as \"nodesLaunched\", \"costUsd\" or \"podPendingSeconds.max\", got " +
+                    quote(*v));
       e.metric = *v;
     }
     if (auto v = m.enumeration("autoscaler", k_autoscalers)) e.autoscaler = *v;
@@ -253,8 +372,8 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   if (!present(spec_node)) return;  // every default
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
-  s.reject_unknown({"description", "region", "zones", "duration", "seed", "autoscalers", "karpenter", "cloud",
-                    "nodeGroups", "manifests", "timeline", "expectations"});
+  s.reject_unknown({"description", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter", "cloud",
+                    "nodeGroups", "manifests", "timeline", "expectations", "failures"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
 
@@ -288,6 +407,10 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
       sc.duration = *v;
   }
   if (auto v = s.integer("seed", 0)) sc.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = s.str("startTime")) {
+    if (auto t = parse_rfc3339_utc(*v)) sc.start_time_unix_s = *t;
+    else d.error(s.get("startTime"), s.path("startTime"), "expected a UTC time such as \"2026-01-05T00:00:00Z\", got " + quote(*v));
+  }
   if (const YAML::Node a = s.get("autoscalers"); present(a)) {
     if (expect_list(d, a, s.path("autoscalers"))) {
       std::vector<std::string> names;
@@ -311,6 +434,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   if (const YAML::Node m = s.get("manifests"); present(m)) read_manifest_list(l, d, m, s.path("manifests"));
   if (const YAML::Node t = s.get("timeline"); present(t)) read_timeline(l, d, t, s.path("timeline"));
   if (const YAML::Node e = s.get("expectations"); present(e)) read_expectations(l, d, e, s.path("expectations"));
+  if (const YAML::Node f = s.get("failures"); present(f)) read_failures(l, d, f, s.path("failures"), region);
 }
 
 }  // namespace capsim::io::detail

@@ -17,6 +17,8 @@ std::unique_ptr<Autoscaler> make_autoscaler(const std::string& name, const Polic
     cfg.catalog = ctx.catalog;
     cfg.region = ctx.scenario.region;
     cfg.zones = ctx.zones;
+    cfg.pdbs = ctx.scenario.pdbs;
+    cfg.start_time_unix_s = ctx.scenario.start_time_unix_s;
     return std::make_unique<karpenter::Karpenter>(std::move(cfg));
   }
   if (name == "static") return std::make_unique<StaticPolicy>();

@@ -28,6 +28,19 @@ void add_instance_labels(Labels& labels, const catalog::InstanceType& it, const 
   labels[std::string(label::k_capacity_type)] = capacity_type;
 }
 
+// spec.failures in the cloud's terms (cloud does not depend on spec).
+cloud::FailureModel failure_model(const spec::Failures& f) {
+  cloud::FailureModel m;
+  for (const auto& r : f.insufficient_capacity)
+    m.insufficient_capacity.push_back(cloud::InsufficientCapacityRule{
+        r.capacity_type, r.instance_types, r.zones, SimTime{0} + r.from,
+        r.until ? std::optional<SimTime>(SimTime{0} + *r.until) : std::nullopt, r.probability});
+  for (const auto& e : f.spot_interruptions)
+    m.spot_interruptions.push_back(cloud::ScheduledSpotInterruption{SimTime{0} + e.at, e.instance_type, e.zone, e.count});
+  m.sampled_spot_interruptions = f.sampled_spot_interruptions;
+  return m;
+}
+
 }  // namespace
 
 World::World(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts)
@@ -36,7 +49,7 @@ World::World(const spec::Scenario& scenario, const std::string& autoscaler, cons
       m_opts(opts),
       m_zones(resolve_zones(scenario, *opts.catalog)),
       m_controllers(scenario),
-      m_cloud(opts.catalog, scenario.region) {
+      m_cloud(opts.catalog, scenario.region, failure_model(scenario.failures), scenario.seed) {
   policy::PolicyContext ctx{scenario, opts.catalog, m_zones};
   m_autoscaler = policy::make_autoscaler(autoscaler, ctx);
   m_result.autoscaler = autoscaler;
@@ -169,6 +182,16 @@ void World::schedule_timeline() {
           }
         });
         break;
+      case spec::TimelineKind::update:
+        m_engine.schedule(at, Phase::workload, [this, &e] {
+          std::string what;
+          for (const auto& p : e.node_pool_updates) what += (what.empty() ? "" : ", ") + p.kind + " " + p.name;
+          for (const auto& c : e.node_class_updates) what += (what.empty() ? "" : ", ") + c.kind + " " + c.name;
+          log("updated " + what);
+          m_autoscaler->on_node_pools_updated(e.node_pool_updates, e.node_class_updates, m_engine.now());
+          refresh_wakeup();
+        });
+        break;
       case spec::TimelineKind::replay: {
         CAPSIM_ASSERT(static_cast<bool>(m_opts.open_trace), "no trace opener for a replay");
         Replay r;
@@ -256,11 +279,13 @@ void World::kube_scheduler_pass() {
       }
       continue;
     }
+    // PodScheduled=False/Unschedulable is set once; only that transition is a pod event that
+    // triggers Karpenter (later retries come from its own 10 s requeue).
     if (!p.unschedulable) {
       p.unschedulable = true;
       p.first_unschedulable_at = now;
+      unschedulable.push_back(pid);
     }
-    unschedulable.push_back(pid);
   }
   if (!unschedulable.empty()) m_autoscaler->on_pods_unschedulable(unschedulable, now);
   refresh_wakeup();
@@ -307,19 +332,28 @@ void World::launch(const policy::LaunchNode& l) {
   n.nodeclaim_requests = l.requests;
   n.created_at = m_engine.now();
   n.launch_tag = l.tag;
+  n.annotations = l.annotations;
   auto id = m_state.add_node(std::move(n));
   m_launch_reason[id] = l.reason;
   m_engine.schedule(m_engine.now() + m_scenario.cloud.launch_latency, Phase::cloud,
-                    [this, id, fleet = l.fleet] { complete_launch(id, fleet); });
+                    [this, id, l] { complete_launch(id, l); });
 }
 
-void World::complete_launch(cluster::NodeId id, cloud::FleetRequest fleet) {
+void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& request) {
+  const cloud::FleetRequest& fleet = request.fleet;
+  auto res = m_cloud.create_fleet(fleet, m_engine.now());
   cluster::Node& n = m_state.node(id);
-  auto res = m_cloud.create_fleet(fleet);
+  if (!res.insufficient.empty()) {
+    std::string pools;
+    for (const auto& o : res.insufficient)
+      pools += (pools.empty() ? "" : ", ") + o.instance_type->name + "/" + o.zone;
+    log("CreateFleet for nodeclaim " + n.name + ": InsufficientInstanceCapacity for " + fleet.capacity_type + " " + pools);
+  }
   if (!res.chosen) {
     note(policy::Note{"launch-failed", "insufficient capacity", n.node_pool, {n.name}, {}, {},
                       "failed launching nodeclaim " + n.name + ": " + res.error});
     m_state.remove_node(id);
+    m_autoscaler->on_launch_result(request, res.insufficient, false, m_engine.now());
     request_kube_scheduler();
     refresh_wakeup();
     return;
@@ -347,6 +381,8 @@ void World::complete_launch(cluster::NodeId id, cloud::FleetRequest fleet) {
       n.capacity_type + " price $" + std::to_string(n.price_per_hour.usd()) + "/h");
   m_engine.schedule(m_engine.now() + m_scenario.cloud.registration_latency, Phase::cloud,
                     [this, id] { register_node(id); });
+  if (n.capacity_type == label::k_spot) schedule_sampled_interruption(id);
+  m_autoscaler->on_launch_result(request, res.insufficient, true, m_engine.now());
   refresh_wakeup();
 }
 
@@ -415,6 +451,7 @@ void World::delete_node(cluster::NodeId id, const std::string& reason) {
 
 void World::terminate_node(cluster::NodeId id) {
   cluster::Node& n = m_state.node(id);
+  if (n.state == cluster::NodeState::terminated) return;  // already reclaimed (spot interruption)
   std::vector<cluster::PodId> left = n.pods;
   for (auto pid : left) delete_pod(pid, true, false);
   cluster::Node& node = m_state.node(id);
@@ -429,6 +466,78 @@ void World::terminate_node(cluster::NodeId id) {
     log("terminated node " + node.name + " (" + node.instance_type + ", reason " + node.deletion_reason + ")");
   }
   refresh_wakeup();
+}
+
+void World::schedule_failures() {
+  const auto& f = m_cloud.failures();
+  for (std::size_t i = 0; i < f.spot_interruptions.size(); ++i)
+    m_engine.schedule(f.spot_interruptions[i].at, Phase::cloud, [this, i] { scheduled_interruption(i); });
+  // Pre-existing spot nodes (node groups) are "launched" at the start.
+  if (f.sampled_spot_interruptions)
+    for (auto id : m_state.nodes())
+      if (m_state.node(id).capacity_type == label::k_spot) schedule_sampled_interruption(id);
+}
+
+void World::schedule_sampled_interruption(cluster::NodeId id) {
+  const cluster::Node& n = m_state.node(id);
+  auto after = m_cloud.sample_time_to_interruption(n.name, n.instance_type);
+  if (!after) return;
+  const SimTime at = n.launched_at + *after;
+  if (at > SimTime{0} + m_scenario.duration) return;  // after the end of the run
+  m_engine.schedule(at, Phase::cloud, [this, id] { spot_interruption_notice(id, "sampled"); });
+}
+
+void World::scheduled_interruption(std::size_t index) {
+  const auto& e = m_cloud.failures().spot_interruptions[index];
+  auto targets = m_cloud.spot_interruption_targets(e, m_state, m_interrupted);
+  if (targets.empty()) {
+    log("scheduled spot interruption matches no running spot node (instance-type " +
+        (e.instance_type.empty() ? std::string("any") : e.instance_type) + ", zone " +
+        (e.zone.empty() ? std::string("any") : e.zone) + "); ignored");
+    return;
+  }
+  for (auto id : targets) spot_interruption_notice(id, "scheduled");
+}
+
+void World::spot_interruption_notice(cluster::NodeId id, const std::string& cause) {
+  {
+    const cluster::Node& n = m_state.node(id);
+    // Only a running instance can be interrupted; one that is gone (or already being terminated,
+    // or already noticed) ignores the notice.
+    if (n.state != cluster::NodeState::launched && n.state != cluster::NodeState::registered &&
+        n.state != cluster::NodeState::ready)
+      return;
+    if (!m_interrupted.insert(id).second) return;
+    Decision d;
+    d.at = m_engine.now();
+    d.autoscaler = m_autoscaler_name;
+    d.kind = "interruption";
+    d.reason = "spot-interruption";
+    d.node_pool = n.node_pool.empty() ? n.node_group : n.node_pool;
+    d.nodes = {n.name};
+    d.instance_types = {n.instance_type};
+    d.message = "spot interruption warning (" + cause + ") for node " + n.name + " (" + n.instance_type + ", " + n.zone +
+                "): instance reclaimed at t=" + format_clock(m_engine.now() + cloud::k_spot_interruption_notice);
+    log(d.message);
+    m_result.decisions.push_back(std::move(d));
+  }
+  m_engine.schedule(m_engine.now() + cloud::k_spot_interruption_notice, Phase::cloud,
+                    [this, id] { reclaim_spot_instance(id); });
+  policy::View view{m_engine.now(), m_state, m_daemonset_views};
+  apply(m_autoscaler->on_spot_interruption(id, view));
+  refresh_wakeup();
+}
+
+void World::reclaim_spot_instance(cluster::NodeId id) {
+  cluster::Node& n = m_state.node(id);
+  if (n.state == cluster::NodeState::terminated) return;  // the autoscaler's deletion finished first
+  // Forceful: whatever is still on the node is evicted now, drained or not.
+  if (n.state != cluster::NodeState::deleting) n.deletion_requested_at = m_engine.now();
+  n.state = cluster::NodeState::deleting;
+  n.marked = false;
+  n.deletion_reason = "spot-interrupted";
+  log("spot instance of node " + n.name + " reclaimed by EC2");
+  terminate_node(id);
 }
 
 void World::sample() {
@@ -480,6 +589,7 @@ void World::finish() {
 
 AutoscalerResult World::run() {
   add_node_groups();
+  schedule_failures();
   schedule_timeline();
   const SimTime end = SimTime{0} + m_scenario.duration;
   for (SimTime t{0}; t <= end; t = t + m_opts.sample_interval)

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,18 @@ class World {
   void autoscaler_reconcile();
   void apply(const policy::Actions& actions);
   void launch(const policy::LaunchNode& l);
-  void complete_launch(cluster::NodeId id, cloud::FleetRequest fleet);
+  void complete_launch(cluster::NodeId id, const policy::LaunchNode& request);
   void register_node(cluster::NodeId id);
   void initialize_node(cluster::NodeId id);
   void mark_node(const policy::MarkNode& m);
   void delete_node(cluster::NodeId id, const std::string& reason);
   void terminate_node(cluster::NodeId id);
+  // Failures (spec.failures): scheduled and sampled spot interruptions.
+  void schedule_failures();
+  void schedule_sampled_interruption(cluster::NodeId id);
+  void scheduled_interruption(std::size_t index);
+  void spot_interruption_notice(cluster::NodeId id, const std::string& cause);
+  void reclaim_spot_instance(cluster::NodeId id);
   // Trace replay.
   void replay_next(std::size_t replay_index);
   // Output.
@@ -74,6 +81,7 @@ class World {
 
   std::map<cluster::NodeId, SimTime> m_billing_start;
   std::map<cluster::NodeId, std::string> m_launch_reason;
+  std::set<cluster::NodeId> m_interrupted;  // nodes that got a spot interruption notice
   int m_node_counter{0};
   std::vector<double> m_pending_seconds;
   AutoscalerResult m_result;

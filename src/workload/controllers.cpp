@@ -44,6 +44,30 @@ Requirements to_requirements(const spec::NodeSelectorTerm& term) {
   return r;
 }
 
+namespace {
+
+cluster::PodLabelSelector to_selector(const spec::LabelSelector& sel) {
+  cluster::PodLabelSelector out;
+  out.match_labels = sel.match_labels;
+  for (const auto& e : sel.match_expressions) out.match_expressions.push_back({e.key, e.op, e.values});
+  return out;
+}
+
+cluster::PodAffinityTerm to_affinity_term(const spec::PodAffinityTerm& t) {
+  return cluster::PodAffinityTerm{t.topology_key, to_selector(t.selector), t.namespaces};
+}
+
+// Preferred pod (anti-)affinity terms, heaviest first (stable): preferences.go relaxes them in
+// that order.
+std::vector<cluster::WeightedPodAffinityTerm> to_weighted_terms(const std::vector<spec::WeightedPodAffinityTerm>& ts) {
+  std::vector<cluster::WeightedPodAffinityTerm> out;
+  for (const auto& w : ts) out.push_back({w.weight, to_affinity_term(w.term)});
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  return out;
+}
+
+}  // namespace
+
 cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int priority) {
   cluster::PodSchedulingSpec s;
   s.requests = pod_requests(t);
@@ -55,6 +79,22 @@ cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int 
   s.tolerations = t.tolerations;
   for (const auto& c : t.containers) s.host_ports.insert(s.host_ports.end(), c.host_ports.begin(), c.host_ports.end());
   s.priority = priority;
+  for (const auto& c : t.topology_spread) {
+    cluster::TopologySpreadConstraint x;
+    x.topology_key = c.topology_key;
+    x.max_skew = c.max_skew;
+    x.do_not_schedule = c.do_not_schedule;
+    x.selector = to_selector(c.selector);
+    x.min_domains = c.min_domains;
+    x.node_affinity_policy_honor = c.node_affinity_policy_honor;
+    x.node_taints_policy_honor = c.node_taints_policy_honor;
+    x.match_label_keys = c.match_label_keys;
+    s.topology_spread.push_back(std::move(x));
+  }
+  for (const auto& term : t.pod_affinity.required) s.pod_affinity.push_back(to_affinity_term(term));
+  s.preferred_pod_affinity = to_weighted_terms(t.pod_affinity.preferred);
+  for (const auto& term : t.pod_anti_affinity.required) s.pod_anti_affinity.push_back(to_affinity_term(term));
+  s.preferred_pod_anti_affinity = to_weighted_terms(t.pod_anti_affinity.preferred);
   return s;
 }
 

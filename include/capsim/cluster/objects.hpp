@@ -31,6 +31,46 @@ struct OwnerRef {
   bool operator==(const OwnerRef&) const = default;
 };
 
+// metav1.LabelSelector over pod labels: matchLabels (key -> value) and matchExpressions with
+// In / NotIn / Exists / DoesNotExist (k8s.io/apimachinery labels.Selector semantics). capsim's
+// scenario schema does not distinguish an absent selector from `{}`: both match every pod.
+struct LabelSelectorTerm {
+  std::string key;
+  Operator op{Operator::in};
+  std::vector<std::string> values;
+  bool operator==(const LabelSelectorTerm&) const = default;
+};
+struct PodLabelSelector {
+  std::map<std::string, std::string> match_labels;
+  std::vector<LabelSelectorTerm> match_expressions;
+  bool matches(const Labels& labels) const;
+  bool operator==(const PodLabelSelector&) const = default;
+};
+
+// corev1.TopologySpreadConstraint.
+struct TopologySpreadConstraint {
+  std::string topology_key;
+  int max_skew{1};
+  bool do_not_schedule{true};  // whenUnsatisfiable: DoNotSchedule (true) | ScheduleAnyway
+  PodLabelSelector selector;
+  std::optional<int> min_domains;
+  bool node_affinity_policy_honor{true};  // nodeAffinityPolicy, default Honor
+  bool node_taints_policy_honor{false};   // nodeTaintsPolicy, default Ignore
+  // matchLabelKeys: the pod's own values of these labels are ANDed into the selector (In [value]).
+  std::vector<std::string> match_label_keys;
+};
+
+// corev1.PodAffinityTerm (namespaceSelector is not modelled).
+struct PodAffinityTerm {
+  std::string topology_key;
+  PodLabelSelector selector;
+  std::vector<std::string> namespaces;  // empty: the pod's own namespace
+};
+struct WeightedPodAffinityTerm {
+  int weight{1};
+  PodAffinityTerm term;
+};
+
 // The scheduling-relevant part of a pod spec, shared by every replica of a workload.
 struct PodSchedulingSpec {
   ResourceList requests;  // effective requests (k8s PodRequests: containers, init, overhead) + pods: 1
@@ -40,6 +80,18 @@ struct PodSchedulingSpec {
   std::vector<Toleration> tolerations;
   std::vector<int> host_ports;
   int priority{0};
+  // Topology spread constraints and pod (anti-)affinity; preferred terms are kept heaviest first
+  // (stable), the order in which Karpenter's preferences.go relaxes them.
+  std::vector<TopologySpreadConstraint> topology_spread;
+  std::vector<PodAffinityTerm> pod_affinity;  // requiredDuringSchedulingIgnoredDuringExecution
+  std::vector<WeightedPodAffinityTerm> preferred_pod_affinity;
+  std::vector<PodAffinityTerm> pod_anti_affinity;  // requiredDuringSchedulingIgnoredDuringExecution
+  std::vector<WeightedPodAffinityTerm> preferred_pod_anti_affinity;
+
+  bool has_topology() const {
+    return !topology_spread.empty() || !pod_affinity.empty() || !preferred_pod_affinity.empty() ||
+           !pod_anti_affinity.empty() || !preferred_pod_anti_affinity.empty();
+  }
 
   // Karpenter pod requirements (pkg/scheduling/requirements.go): node selector as In + the first
   // required term ("strict"); plus the heaviest preferred term when include_preferred.
@@ -114,6 +166,7 @@ struct Node {
   SimTime nominated_until;  // Karpenter nomination window (state/statenode.go)
   SimTime last_pod_event_at;  // status.lastPodEventTime (podevents controller)
   std::string launch_tag;     // set from LaunchNode::tag so a policy can find the nodes it asked for
+  std::map<std::string, std::string> annotations;  // e.g. karpenter.sh/nodepool-hash
 
   bool managed() const { return !node_pool.empty(); }
   bool initialized() const { return state == NodeState::ready; }

@@ -3,6 +3,7 @@
 // never schedules events or touches the cloud. The sim asks next_wakeup() after every change.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "capsim/cloud/fleet.hpp"
 #include "capsim/cluster/cluster_state.hpp"
 #include "capsim/core/time.hpp"
+#include "capsim/spec/scenario.hpp"
 
 namespace capsim::policy {
 
@@ -40,6 +42,7 @@ struct LaunchNode {
   std::vector<cluster::PodId> pods;  // pods planned onto it
   std::string reason;
   std::string tag;  // copied to Node::launch_tag (e.g. the disruption command it replaces for)
+  std::map<std::string, std::string> annotations;  // copied to Node::annotations
 };
 
 // Delete a node: cordon/taint, drain (pods evicted, owners recreate them), terminate.
@@ -91,6 +94,11 @@ class Autoscaler {
   virtual void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient,
                                 bool launched, SimTime now) {
     (void)request, (void)insufficient, (void)launched, (void)now;
+  }
+  // New versions of NodePools / node classes were applied (timeline `update`).
+  virtual void on_node_pools_updated(const std::vector<spec::NodePool>& pools, const std::vector<spec::NodeClass>& classes,
+                                     SimTime now) {
+    (void)pools, (void)classes, (void)now;
   }
   // A spot interruption warning (2-minute notice) for a running node. The instance goes away two
   // minutes later whatever the policy does; the returned actions are applied now.

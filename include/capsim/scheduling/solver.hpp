@@ -2,8 +2,10 @@
 // nodeclaim.go, existingnode.go, queue.go, preferences.go): pods are placed first-fit on existing
 // nodes, then on NodeClaims opened earlier in this solve (fewest pods first), then on a new
 // NodeClaim from the first NodePool template (weight desc, name desc) that can take them. Each
-// NodeClaim is a requirement set plus a shrinking instance-type list. The same solver serves
-// provisioning and every disruption simulation.
+// NodeClaim is a requirement set plus a shrinking instance-type list. Topology spread and pod
+// (anti-)affinity go through the topology engine (scheduling/topology.hpp); preferences are
+// relaxed one step at a time in preferences.go order. The same solver serves provisioning and
+// every disruption simulation.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/cluster/objects.hpp"
+#include "capsim/scheduling/topology.hpp"
 
 namespace capsim::scheduling {
 
@@ -48,6 +51,13 @@ struct ExistingNodeInput {
   std::vector<Taint> taints;
   ResourceList remaining;  // allocatable - requested - missing daemon overhead
   std::vector<int> used_host_ports;
+  // Pods bound here (running, not terminating): topology spread / pod affinity counts and the
+  // inverse anti-affinity of pods with required anti-affinity. Pods of the batch being solved
+  // may be listed; they are not counted (Topology.excludedPods).
+  std::vector<BoundPodInput> pods;
+  // false: the node only contributes its pods to topology counts (e.g. a node marked for
+  // deletion whose pods still run); nothing is placed on it and it adds no domains.
+  bool accepts_pods{true};
 };
 
 struct SolverPod {
@@ -56,6 +66,8 @@ struct SolverPod {
   SimTime created;
   std::string name;
   const cluster::PodSchedulingSpec* spec{nullptr};
+  const Labels* labels{nullptr};  // the pod's labels (topology selectors, matchLabelKeys); null: none
+  std::string namespace_{"default"};
 };
 
 struct SolverOptions {
@@ -91,31 +103,51 @@ class Solver {
   struct ExistingNode {
     ExistingNodeInput in;
     std::vector<cluster::PodId> pods;
+    std::uint32_t host{0};  // hostname domain id in the topology
   };
   struct Claim {
     NewNodeClaim nc;
     std::uint64_t seq{0};
+    std::uint32_t host{0};           // hostname domain id in the topology
+    std::size_t ordered_count{0};    // pod count under which m_order holds this claim
     bool daemon_overhead_zero{false};  // every daemon_overhead entry is zero (fit check skips the sum)
   };
+  // One try of one pod in one relaxation state (the pod copy preferences.go relaxes).
+  struct Attempt {
+    const SolverPod* pod{nullptr};
+    Topology::PodHandle topo;
+    Requirements reqs;    // podData.Requirements: nodeSelector + first required term (+ heaviest preferred)
+    Requirements strict;  // podData.StrictRequirements (podDomains for topology)
+    std::vector<Toleration> tols;
+    std::vector<std::uint32_t> owned;  // topology groups the pod owns
+    bool topology{false};              // some topology group is involved
+    bool sets_hostname{false};         // the pod itself constrains kubernetes.io/hostname
+  };
 
-  std::optional<std::string> try_add(const SolverPod& pod, const Requirements& pod_reqs,
-                                     const std::vector<Toleration>& extra_tolerations);
-  std::optional<std::string> can_add_existing(ExistingNode& n, const SolverPod& pod, const Requirements& pod_reqs,
-                                              const std::vector<Toleration>& tols);
+  void make_attempt(const SolverPod& pod, Topology::PodHandle h, const Relaxation& r, Attempt& a);
+  bool relax(const cluster::PodSchedulingSpec& spec, Relaxation& r) const;
+  std::optional<std::string> try_add(const Attempt& a);
+  bool can_add_existing(ExistingNode& n, const Attempt& a);
   // explain=false (in-flight NodeClaims, whose reasons are never reported) skips building the
-  // reason text; the decision is the same.
-  std::optional<std::string> can_add_claim(Claim& c, const SolverPod& pod, const Requirements& pod_reqs,
-                                           const std::vector<Toleration>& tols, bool explain);
-  std::optional<std::string> open_claim(std::size_t ti, const SolverPod& pod, const Requirements& pod_reqs,
-                                        const std::vector<Toleration>& tols);
+  // reason text and uses integer-only pre-checks; the decision is the same.
+  std::optional<std::string> can_add_claim(Claim& c, const Attempt& a, bool explain);
+  std::optional<std::string> open_claim(std::size_t ti, const Attempt& a);
+  // Topology requirements merged into `merged` (a copy of `base` is made when they narrow it).
+  std::optional<std::string> apply_topology(const Attempt& a, const Requirements& base,
+                                            std::optional<Requirements>& merged, std::uint32_t host,
+                                            bool prechecked, const WellKnownFn& well_known, bool explain);
+  void reorder(std::size_t claim_index);
   void finalize(Claim& c) const;
 
   std::vector<NodeClaimTemplate> m_templates;
   std::vector<ExistingNode> m_nodes;
+  std::vector<ExistingNodeInput> m_count_only_nodes;
   std::vector<Claim> m_claims;
+  std::vector<std::uint32_t> m_order;  // claim indices by (pod count, creation): fewest pods first
   SolverOptions m_opts;
   std::uint64_t m_claim_seq{0};
   bool m_any_prefer_no_schedule{false};
+  std::optional<Topology> m_topology;
 };
 
 // Cheapest available offering of `it` compatible with `reqs` (zone, capacity type); nullopt if none.

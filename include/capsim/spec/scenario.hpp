@@ -231,7 +231,7 @@ struct TraceReplay {
   std::string format;  // csv | jsonl | "" (by extension)
 };
 
-enum class TimelineKind : std::uint8_t { apply, scale, del, replay };
+enum class TimelineKind : std::uint8_t { apply, scale, del, replay, update };
 
 struct TimelineEvent {
   Duration at;
@@ -240,8 +240,48 @@ struct TimelineEvent {
   std::string target_name;
   int replicas{0};  // scale
   TraceReplay replay;
+  // update: new versions of existing NodePools / node classes (same names), from a file. Nodes
+  // launched under the old versions drift (reference karpenter.md 6.3).
+  std::string update_file;
+  std::vector<NodePool> node_pool_updates;
+  std::vector<NodeClass> node_class_updates;
   SourceLoc loc;
 };
+
+// spec.failures: capacity and spot failures the simulated cloud injects (cloud/failures.hpp has
+// the semantics). Empty filters mean "any".
+struct InsufficientCapacityFailure {
+  std::string capacity_type;                // on-demand | spot | "" (any)
+  std::vector<std::string> instance_types;  // empty: any
+  std::vector<std::string> zones;           // empty: any
+  Duration from{0};                         // window start, inclusive
+  std::optional<Duration> until;            // window end, exclusive; nullopt: the end of the run
+  std::optional<double> probability;        // per attempt, stream "ice"; nullopt: every attempt fails
+  SourceLoc loc;
+};
+
+struct SpotInterruptionFailure {
+  Duration at;                // the 2-minute notice is given at `at`
+  std::string instance_type;  // "" = any
+  std::string zone;           // "" = any
+  int count{1};               // the `count` oldest running matching spot nodes (ties: node name)
+  SourceLoc loc;
+};
+
+struct Failures {
+  std::vector<InsufficientCapacityFailure> insufficient_capacity;
+  std::vector<SpotInterruptionFailure> spot_interruptions;
+  bool sampled_spot_interruptions{false};  // sample each spot node's interruption from its band
+  bool empty() const {
+    return insufficient_capacity.empty() && spot_interruptions.empty() && !sampled_spot_interruptions;
+  }
+};
+
+// The summary metrics an expectation may name (the keys of a result's summary).
+inline constexpr std::string_view k_expectation_metrics[] = {
+    "nodesLaunched", "nodesTerminated", "peakNodes",        "finalNodes",            "costUsd",
+    "nodeHours",     "podsCreated",     "podsPendingAtEnd", "podPendingSeconds.p50", "podPendingSeconds.p95",
+    "podPendingSeconds.max"};
 
 // A CI expectation on a summary metric of one autoscaler's result.
 struct Expectation {
@@ -260,6 +300,9 @@ struct Scenario {
   std::vector<std::string> zones;  // empty = every zone of the region in the catalog
   Duration duration{Duration::hours(1)};
   std::uint64_t seed{1};
+  // Wall-clock time of t = 0 (UTC, Unix seconds) for cron schedules of disruption budgets.
+  // Default 2026-01-05T00:00:00Z, a Monday.
+  std::int64_t start_time_unix_s{1767571200};
   std::vector<std::string> autoscalers{"karpenter"};
   KarpenterSettings karpenter;
   CloudSettings cloud;
@@ -270,6 +313,7 @@ struct Scenario {
   std::vector<PodDisruptionBudget> pdbs;
   std::vector<PriorityClass> priority_classes;
   std::vector<TimelineEvent> timeline;  // sorted by time, stable
+  Failures failures;
   std::vector<Expectation> expectations;
   std::vector<Diagnostic> warnings;  // unmodelled fields, one each
 

@@ -1,30 +1,39 @@
-// Karpenter disruption: candidates, budgets and the Emptiness method (v1: consolidateAfter,
-// budgets, 15 s validation; v1alpha5: ttlSecondsAfterEmpty, or consolidation's empty-node pass),
-// and expiration (v1 expireAfter, forceful; v1alpha5 ttlSecondsUntilExpired).
+// Karpenter disruption: candidates (disruption/types.go NewCandidate), budgets
+// (helpers.go BuildDisruptionBudgetMapping), the method loop (controller.go) with Emptiness,
+// multi-node and single-node consolidation (emptiness.go, multinodeconsolidation.go,
+// singlenodeconsolidation.go, consolidation.go), the 15 s validation (validation.go), command
+// execution (queue.go), and expiration (nodeclaim/expiration). Version differences: v0.29 runs
+// Expiration, Emptiness (ttlSecondsAfterEmpty) or empty-node consolidation, then multi and single
+// node consolidation, synchronously and without budgets.
 #include <algorithm>
 #include <cmath>
 
+#include "capsim/core/cron.hpp"
 #include "capsim/policy/karpenter/karpenter.hpp"
 
 namespace capsim::policy::karpenter {
 namespace {
 
-// Reschedulable pods: active, not DaemonSet-owned, not mirror pods (disruption/types.go).
-bool has_reschedulable_pods(const View& view, const cluster::Node& n) {
-  return std::any_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) {
-    const auto& p = view.cluster.pod(pid);
-    return !p.is_daemon() && !p.is_mirror();
-  });
-}
+constexpr std::size_t k_multi_node_max_candidates = 100;  // multinodeconsolidation.go maxParallel
+constexpr std::size_t k_min_spot_to_spot_types = 15;      // consolidation.go MinInstanceTypesForSpotToSpotConsolidation
+constexpr Duration k_command_timeout = Duration::minutes(10);  // queue.go, clamp(80ms x n, 10m, 1h)
+constexpr Duration k_command_poll = Duration::seconds(1);
 
-// karpenter.sh/do-not-disrupt ("true"; v0.29: karpenter.sh/do-not-evict) on a pod blocks its node.
-bool blocked_by_pods(const View& view, const cluster::Node& n, bool v1alpha5) {
-  const char* key = v1alpha5 ? "karpenter.sh/do-not-evict" : "karpenter.sh/do-not-disrupt";
-  return std::any_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) {
-    const auto& a = view.cluster.pod(pid).annotations;
-    auto it = a.find(key);
-    return it != a.end() && it->second == "true";
-  });
+bool reschedulable(const cluster::Pod& p) { return !p.is_daemon() && !p.is_mirror(); }
+
+// pkg/utils/disruption/disruption.go EvictionCost: 1 + deletion cost / 2^27 + priority / 2^25,
+// clamped to [-10, 10].
+double eviction_cost(const cluster::Pod& p) {
+  double cost = 1.0;
+  auto it = p.annotations.find("controller.kubernetes.io/pod-deletion-cost");
+  if (it != p.annotations.end()) {
+    try {
+      cost += std::stod(it->second) / std::pow(2.0, 27);
+    } catch (...) {
+    }
+  }
+  cost += static_cast<double>(p.spec->priority) / std::pow(2.0, 25);
+  return std::clamp(cost, -10.0, 10.0);
 }
 
 // A budget value: an integer, or a percentage of the pool's nodes rounded up (nodepool.go).
@@ -36,42 +45,57 @@ int budget_allowed(const std::string& nodes, int num_nodes) {
   return std::stoi(nodes);
 }
 
-std::string names_of(const View& view, const std::vector<cluster::NodeId>& ids, std::vector<std::string>& out_types) {
-  std::string s;
-  for (auto id : ids) {
-    const auto& n = view.cluster.node(id);
-    if (!s.empty()) s += ", ";
-    s += n.name + "/" + n.instance_type + "/" + n.capacity_type;
-    out_types.push_back(n.instance_type);
+const char* method_name(int m) {
+  static constexpr const char* k_names[] = {"emptiness", "drift", "multi-node consolidation", "single-node consolidation"};
+  return k_names[m];
+}
+
+// Offerings.WorstLaunchPrice: among available offerings compatible with `reqs`, the first
+// capacity-type class that has any (reserved, spot, on-demand), and the maximum price in it.
+std::optional<Money> worst_launch_price(const catalog::InstanceType& it, const Requirements& reqs) {
+  for (std::string_view ct : {std::string_view("reserved"), label::k_spot, label::k_on_demand}) {
+    std::optional<Money> worst;
+    for (const auto& o : it.offerings)
+      if (o.capacity_type == ct && o.available && scheduling::offering_compatible(o, reqs) && (!worst || o.price > *worst))
+        worst = o.price;
+    if (worst) return worst;
   }
-  return s;
+  return std::nullopt;
 }
 
 }  // namespace
 
-// Per NodePool: how many more nodes may be disrupted for `reason` now (BuildDisruptionBudgetMapping).
+bool Karpenter::consolidation_enabled(const NodePoolModel& p) const {
+  if (v1alpha5()) return p.spec.consolidation_enabled;
+  return p.spec.consolidation_policy != spec::ConsolidationPolicy::when_empty && p.spec.consolidate_after.has_value();
+}
+
+// Per NodePool: how many more nodes may be disrupted for `reason` now.
 std::map<std::string, int> Karpenter::budgets(const View& view, const std::string& reason) const {
   std::map<std::string, int> out;
+  const std::int64_t now_unix_ms = m_cfg.start_time_unix_s * 1000 + view.now.ms;
   for (const auto& p : m_pools) {
+    // numNodes: initialized nodes of the pool not yet terminating; disrupting: those of them that
+    // are marked for deletion or being deleted.
     int num = 0, disrupting = 0;
     for (auto nid : view.cluster.nodes()) {
       const auto& n = view.cluster.node(nid);
       if (n.node_pool != p.spec.name || n.state == cluster::NodeState::terminated) continue;
-      // numNodes: initialized nodes of the pool; disrupting: those of them being deleted.
-      if (n.initialized()) ++num;
-      if (n.state == cluster::NodeState::deleting) {
-        ++num;
-        ++disrupting;
-      }
+      if (!n.initialized() && n.state != cluster::NodeState::deleting) continue;
+      ++num;
+      if (n.marked_for_deletion()) ++disrupting;
     }
-    if (v1alpha5() || p.spec.budgets.empty()) {  // v1alpha5 has no budgets
+    if (v1alpha5() || p.spec.budgets.empty()) {  // v1alpha5 has no budgets: one command at a time
       out[p.spec.name] = INT32_MAX;
       continue;
     }
     std::optional<int> allowed;
     for (const auto& b : p.spec.budgets) {
       if (!b.reasons.empty() && std::find(b.reasons.begin(), b.reasons.end(), reason) == b.reasons.end()) continue;
-      if (b.schedule) continue;  // scheduled budgets: see the closing note of issue 2 (issue 3)
+      if (b.schedule) {  // Budget.IsActive: the schedule fired within the last `duration` (UTC)
+        auto cron = CronSchedule::parse(*b.schedule);
+        if (!cron || !b.duration || !cron->active_at(now_unix_ms, b.duration->ms)) continue;
+      }
       int a = budget_allowed(b.nodes, num);
       if (!allowed || a < *allowed) allowed = a;
     }
@@ -80,40 +104,345 @@ std::map<std::string, int> Karpenter::budgets(const View& view, const std::strin
   return out;
 }
 
-std::vector<cluster::NodeId> Karpenter::empty_candidates(const View& view) const {
+std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method m) const {
   const SimTime now = view.now;
-  std::vector<cluster::NodeId> out;
+  // PDB state (k8s disruption controller): disruptionsAllowed = healthy - desired healthy.
+  struct PdbState {
+    const spec::PodDisruptionBudget* pdb;
+    int allowed;
+  };
+  std::vector<PdbState> pdbs;
+  for (const auto& pdb : m_cfg.pdbs) {
+    int healthy = 0, expected = 0;
+    for (auto pid : view.cluster.live_pods()) {
+      const auto& p = view.cluster.pod(pid);
+      if (p.namespace_ != pdb.namespace_ || !pdb.selector.matches(p.labels)) continue;
+      ++expected;
+      if (p.bound() && view.cluster.node(p.node).initialized()) ++healthy;
+    }
+    auto resolve = [&](const std::string& v, bool round_up) {
+      if (!v.empty() && v.back() == '%') {
+        double pct = std::stod(v.substr(0, v.size() - 1));
+        double x = pct * expected / 100.0;
+        return static_cast<int>(round_up ? std::ceil(x) : std::floor(x));
+      }
+      return std::stoi(v);
+    };
+    int desired = 0;
+    if (pdb.min_available) desired = resolve(*pdb.min_available, true);
+    else if (pdb.max_unavailable) desired = expected - resolve(*pdb.max_unavailable, true);
+    else desired = expected;  // neither set: no disruption allowed
+    pdbs.push_back(PdbState{&pdb, std::max(healthy - desired, 0)});
+  }
+  const char* do_not_disrupt = v1alpha5() ? "karpenter.sh/do-not-evict" : "karpenter.sh/do-not-disrupt";
+
+  std::vector<Candidate> out;
   for (auto nid : view.cluster.nodes()) {
     const auto& n = view.cluster.node(nid);
+    // ValidateNodeDisruptable: Karpenter-managed, initialized, not marked or deleting, not nominated.
     if (!n.managed() || !n.initialized() || n.marked_for_deletion() || nominated(nid, now)) continue;
-    if (n.unschedulable) continue;
     const NodePoolModel* p = pool(n.node_pool);
-    if (!p || has_reschedulable_pods(view, n) || blocked_by_pods(view, n, v1alpha5())) continue;
-    const SimTime since = std::max(n.last_pod_event_at, n.initialized_at);
-    if (v1alpha5()) {
-      // ttlSecondsAfterEmpty: Empty condition true for at least the TTL; with consolidation
-      // enabled instead, empty nodes are consolidated (after validation) right away.
-      if (p->spec.ttl_seconds_after_empty) {
-        if (now < since + Duration::seconds(*p->spec.ttl_seconds_after_empty)) continue;
-      } else if (!p->spec.consolidation_enabled) {
-        continue;
-      }
-    } else {
-      // Emptiness: consolidateAfter not Never and Consolidatable=True.
-      if (!p->spec.consolidate_after) continue;
-      if (now < since + *p->spec.consolidate_after) continue;
+    if (!p) continue;
+    Candidate c;
+    c.id = nid;
+    c.pool = p;
+    c.price = n.price_per_hour;
+    bool blocked = false;
+    double lifetime = 1.0;
+    std::optional<Duration> ttl = v1alpha5() && p->spec.ttl_seconds_until_expired
+                                      ? std::optional<Duration>(Duration::seconds(*p->spec.ttl_seconds_until_expired))
+                                      : (v1alpha5() ? std::nullopt : p->spec.expire_after);
+    if (ttl && ttl->ms > 0)
+      lifetime = std::clamp(static_cast<double>((*ttl - (now - n.created_at)).ms) / static_cast<double>(ttl->ms), 0.0, 1.0);
+    for (auto pid : n.pods) {
+      const auto& pod = view.cluster.pod(pid);
+      double cost = eviction_cost(pod);
+      c.legacy_cost += cost * lifetime;
+      if (!reschedulable(pod)) continue;
+      // ValidatePodsDisruptable: do-not-disrupt pods and PDB-blocked pods block the node.
+      auto a = pod.annotations.find(do_not_disrupt);
+      if (a != pod.annotations.end() && a->second == "true") blocked = true;
+      int matching = 0;
+      bool zero = false;
+      for (const auto& st : pdbs)
+        if (st.pdb->namespace_ == pod.namespace_ && st.pdb->selector.matches(pod.labels)) {
+          ++matching;
+          if (st.allowed == 0) zero = true;
+        }
+      if (matching > 1 || zero) blocked = true;
+      c.pods.push_back(pid);
+      c.reschedule_cost += std::max(0.0, cost);
     }
-    out.push_back(nid);
+    if (blocked) continue;
+    const bool empty = c.reschedule_cost <= 1.0;
+    const SimTime since = std::max(n.last_pod_event_at, n.initialized_at);
+    switch (m) {
+      case Method::emptiness:
+        if (!empty) continue;
+        if (v1alpha5()) {
+          // ttlSecondsAfterEmpty: Empty for at least the TTL; with consolidation enabled instead,
+          // empty nodes are consolidated (after validation) right away.
+          if (p->spec.ttl_seconds_after_empty) {
+            if (now < since + Duration::seconds(*p->spec.ttl_seconds_after_empty)) continue;
+          } else if (!p->spec.consolidation_enabled) {
+            continue;
+          }
+        } else {
+          // Consolidatable: consolidateAfter (not Never) elapsed since the last pod event.
+          if (!p->spec.consolidate_after || now < since + *p->spec.consolidate_after) continue;
+        }
+        break;
+      case Method::multi_node:
+      case Method::single_node:
+        if (!consolidation_enabled(*p)) continue;
+        if (!v1alpha5()) {
+          if (empty) continue;  // empty nodes are left to Emptiness (v1.14)
+          if (now < since + *p->spec.consolidate_after) continue;
+        }
+        break;
+      case Method::drift:
+        // Drifted=True; ignores consolidateAfter and the consolidation policy.
+        if (v1alpha5() || !m_drifted.count(nid)) continue;
+        break;
+    }
+    out.push_back(std::move(c));
   }
-  // Candidate order: savings ratio price / disruption cost, descending (an empty node has cost
-  // 1.0, so by price); ties by name. v0.29 ordered by disruption cost, equal (0) for empty nodes.
-  std::sort(out.begin(), out.end(), [&](cluster::NodeId a, cluster::NodeId b) {
-    const auto& na = view.cluster.node(a);
-    const auto& nb = view.cluster.node(b);
-    if (!v1alpha5() && na.price_per_hour != nb.price_per_hour) return na.price_per_hour > nb.price_per_hour;
-    return na.name < nb.name;
-  });
+  sort_candidates(view, m, out);
   return out;
+}
+
+void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidate>& c) const {
+  auto name = [&](const Candidate& x) -> const std::string& { return view.cluster.node(x.id).name; };
+  if (m == Method::drift) {
+    // drift.go: empty candidates first, then by the time the node drifted; ties by name.
+    std::stable_sort(c.begin(), c.end(), [&](const Candidate& a, const Candidate& b) {
+      const bool ea = a.reschedule_cost <= 1.0, eb = b.reschedule_cost <= 1.0;
+      if (ea != eb) return ea;
+      const SimTime ta = m_drifted.at(a.id).first, tb = m_drifted.at(b.id).first;
+      if (ta != tb) return ta < tb;
+      return name(a) < name(b);
+    });
+    return;
+  }
+  if (v1alpha5()) {
+    // v0.29 / v1.0-1.13: ascending disruption cost; ties by node name.
+    std::stable_sort(c.begin(), c.end(), [&](const Candidate& a, const Candidate& b) {
+      if (a.legacy_cost != b.legacy_cost) return a.legacy_cost < b.legacy_cost;
+      return name(a) < name(b);
+    });
+    return;
+  }
+  // v1.14: descending savings ratio price / RescheduleDisruptionCost; ties by node name.
+  std::stable_sort(c.begin(), c.end(), [&](const Candidate& a, const Candidate& b) {
+    const double ra = a.price.usd() / a.reschedule_cost, rb = b.price.usd() / b.reschedule_cost;
+    if (ra != rb) return ra > rb;
+    return name(a) < name(b);
+  });
+  if (m != Method::single_node) return;
+  // Single-node consolidation interleaves NodePools round-robin, in their first-appearance order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<Candidate>> by_pool;
+  for (auto& x : c) {
+    if (!by_pool.count(x.pool->spec.name)) order.push_back(x.pool->spec.name);
+    by_pool[x.pool->spec.name].push_back(x);
+  }
+  std::vector<Candidate> inter;
+  for (std::size_t i = 0; inter.size() < c.size(); ++i)
+    for (const auto& pn : order)
+      if (i < by_pool[pn].size()) inter.push_back(by_pool[pn][i]);
+  c = std::move(inter);
+}
+
+Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands) const {
+  // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
+  // provisionable pods + the candidates' reschedulable pods.
+  SimOutcome out;
+  std::set<cluster::NodeId> exclude;
+  std::set<cluster::PodId> moved;
+  for (const auto& c : cands) {
+    exclude.insert(c.id);
+    moved.insert(c.pods.begin(), c.pods.end());
+  }
+  std::vector<scheduling::SolverPod> pods;
+  for (auto pid : view.cluster.pending_pods()) {
+    const auto& p = view.cluster.pod(pid);
+    if (!p.unschedulable || !reschedulable(p)) continue;
+    pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+  }
+  for (auto pid : moved) {
+    const auto& p = view.cluster.pod(pid);
+    pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+  }
+  std::vector<Note> ignored;
+  auto templates = build_templates(view, ignored);
+  auto nodes = existing_nodes(view, exclude);
+  std::set<cluster::NodeId> uninitialized;
+  for (const auto& n : nodes)
+    if (!n.initialized) uninitialized.insert(n.id);
+  scheduling::SolverOptions opts;
+  opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
+  opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  scheduling::Solver solver(std::move(templates), std::move(nodes), opts);
+  auto result = solver.solve(std::move(pods));
+  // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.
+  for (const auto& [pid, why] : result.errors)
+    if (moved.count(pid)) {
+      out.why = "not all pods would schedule: " + why;
+      return out;
+    }
+  // A moved pod planned onto an uninitialized node is an error (helpers.go).
+  for (const auto& [nid, pids] : result.existing)
+    if (uninitialized.count(nid))
+      for (auto pid : pids)
+        if (moved.count(pid)) {
+          out.why = "would schedule against uninitialized nodeclaim";
+          return out;
+        }
+  out.ok = true;
+  out.claims = std::move(result.new_claims);
+  return out;
+}
+
+std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& view, const std::vector<Candidate>& cands,
+                                                                   bool single, std::string& why) const {
+  auto sim = simulate(view, cands);
+  if (!sim.ok) {
+    why = sim.why;
+    return std::nullopt;
+  }
+  Command cmd;
+  cmd.method = single ? Method::single_node : Method::multi_node;
+  cmd.reason = "Underutilized";
+  for (const auto& c : cands) cmd.candidates.push_back(c.id);
+  if (sim.claims.empty()) return cmd;  // DELETE: everything fits on the remaining capacity
+  if (sim.claims.size() > 1) {
+    why = "can't remove without creating " + std::to_string(sim.claims.size()) + " candidates";
+    return std::nullopt;
+  }
+  scheduling::NewNodeClaim nc = std::move(sim.claims.front());
+  Money candidate_price;
+  bool all_spot = true;
+  for (const auto& c : cands) {
+    candidate_price += c.price;
+    all_spot = all_spot && view.cluster.node(c.id).capacity_type == label::k_spot;
+  }
+  const Requirement* ct = nc.requirements.get(label::k_capacity_type);
+  const bool may_spot = !ct || ct->has(label::k_spot);
+  const bool may_od = !ct || ct->has(label::k_on_demand);
+  std::vector<const catalog::InstanceType*> kept;
+  std::vector<ResourceList> kept_overhead;
+  if (all_spot && may_spot) {
+    // Spot-to-spot (consolidation.go computeSpotToSpotConsolidation), behind its feature gate.
+    if (v1alpha5() || !m_cfg.settings.spot_to_spot_consolidation) {
+      why = "SpotToSpotConsolidation is disabled, can't replace a spot node with a spot node";
+      return std::nullopt;
+    }
+    Requirements spot = nc.requirements;
+    spot.add(Requirement(std::string(label::k_capacity_type), Operator::in, {std::string(label::k_spot)}));
+    for (std::size_t i = 0; i < nc.instance_types.size(); ++i) {
+      auto w = worst_launch_price(*nc.instance_types[i], spot);
+      if (w && *w < candidate_price) {
+        kept.push_back(nc.instance_types[i]);
+        kept_overhead.push_back(nc.daemon_overhead[i]);
+      }
+    }
+    if (single) {
+      if (kept.size() < k_min_spot_to_spot_types) {
+        why = "SpotToSpotConsolidation requires " + std::to_string(k_min_spot_to_spot_types) +
+              " cheaper instance type options than the current candidate to consolidate, got " + std::to_string(kept.size());
+        return std::nullopt;
+      }
+      kept.resize(k_min_spot_to_spot_types);
+      kept_overhead.resize(k_min_spot_to_spot_types);
+    }
+    nc.requirements = spot;
+  } else {
+    // Keep types whose worst launch price is strictly below the candidates' price.
+    for (std::size_t i = 0; i < nc.instance_types.size(); ++i) {
+      auto w = worst_launch_price(*nc.instance_types[i], nc.requirements);
+      if (w && *w < candidate_price) {
+        kept.push_back(nc.instance_types[i]);
+        kept_overhead.push_back(nc.daemon_overhead[i]);
+      }
+    }
+    // The price filter assumed spot when both are allowed: pin the replacement to spot.
+    if (!v1alpha5() && may_spot && may_od)
+      nc.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, {std::string(label::k_spot)}));
+  }
+  if (kept.empty()) {
+    why = "can't replace with a cheaper node";
+    return std::nullopt;
+  }
+  nc.instance_types = std::move(kept);
+  nc.daemon_overhead = std::move(kept_overhead);
+  cmd.replacements.push_back(std::move(nc));
+  return cmd;
+}
+
+std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::vector<Candidate> cands) const {
+  // Keep candidates in order while their pool's budget allows, decrementing it.
+  auto budget = budgets(view, "Underutilized");
+  std::vector<Candidate> eligible;
+  for (auto& c : cands) {
+    int& b = budget[c.pool->spec.name];
+    if (b <= 0) continue;
+    --b;
+    eligible.push_back(std::move(c));
+  }
+  if (eligible.size() < 2) return std::nullopt;
+  // Binary search on the prefix length: lo = 1, hi = n - 1 (n <= 100) else 100; prefix = mid + 1.
+  const std::size_t n = eligible.size();
+  std::size_t lo = 1, hi = n <= k_multi_node_max_candidates ? n - 1 : k_multi_node_max_candidates;
+  std::optional<Command> best;
+  while (lo <= hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    std::vector<Candidate> prefix(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(mid + 1));
+    std::string why;
+    auto cmd = compute_consolidation(view, prefix, false, why);
+    bool valid = cmd.has_value();
+    if (valid && !cmd->replacements.empty()) {
+      // filterOutSameInstanceType: never replace [A, A, small] by one A; cap the price at the
+      // cheapest candidate whose type is among the options.
+      auto& nc = cmd->replacements.front();
+      std::optional<Money> cap;
+      for (const auto& c : prefix) {
+        const auto& node = view.cluster.node(c.id);
+        for (const auto* it : nc.instance_types)
+          if (it->name == node.instance_type && (!cap || c.price < *cap)) cap = c.price;
+      }
+      if (cap) {
+        std::vector<const catalog::InstanceType*> kept;
+        std::vector<ResourceList> overhead;
+        for (std::size_t i = 0; i < nc.instance_types.size(); ++i) {
+          auto w = worst_launch_price(*nc.instance_types[i], nc.requirements);
+          if (w && *w < *cap) {
+            kept.push_back(nc.instance_types[i]);
+            overhead.push_back(nc.daemon_overhead[i]);
+          }
+        }
+        nc.instance_types = std::move(kept);
+        nc.daemon_overhead = std::move(overhead);
+        valid = !nc.instance_types.empty();
+      }
+    }
+    if (valid) {
+      best = std::move(cmd);
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best;
+}
+
+std::optional<Karpenter::Command> Karpenter::single_node(const View& view, std::vector<Candidate> cands) const {
+  auto budget = budgets(view, "Underutilized");
+  for (const auto& c : cands) {
+    if (budget[c.pool->spec.name] <= 0) continue;
+    std::string why;
+    if (auto cmd = compute_consolidation(view, {c}, true, why)) return cmd;
+  }
+  return std::nullopt;
 }
 
 Actions Karpenter::expire(const View& view) {
@@ -139,10 +468,9 @@ Actions Karpenter::expire(const View& view) {
       continue;
     }
     out.deletions.push_back(DeleteNode{nid, "expired"});
-    std::vector<std::string> types;
     out.notes.push_back(Note{"disrupt", "expired", n.node_pool, {n.name}, {n.instance_type}, {},
-                             "disrupting nodeclaim(s) via delete, expired " + names_of(view, {nid}, types) +
-                                 " (expireAfter " + format_duration(*ttl) + ")"});
+                             "disrupting nodeclaim(s) via delete, expired " + n.name + "/" + n.instance_type + "/" +
+                                 n.capacity_type + " (expire after " + format_duration(*ttl) + ")"});
   }
   return out;
 }
@@ -151,75 +479,221 @@ Actions Karpenter::disrupt(const View& view) {
   Actions out;
   const SimTime now = view.now;
   if (v1alpha5()) {
+    if (!m_commands.empty()) return out;  // v0.29 executes commands synchronously
     out = expire(view);
     if (!out.deletions.empty()) return out;
   }
-  auto cands = empty_candidates(view);
-  if (cands.empty()) return out;
-  if (v1alpha5() ) {
-    // ttlSecondsAfterEmpty: delete every expired-empty node at once, no validation, no budget.
-    std::vector<cluster::NodeId> ttl, consolidate;
-    for (auto nid : cands)
-      (pool(view.cluster.node(nid).node_pool)->spec.ttl_seconds_after_empty ? ttl : consolidate).push_back(nid);
-    if (!ttl.empty()) {
-      std::vector<std::string> types, names;
-      for (auto nid : ttl) {
-        out.deletions.push_back(DeleteNode{nid, "ttlSecondsAfterEmpty"});
-        names.push_back(view.cluster.node(nid).name);
+  // Emptiness.
+  auto empties = candidates(view, Method::emptiness);
+  if (!empties.empty()) {
+    Command cmd;
+    cmd.method = Method::emptiness;
+    cmd.reason = "Empty";
+    if (v1alpha5()) {
+      // ttlSecondsAfterEmpty: every expired-empty node at once, no validation. Nodes of pools with
+      // consolidation enabled go through EmptyMachineConsolidation (validated) instead.
+      std::vector<cluster::NodeId> ttl, consolidate;
+      for (const auto& c : empties) (c.pool->spec.ttl_seconds_after_empty ? ttl : consolidate).push_back(c.id);
+      if (!ttl.empty()) {
+        cmd.candidates = ttl;
+        cmd.reason = "ttlSecondsAfterEmpty";
+        return start_command(view, std::move(cmd));
       }
-      std::string desc = names_of(view, ttl, types);
-      out.notes.push_back(Note{"disrupt", "ttlSecondsAfterEmpty", view.cluster.node(ttl.front()).node_pool, names, types,
-                               {}, "deprovisioning via emptiness delete, terminating " + std::to_string(ttl.size()) +
-                                       " machines " + desc});
+      cmd.candidates = consolidate;
+    } else {
+      auto budget = budgets(view, "Empty");
+      for (const auto& c : empties) {
+        int& b = budget[c.pool->spec.name];
+        if (b <= 0) continue;
+        --b;
+        cmd.candidates.push_back(c.id);
+      }
+    }
+    if (!cmd.candidates.empty()) {
+      m_validation = PendingValidation{now + k_validation_delay, std::move(cmd)};
       return out;
     }
-    m_validation = PendingValidation{now + k_validation_delay, "emptiness", consolidate};
-    return out;
   }
-  auto budget = budgets(view, "Empty");
-  std::vector<cluster::NodeId> chosen;
-  for (auto nid : cands) {
-    int& b = budget[view.cluster.node(nid).node_pool];
-    if (b <= 0) continue;
-    --b;
-    chosen.push_back(nid);
+  // Drift (disruption/drift.go): the first drifted candidate, within its pool's Drifted budget,
+  // whose pods all schedule elsewhere; it is replaced by however many NodeClaims the simulation
+  // needs, without a price check or the 15 s validation.
+  if (!v1alpha5()) {
+    auto drifted = candidates(view, Method::drift);
+    auto budget = budgets(view, "Drifted");
+    for (const auto& c : drifted) {
+      if (budget[c.pool->spec.name] <= 0) continue;
+      auto sim = simulate(view, {c});
+      if (!sim.ok) {
+        out.notes.push_back(Note{"disrupt", "drift blocked", c.pool->spec.name, {view.cluster.node(c.id).name}, {}, {},
+                                 "cannot disrupt drifted node " + view.cluster.node(c.id).name + ": " + sim.why});
+        continue;
+      }
+      Command cmd;
+      cmd.method = Method::drift;
+      cmd.reason = "Drifted";
+      cmd.candidates = {c.id};
+      cmd.replacements = std::move(sim.claims);
+      out.append(start_command(view, std::move(cmd)));
+      return out;
+    }
   }
-  if (!chosen.empty()) m_validation = PendingValidation{now + k_validation_delay, "emptiness", chosen};
+  // Multi-node, then single-node consolidation.
+  for (Method m : {Method::multi_node, Method::single_node}) {
+    auto cands = candidates(view, m);
+    if (cands.empty()) continue;
+    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands)) : single_node(view, std::move(cands));
+    if (cmd) {
+      m_validation = PendingValidation{now + k_validation_delay, std::move(*cmd)};
+      return out;
+    }
+  }
   return out;
+}
+
+bool Karpenter::revalidate(const View& view, Command& cmd) const {
+  // validation.go: every candidate must still be a candidate for the method, not nominated, and
+  // fit a freshly computed budget (emptiness drops candidates individually instead).
+  auto current = candidates(view, cmd.method);
+  auto budget = budgets(view, cmd.reason == "Underutilized" ? "Underutilized" : "Empty");
+  std::vector<Candidate> still;
+  std::vector<cluster::NodeId> kept;
+  for (auto nid : cmd.candidates) {
+    auto it = std::find_if(current.begin(), current.end(), [&](const Candidate& c) { return c.id == nid; });
+    bool ok = it != current.end();
+    if (ok && !v1alpha5()) {
+      int& b = budget[it->pool->spec.name];
+      ok = b > 0;
+      if (ok) --b;
+    }
+    if (!ok) {
+      if (cmd.method == Method::emptiness) continue;
+      return false;
+    }
+    still.push_back(*it);
+    kept.push_back(nid);
+  }
+  if (kept.empty()) return false;
+  cmd.candidates = kept;
+  if (cmd.method == Method::emptiness) return true;
+  // Re-run the simulation: a DELETE must still need no new NodeClaim; a REPLACE must still need
+  // exactly one whose options include every instance type of the command's replacement.
+  std::string why;
+  auto again = compute_consolidation(view, still, cmd.method == Method::single_node, why);
+  if (!again || again->replacements.size() != cmd.replacements.size()) return false;
+  if (!cmd.replacements.empty()) {
+    const auto& now_types = again->replacements.front().instance_types;
+    for (const auto* it : cmd.replacements.front().instance_types)
+      if (std::find(now_types.begin(), now_types.end(), it) == now_types.end()) return false;
+  }
+  return true;
 }
 
 Actions Karpenter::finish_validation(const View& view) {
   Actions out;
-  PendingValidation v = *m_validation;
+  Command cmd = std::move(m_validation->cmd);
   m_validation.reset();
-  // validation.go: keep candidates that are still candidates (empty, consolidatable, not
-  // nominated) and fit a freshly computed budget; abandon when none remain.
-  auto still = empty_candidates(view);
-  auto budget = budgets(view, "Empty");
-  std::vector<cluster::NodeId> keep;
-  for (auto nid : v.candidates) {
-    if (std::find(still.begin(), still.end(), nid) == still.end()) continue;
-    if (!v1alpha5()) {
-      int& b = budget[view.cluster.node(nid).node_pool];
-      if (b <= 0) continue;
-      --b;
-    }
-    keep.push_back(nid);
-  }
-  if (keep.empty()) {
+  if (!revalidate(view, cmd)) {
     out.notes.push_back(Note{"disrupt", "validation failed", "", {}, {}, {},
-                             "abandoning empty-node command: candidates changed during the 15s validation"});
+                             std::string("abandoning ") + method_name(static_cast<int>(cmd.method)) +
+                                 " command: candidates changed during the 15s validation"});
     return out;
   }
-  std::vector<std::string> types, names;
-  for (auto nid : keep) {
-    out.deletions.push_back(DeleteNode{nid, "empty"});
-    names.push_back(view.cluster.node(nid).name);
+  return start_command(view, std::move(cmd));
+}
+
+std::string Karpenter::describe_command(const View& view, const Command& cmd) const {
+  std::string s = std::string(cmd.replacements.empty() ? "delete" : "replace") + ", terminating " +
+                  std::to_string(cmd.candidates.size()) + " nodes";
+  int pods = 0;
+  std::string names;
+  for (auto nid : cmd.candidates) {
+    const auto& n = view.cluster.node(nid);
+    for (auto pid : n.pods) pods += reschedulable(view.cluster.pod(pid)) ? 1 : 0;
+    names += (names.empty() ? "" : ", ") + n.name + "/" + n.instance_type + "/" + n.capacity_type;
   }
-  std::string desc = names_of(view, keep, types);
-  out.notes.push_back(Note{"disrupt", "empty", view.cluster.node(keep.front()).node_pool, names, types, {},
-                           "disrupting nodeclaim(s) via delete, terminating " + std::to_string(keep.size()) +
-                               " nodes (0 pods) " + desc + " (reason Empty)"});
+  s += " (" + std::to_string(pods) + " pods) " + names;
+  for (const auto& r : cmd.replacements) {
+    const Requirement* ct = r.requirements.get(label::k_capacity_type);
+    std::string cts = ct && ct->op() == Operator::in ? ct->values().front() : "on-demand";
+    if (ct && ct->values().size() > 1) cts = "spot/on-demand";
+    s += " and replacing with " + cts + " node from types ";
+    for (std::size_t i = 0; i < r.instance_types.size() && i < 5; ++i) s += (i ? ", " : "") + r.instance_types[i]->name;
+    if (r.instance_types.size() > 5) s += " and " + std::to_string(r.instance_types.size() - 5) + " other(s)";
+  }
+  return s;
+}
+
+Actions Karpenter::start_command(const View& view, Command cmd) {
+  Actions out;
+  const std::string reason = cmd.reason == "Empty"           ? "empty"
+                             : cmd.reason == "Underutilized" ? "underutilized"
+                             : cmd.reason == "Drifted"       ? "drifted"
+                                                             : cmd.reason;
+  std::vector<std::string> names, types;
+  for (auto nid : cmd.candidates) {
+    names.push_back(view.cluster.node(nid).name);
+    types.push_back(view.cluster.node(nid).instance_type);
+  }
+  const std::string pool_name = view.cluster.node(cmd.candidates.front()).node_pool;
+  // Log wording of each version: v0.29 "deprovisioning via emptiness delete, terminating 1
+  // machines ..."; v1 "disrupting nodeclaim(s) via delete, terminating 1 nodes (0 pods) ...".
+  std::string msg = v1alpha5() ? "deprovisioning via " + std::string(method_name(static_cast<int>(cmd.method))) + " " +
+                                     describe_command(view, cmd)
+                               : "disrupting nodeclaim(s) via " + describe_command(view, cmd) + " (reason " + cmd.reason +
+                                     ", " + method_name(static_cast<int>(cmd.method)) + ")";
+  if (v1alpha5()) msg.replace(msg.find(" nodes"), 6, " machines");
+  out.notes.push_back(Note{"disrupt", reason, pool_name, names, types, {}, msg});
+  if (cmd.replacements.empty()) {
+    for (auto nid : cmd.candidates) out.deletions.push_back(DeleteNode{nid, reason});
+    return out;
+  }
+  // queue.go StartCommand: taint the candidates, launch the replacements, wait for them.
+  RunningCommand rc;
+  rc.tag = "command-" + std::to_string(++m_seq);
+  rc.started = view.now;
+  for (auto nid : cmd.candidates) out.marks.push_back(MarkNode{nid, true, reason});
+  for (const auto& nc : cmd.replacements) {
+    LaunchNode l = launch_for(nc, "replacement for " + reason + " command");
+    l.tag = rc.tag;
+    out.launches.push_back(std::move(l));
+  }
+  rc.cmd = std::move(cmd);
+  m_commands.push_back(std::move(rc));
+  return out;
+}
+
+Actions Karpenter::progress_commands(const View& view) {
+  Actions out;
+  for (auto it = m_commands.begin(); it != m_commands.end();) {
+    RunningCommand& rc = *it;
+    std::size_t initialized = 0, present = 0;
+    for (auto nid : view.cluster.nodes()) {
+      const auto& n = view.cluster.node(nid);
+      if (n.launch_tag != rc.tag) continue;
+      ++present;
+      if (n.initialized()) ++initialized;
+    }
+    const std::string reason = rc.cmd.reason == "Underutilized" ? "underutilized"
+                               : rc.cmd.reason == "Drifted"     ? "drifted"
+                                                                : rc.cmd.reason;
+    const bool lost = present < rc.cmd.replacements.size();
+    const bool timed_out = view.now - rc.started >= k_command_timeout;
+    if (initialized == rc.cmd.replacements.size()) {
+      for (auto nid : rc.cmd.candidates) out.deletions.push_back(DeleteNode{nid, reason});
+      it = m_commands.erase(it);
+      continue;
+    }
+    if (lost || timed_out) {
+      // Failure: untaint the candidates; they stay.
+      for (auto nid : rc.cmd.candidates) out.marks.push_back(MarkNode{nid, false, "command failed"});
+      out.notes.push_back(Note{"disrupt", "command failed", "", {}, {}, {},
+                               std::string("disruption command failed: ") +
+                                   (lost ? "a replacement nodeclaim was deleted" : "replacements did not initialize in time")});
+      it = m_commands.erase(it);
+      continue;
+    }
+    ++it;
+  }
   return out;
 }
 

@@ -3,8 +3,10 @@
 #include "capsim/policy/karpenter/karpenter.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/core/rng.hpp"
 
 namespace capsim::policy::karpenter {
 namespace {
@@ -38,19 +40,47 @@ std::string nc_key_zones(const std::vector<std::string>& zones) {
 
 Karpenter::Karpenter(Config cfg) : m_cfg(std::move(cfg)) {
   CAPSIM_ASSERT(m_cfg.catalog != nullptr, "karpenter needs a catalog");
+  build_pools();
+}
+
+namespace {
+std::string kubelet_key(const catalog::KubeletConfig& k) {
+  std::string s = std::to_string(k.max_pods.value_or(-1)) + "," + std::to_string(k.pods_per_core.value_or(-1));
+  for (const auto& [n, q] : k.kube_reserved) s += ",kr:" + n + "=" + std::to_string(q.milli);
+  for (const auto& [n, q] : k.system_reserved) s += ",sr:" + n + "=" + std::to_string(q.milli);
+  for (const auto& [n, v] : k.eviction_hard) s += ",eh:" + n + "=" + v;
+  return s;
+}
+std::string taints_key(const std::vector<Taint>& ts) {
+  std::vector<std::string> v;
+  for (const auto& t : ts) v.push_back(describe(t));
+  std::sort(v.begin(), v.end());
+  std::string s;
+  for (const auto& x : v) s += x + ";";
+  return s;
+}
+std::string hex(std::uint64_t h) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+}  // namespace
+
+void Karpenter::build_pools() {
   std::vector<spec::NodePool> pools = m_cfg.node_pools;
   // pkg/utils/nodepool/nodepool.go OrderByWeight: weight descending, ties by name descending.
   std::sort(pools.begin(), pools.end(), [](const spec::NodePool& a, const spec::NodePool& b) {
     if (a.weight != b.weight) return a.weight > b.weight;
     return a.name > b.name;
   });
-  std::map<std::string, std::shared_ptr<const std::vector<catalog::InstanceType>>> cache;
+  m_pools.clear();
   for (auto& p : pools) {
     NodePoolModel m;
     m.spec = p;
     const spec::NodeClass* nc = nullptr;
     for (const auto& c : m_cfg.node_classes)
       if (c.name == p.node_class_ref) nc = &c;
+    m.node_class_spec = nc;
     if (nc) {
       if (auto f = catalog::parse_ami_family(nc->ami_family)) m.node_class.ami_family = *f;
       m.node_class.root_volume_size = nc->root_volume_size;
@@ -63,25 +93,79 @@ Karpenter::Karpenter(Config cfg) : m_cfg(std::move(cfg)) {
       std::erase_if(m.zones, [&](const std::string& z) {
         return std::find(nc->subnet_zones.begin(), nc->subnet_zones.end(), z) == nc->subnet_zones.end();
       });
-    // Instance types per distinct NodeClass parameters (the provider caches them per NodeClass).
+    // Instance types per distinct NodeClass parameters (the provider caches them per NodeClass);
+    // the cache survives NodePool updates so offering availability is kept.
     std::string key = std::string(catalog::ami_family_name(m.node_class.ami_family)) + "|" +
                       (m.node_class.root_volume_size ? std::to_string(m.node_class.root_volume_size->milli) : "-") +
-                      "|" + std::to_string(m.node_class.kubelet.max_pods.value_or(-1)) + "|" +
-                      std::to_string(m.node_class.kubelet.pods_per_core.value_or(-1)) + "|" + nc_key_zones(m.zones);
-    bool plain_kubelet = m.node_class.kubelet.kube_reserved.empty() && m.node_class.kubelet.system_reserved.empty() &&
-                         m.node_class.kubelet.eviction_hard.empty();
-    if (plain_kubelet && cache.count(key)) {
-      m.instance_types = cache[key];
-    } else {
-      m.instance_types = std::make_shared<const std::vector<catalog::InstanceType>>(
+                      "|" + kubelet_key(m.node_class.kubelet) + "|" + nc_key_zones(m.zones);
+    auto& cached = m_type_cache[key];
+    if (!cached)
+      cached = std::make_shared<std::vector<catalog::InstanceType>>(
           catalog::build_instance_types(*m_cfg.catalog, m_cfg.region, m.zones, m.node_class));
-      if (plain_kubelet) cache[key] = m.instance_types;
-    }
+    m.instance_types = cached;
     for (const auto& r : p.requirements) m.requirements.add(Requirement(r.key, r.op, r.values, r.min_values));
     for (const auto& [k, v] : p.labels) m.requirements.add(Requirement(k, Operator::in, {v}));
     std::string pool_label(v1alpha5() ? label::k_provisioner_name : label::k_nodepool);
     m.requirements.add(Requirement(pool_label, Operator::in, {p.name}));
+    std::string pool_key = "labels:";
+    for (const auto& [k, v] : p.labels) pool_key += k + "=" + v + ";";
+    pool_key += "|taints:" + taints_key(p.taints) + "|startup:" + taints_key(p.startup_taints) + "|class:" +
+                p.node_class_ref + "|kubelet:" + (p.kubelet ? kubelet_key(to_kubelet(*p.kubelet)) : "");
+    m.pool_hash = hex(stable_hash(pool_key));
+    m.class_hash = nc ? hex(stable_hash(nc->ami_family + "|" +
+                                        (nc->root_volume_size ? std::to_string(nc->root_volume_size->milli) : "-") + "|" +
+                                        (nc->kubelet ? kubelet_key(to_kubelet(*nc->kubelet)) : "")))
+                      : std::string();
     m_pools.push_back(std::move(m));
+  }
+}
+
+void Karpenter::on_node_pools_updated(const std::vector<spec::NodePool>& pools, const std::vector<spec::NodeClass>& classes,
+                                      SimTime now) {
+  for (const auto& np : pools)
+    for (auto& p : m_cfg.node_pools)
+      if (p.name == np.name) p = np;
+  for (const auto& nc : classes)
+    for (auto& c : m_cfg.node_classes)
+      if (c.name == nc.name) c = nc;
+  build_pools();
+  // The NodeClaim disruption controller watches NodePools and node classes: drift is evaluated
+  // right away (and every 5 minutes after).
+  m_drift_check = now;
+}
+
+void Karpenter::detect_drift(const View& view) {
+  for (auto nid : view.cluster.nodes()) {
+    const auto& n = view.cluster.node(nid);
+    if (!n.managed() || !n.launched() || n.marked_for_deletion() || m_drifted.count(nid)) continue;
+    const NodePoolModel* p = pool(n.node_pool);
+    if (!p) continue;
+    std::string reason;
+    auto ann = [&](const char* k) {
+      auto it = n.annotations.find(k);
+      return it == n.annotations.end() ? std::string() : it->second;
+    };
+    if (ann("karpenter.sh/nodepool-hash") != p->pool_hash) {
+      reason = "NodePoolDrifted";
+    } else if (ann("karpenter.k8s.aws/ec2nodeclass-hash") != p->class_hash) {
+      reason = "NodeClassDrifted";
+    } else if (p->node_class_spec && !p->node_class_spec->subnet_zones.empty() &&
+               std::find(p->node_class_spec->subnet_zones.begin(), p->node_class_spec->subnet_zones.end(), n.zone) ==
+                   p->node_class_spec->subnet_zones.end()) {
+      reason = "SubnetDrifted";
+    } else {
+      // RequirementsDrifted: the node's labels no longer satisfy the NodePool requirements.
+      for (const auto& r : p->requirements.items()) {
+        auto it = n.labels.find(r.key());
+        const bool ok = it == n.labels.end() ? (r.op() == Operator::not_in || r.op() == Operator::does_not_exist)
+                                             : r.has(it->second);
+        if (!ok) {
+          reason = "RequirementsDrifted";
+          break;
+        }
+      }
+    }
+    if (!reason.empty()) m_drifted[nid] = {view.now, reason};
   }
 }
 
@@ -134,6 +218,8 @@ std::optional<SimTime> Karpenter::next_wakeup() const {
   if (m_next_requeue) consider(*m_next_requeue);
   if (m_validation) consider(m_validation->due);
   if (m_next_expiry) consider(*m_next_expiry);
+  if (m_next_command_check) consider(*m_next_command_check);
+  if (m_drift_check) consider(*m_drift_check);
   consider(m_next_poll);
   return t;
 }
@@ -305,6 +391,63 @@ cloud::FleetRequest Karpenter::fleet_request(const scheduling::NewNodeClaim& nc)
     for (const auto& o : it->offerings)
       if (o.capacity_type == req.capacity_type && usable(o)) req.overrides.push_back({it, o.zone, o.price});
   return req;
+}
+
+}  // namespace capsim::policy::karpenter
+
+namespace capsim::policy::karpenter {
+
+void Karpenter::set_available(const std::string& capacity_type, const std::string& type, const std::string& zone,
+                              bool available) {
+  std::set<const void*> done;
+  for (auto& p : m_pools) {
+    if (!done.insert(p.instance_types.get()).second) continue;
+    auto it = std::lower_bound(p.instance_types->begin(), p.instance_types->end(), type,
+                               [](const catalog::InstanceType& a, const std::string& n) { return a.name < n; });
+    if (it == p.instance_types->end() || it->name != type) continue;
+    for (auto& o : it->offerings)
+      if (o.capacity_type == capacity_type && o.zone == zone) o.available = available;
+  }
+}
+
+void Karpenter::mark_unavailable(const std::string& capacity_type, const std::string& type, const std::string& zone,
+                                 SimTime now) {
+  m_unavailable[{capacity_type, type, zone}] = now + k_unavailable_offering_ttl;
+  set_available(capacity_type, type, zone, false);
+}
+
+void Karpenter::refresh_availability(SimTime now) {
+  for (auto it = m_unavailable.begin(); it != m_unavailable.end();) {
+    if (now < it->second) {
+      ++it;
+      continue;
+    }
+    set_available(std::get<0>(it->first), std::get<1>(it->first), std::get<2>(it->first), true);
+    it = m_unavailable.erase(it);
+  }
+}
+
+void Karpenter::on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient,
+                                 bool launched, SimTime now) {
+  // aws instance.go: every ICE error marks (capacity type, instance type, zone) unavailable for
+  // 3 minutes; a launch with no instance deletes the NodeClaim (the sim removed it) and its pods
+  // are re-planned by the next provisioning loop without those offerings.
+  (void)launched;
+  for (const auto& o : insufficient) mark_unavailable(request.fleet.capacity_type, o.instance_type->name, o.zone, now);
+}
+
+Actions Karpenter::on_spot_interruption(cluster::NodeId node, const View& view) {
+  // aws interruption controller: the spot pool is unavailable for 3 minutes and the NodeClaim is
+  // deleted (cordon + drain, no replacement pre-spin, no budget).
+  Actions out;
+  const auto& n = view.cluster.node(node);
+  if (!n.managed() || n.state == cluster::NodeState::deleting || n.state == cluster::NodeState::terminated) return out;
+  mark_unavailable(n.capacity_type, n.instance_type, n.zone, view.now);
+  out.deletions.push_back(DeleteNode{node, "interrupted"});
+  out.notes.push_back(Note{"disrupt", "interrupted", n.node_pool, {n.name}, {n.instance_type}, {},
+                           "initiating delete from interruption message, spot interruption warning for " + n.name + "/" +
+                               n.instance_type + "/" + n.zone});
+  return out;
 }
 
 }  // namespace capsim::policy::karpenter

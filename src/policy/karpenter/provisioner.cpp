@@ -49,6 +49,11 @@ void Karpenter::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, S
 Actions Karpenter::reconcile(const View& view) {
   Actions out;
   const SimTime now = view.now;
+  refresh_availability(now);
+  if (m_drift_check && now >= *m_drift_check) {
+    detect_drift(view);
+    m_drift_check.reset();
+  }
   if (!v1alpha5() && m_next_expiry && now >= *m_next_expiry) out = expire(view);
   // Pod controller: provisionable pods re-trigger every 10 s while they stay provisionable.
   if (m_next_requeue && now >= *m_next_requeue) {
@@ -66,31 +71,65 @@ Actions Karpenter::reconcile(const View& view) {
     m_batch_start.reset();
     // Not synced: requeue without scheduling; the next trigger starts a new batch.
     if (synced(view)) {
-      Actions a = provision(view);
-      out.launches.insert(out.launches.end(), a.launches.begin(), a.launches.end());
-      out.notes.insert(out.notes.end(), a.notes.begin(), a.notes.end());
+      out.append(provision(view));
     } else {
       out.notes.push_back(Note{"wait", "not synced", "", {}, {}, {}, "cluster state not synced, waiting to provision"});
     }
   }
+  // The disruption queue (queue.go) polls running commands about once a second.
+  if (m_next_command_check && now >= *m_next_command_check) out.append(progress_commands(view));
   if (m_validation && now >= m_validation->due) {
-    Actions a = finish_validation(view);
-    out.deletions.insert(out.deletions.end(), a.deletions.begin(), a.deletions.end());
-    out.notes.insert(out.notes.end(), a.notes.begin(), a.notes.end());
+    out.append(finish_validation(view));
     // Requeue immediately after a command: the next pass runs once the sim has applied it.
     m_next_poll = now;
-    return out;
-  }
-  if (!m_validation && now >= m_next_poll) {
+  } else if (!m_validation && now >= m_next_poll) {
     Actions a = disrupt(view);
-    out.deletions.insert(out.deletions.end(), a.deletions.begin(), a.deletions.end());
-    out.launches.insert(out.launches.end(), a.launches.begin(), a.launches.end());
-    out.notes.insert(out.notes.end(), a.notes.begin(), a.notes.end());
+    const bool acted = !a.empty();
+    out.append(std::move(a));
     if (m_validation) m_next_poll = m_validation->due;
-    else if (!a.deletions.empty()) m_next_poll = now;  // immediate requeue; the next pass sees the change
+    else if (acted) m_next_poll = now;  // immediate requeue; the next pass sees the change
     else m_next_poll = now + k_disruption_poll;
   }
+  m_next_command_check.reset();
+  if (!m_commands.empty()) m_next_command_check = now + Duration::seconds(1);
   return out;
+}
+
+LaunchNode Karpenter::launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const {
+  const NodePoolModel* pm = pool(nc.node_pool);
+  LaunchNode l;
+  l.node_pool = nc.node_pool;
+  l.requirements = nc.requirements;
+  std::vector<std::string> names;
+  std::vector<std::string> capacity_types;
+  for (const auto* it : nc.instance_types) {
+    names.push_back(it->name);
+    for (const auto& o : it->offerings)
+      if (o.available && scheduling::offering_compatible(o, nc.requirements) &&
+          std::find(capacity_types.begin(), capacity_types.end(), o.capacity_type) == capacity_types.end())
+        capacity_types.push_back(o.capacity_type);
+  }
+  std::sort(capacity_types.begin(), capacity_types.end());
+  // ToNodeClaim: instance-type In <options>, capacity-type In <capacity types offered>.
+  const Requirement* itr = nc.requirements.get(label::k_instance_type);
+  auto min_values = itr ? itr->min_values() : std::nullopt;
+  l.requirements.erase(label::k_instance_type);
+  l.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, names, min_values));
+  l.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, capacity_types));
+  l.instance_type_options = names;
+  l.requests = nc.requests;
+  l.labels = pm->spec.labels;
+  l.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = nc.node_pool;
+  l.taints = pm->spec.taints;
+  l.startup_taints = pm->spec.startup_taints;
+  scheduling::NewNodeClaim pinned = nc;
+  pinned.requirements = l.requirements;
+  l.fleet = fleet_request(pinned);
+  l.pods = nc.pods;
+  l.reason = std::move(reason);
+  l.annotations["karpenter.sh/nodepool-hash"] = pm->pool_hash;
+  l.annotations["karpenter.k8s.aws/ec2nodeclass-hash"] = pm->class_hash;
+  return l;
 }
 
 Actions Karpenter::provision(const View& view) {
@@ -109,6 +148,16 @@ Actions Karpenter::provision(const View& view) {
       case PodVerdict::ok: break;
     }
     pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+  }
+  // Reschedulable pods of nodes marked for deletion are planned too, after the pending ones
+  // (StateNodes.Deleting().CurrentlyReschedulablePods).
+  for (auto nid : view.cluster.nodes()) {
+    const auto& n = view.cluster.node(nid);
+    if (!n.marked) continue;
+    for (auto pid : n.pods) {
+      const auto& p = view.cluster.pod(pid);
+      if (!p.is_daemon() && !p.is_mirror()) pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+    }
   }
   if (pods.empty()) return out;
 
@@ -143,36 +192,10 @@ Actions Karpenter::provision(const View& view) {
   }
 
   for (const auto& nc : result.new_claims) {
-    const NodePoolModel* pm = pool(nc.node_pool);
-    LaunchNode l;
-    l.node_pool = nc.node_pool;
-    l.requirements = nc.requirements;
-    std::vector<std::string> names;
-    std::vector<std::string> capacity_types;
-    for (const auto* it : nc.instance_types) {
-      names.push_back(it->name);
-      for (const auto& o : it->offerings)
-        if (o.available && scheduling::offering_compatible(o, nc.requirements) &&
-            std::find(capacity_types.begin(), capacity_types.end(), o.capacity_type) == capacity_types.end())
-          capacity_types.push_back(o.capacity_type);
-    }
-    // ToNodeClaim: instance-type In <options>, capacity-type In <capacity types offered>.
-    auto min_values = nc.requirements.get(label::k_instance_type) ? nc.requirements.get(label::k_instance_type)->min_values()
-                                                                 : std::nullopt;
-    l.requirements.erase(label::k_instance_type);
-    l.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, names, min_values));
-    l.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, capacity_types));
-    l.instance_type_options = names;
-    l.requests = nc.requests;
-    l.labels = pm->spec.labels;
-    l.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = nc.node_pool;
-    l.taints = pm->spec.taints;
-    l.startup_taints = pm->spec.startup_taints;
-    l.fleet = fleet_request(nc);
-    l.pods = nc.pods;
-    l.reason = "provisionable pods";
-    note_new_claim_expiry(now, *pm);
-    std::vector<std::string> shown(names.begin(), names.begin() + std::min<std::size_t>(names.size(), 5));
+    LaunchNode l = launch_for(nc, "provisionable pods");
+    note_new_claim_expiry(now, *pool(nc.node_pool));
+    const auto& names = l.instance_type_options;
+    std::vector<std::string> shown(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(names.size(), 5)));
     out.notes.push_back(Note{"provision", "provisionable pods", nc.node_pool, {}, names, pod_names(nc.pods),
                              "created nodeclaim for " + std::to_string(nc.pods.size()) + " pod(s), nodepool " +
                                  nc.node_pool + ", requests " + to_string(nc.requests) + ", instance-types " +

@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "capsim/catalog/catalog.hpp"
@@ -25,6 +26,8 @@ struct Config {
   std::shared_ptr<const catalog::Catalog> catalog;
   std::string region;
   std::vector<std::string> zones;
+  std::vector<spec::PodDisruptionBudget> pdbs;
+  std::int64_t start_time_unix_s{0};  // wall clock of t = 0, for budget schedules
 };
 
 // Resolved per-NodePool data: its NodeClass parameters and instance types.
@@ -32,8 +35,15 @@ struct NodePoolModel {
   spec::NodePool spec;
   catalog::NodeClassParams node_class;
   std::vector<std::string> zones;
-  std::shared_ptr<const std::vector<catalog::InstanceType>> instance_types;
+  // Shared by pools with the same NodeClass parameters; offering availability is kept current
+  // with the unavailable-offerings cache.
+  std::shared_ptr<std::vector<catalog::InstanceType>> instance_types;
   Requirements requirements;  // NodePool requirements + template labels as In
+  const spec::NodeClass* node_class_spec{nullptr};
+  // Drift hashes (core pkg/apis/v1/nodepool.go Hash: the template without requirements,
+  // expireAfter and terminationGracePeriod; aws EC2NodeClass static fields).
+  std::string pool_hash;
+  std::string class_hash;
 };
 
 // Karpenter constants (reference karpenter.md section 9).
@@ -44,6 +54,7 @@ inline constexpr Duration k_nomination_min = Duration::seconds(10);      // stat
 inline constexpr std::size_t k_aws_max_instance_types = 60;              // aws instance.go
 inline constexpr std::size_t k_max_instance_types_v1 = 600;              // nodeclaimtemplate.go (v1.7+)
 inline constexpr std::size_t k_max_instance_types_v0 = 100;              // before v0.36
+inline constexpr Duration k_unavailable_offering_ttl = Duration::minutes(3);  // aws pkg/cache/cache.go
 
 class Karpenter final : public Autoscaler {
  public:
@@ -53,6 +64,11 @@ class Karpenter final : public Autoscaler {
   void on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) override;
   std::optional<SimTime> next_wakeup() const override;
   Actions reconcile(const View& view) override;
+  void on_node_pools_updated(const std::vector<spec::NodePool>& pools, const std::vector<spec::NodeClass>& classes,
+                             SimTime now) override;
+  void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient, bool launched,
+                        SimTime now) override;
+  Actions on_spot_interruption(cluster::NodeId node, const View& view) override;
 
   const std::vector<NodePoolModel>& node_pools() const { return m_pools; }
   // The instance type a NodePool knows by this name (for in-flight nodes), or null.
@@ -68,18 +84,71 @@ class Karpenter final : public Autoscaler {
   std::vector<scheduling::NodeClaimTemplate> build_templates(const View& view, std::vector<Note>& notes) const;
   std::vector<scheduling::ExistingNodeInput> existing_nodes(const View& view, const std::set<cluster::NodeId>& exclude) const;
   cloud::FleetRequest fleet_request(const scheduling::NewNodeClaim& nc) const;
+  LaunchNode launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const;
   bool nominated(cluster::NodeId id, SimTime now) const;
+
+  // Disruption (disruption/controller.go, types.go, helpers.go, consolidation.go, ...).
+  enum class Method : std::uint8_t { emptiness, drift, multi_node, single_node };
+  struct Candidate {
+    cluster::NodeId id{cluster::k_no_node};
+    const NodePoolModel* pool{nullptr};
+    Money price;                        // the node's offering price
+    std::vector<cluster::PodId> pods;   // reschedulable pods
+    double reschedule_cost{1.0};        // RescheduleDisruptionCost: 1 + sum of positive eviction costs
+    double legacy_cost{0.0};            // DisruptionCost: sum of eviction cost x lifetime remaining
+  };
+  struct Command {
+    Method method{Method::emptiness};
+    std::string reason;  // budget reason: Empty | Underutilized | Drifted
+    std::vector<cluster::NodeId> candidates;
+    std::vector<scheduling::NewNodeClaim> replacements;
+  };
+  struct RunningCommand {
+    Command cmd;
+    std::string tag;
+    SimTime started;
+    std::vector<cluster::NodeId> replacement_nodes;
+  };
+  struct SimOutcome {
+    bool ok{false};  // every non-pending pod scheduled, none onto an uninitialized node
+    std::vector<scheduling::NewNodeClaim> claims;
+    std::string why;
+  };
 
   Actions disrupt(const View& view);
   Actions expire(const View& view);
   void note_new_claim_expiry(SimTime created, const NodePoolModel& p);
   Actions finish_validation(const View& view);
-  std::vector<cluster::NodeId> empty_candidates(const View& view) const;
+  std::vector<Candidate> candidates(const View& view, Method m) const;
+  void sort_candidates(const View& view, Method m, std::vector<Candidate>& c) const;
   std::map<std::string, int> budgets(const View& view, const std::string& reason) const;
+  SimOutcome simulate(const View& view, const std::vector<Candidate>& cands) const;
+  std::optional<Command> compute_consolidation(const View& view, const std::vector<Candidate>& cands, bool single,
+                                               std::string& why) const;
+  std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands) const;
+  std::optional<Command> single_node(const View& view, std::vector<Candidate> cands) const;
+  bool revalidate(const View& view, Command& cmd) const;
+  Actions start_command(const View& view, Command cmd);
+  Actions progress_commands(const View& view);
+  std::string describe_command(const View& view, const Command& cmd) const;
+  bool consolidation_enabled(const NodePoolModel& p) const;
   const NodePoolModel* pool(std::string_view name) const;
+
+  // aws pkg/cache/unavailableofferings.go: (capacity type, instance type, zone) -> expiry.
+  void mark_unavailable(const std::string& capacity_type, const std::string& type, const std::string& zone, SimTime now);
+  void refresh_availability(SimTime now);
+  void set_available(const std::string& capacity_type, const std::string& type, const std::string& zone, bool available);
+  std::map<std::tuple<std::string, std::string, std::string>, SimTime> m_unavailable;
+
+  void build_pools();
+  // Drift (nodeclaim/disruption/drift.go): node -> (time detected, reason).
+  void detect_drift(const View& view);
+  std::map<cluster::NodeId, std::pair<SimTime, std::string>> m_drifted;
+  std::optional<SimTime> m_drift_check;
 
   Config m_cfg;
   std::vector<NodePoolModel> m_pools;  // in weight order (weight desc, name desc)
+  std::map<std::string, std::shared_ptr<std::vector<catalog::InstanceType>>> m_type_cache;
 
   // Batcher (provisioning/batcher.go).
   std::set<cluster::PodId> m_batch;
@@ -92,9 +161,10 @@ class Karpenter final : public Autoscaler {
   SimTime m_next_poll{0};
   struct PendingValidation {
     SimTime due;
-    std::string method;
-    std::vector<cluster::NodeId> candidates;
+    Command cmd;
   };
+  std::vector<RunningCommand> m_commands;
+  std::optional<SimTime> m_next_command_check;
   std::optional<PendingValidation> m_validation;
   std::map<cluster::NodeId, SimTime> m_nominated_until;
   std::optional<SimTime> m_next_expiry;  // v1 expireAfter: earliest expiry of a live NodeClaim
