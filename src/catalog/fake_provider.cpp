@@ -159,6 +159,65 @@ std::vector<InstanceType> fake_assorted_instance_types() {
   return out;
 }
 
+const std::vector<std::string>& fake_zones() {
+  static const std::vector<std::string> k_zones = {"test-zone-1", "test-zone-2", "test-zone-3"};
+  return k_zones;
+}
+
+namespace {
+// N of "karpenter-fake-N", if `name` is that with 1 <= N <= k_max_fake_catalog_size (digits only,
+// no leading zero).
+std::optional<int> fake_catalog_size(std::string_view name) {
+  constexpr std::string_view prefix = "karpenter-fake-";
+  if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
+  const std::string_view digits = name.substr(prefix.size());
+  if (digits.empty() || digits.size() > 5 || digits.front() == '0') return std::nullopt;
+  int n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  if (n > k_max_fake_catalog_size) return std::nullopt;
+  return n;
+}
+}  // namespace
+
+bool is_fake_catalog_name(std::string_view name) {
+  return name == "karpenter-fake" || name == "karpenter-fake-assorted" || fake_catalog_size(name).has_value();
+}
+
+std::optional<std::vector<InstanceType>> fake_catalog_instance_types(std::string_view name) {
+  if (name == "karpenter-fake") return fake_default_instance_types();
+  if (name == "karpenter-fake-assorted") return fake_assorted_instance_types();
+  if (auto n = fake_catalog_size(name)) return fake_instance_types(*n);
+  return std::nullopt;
+}
+
+std::vector<InstanceType> fake_types_in_zones(const std::vector<InstanceType>& types, const std::vector<std::string>& zones) {
+  std::vector<InstanceType> out;
+  out.reserve(types.size());
+  for (const auto& t : types) {
+    InstanceType it = t;
+    std::erase_if(it.offerings, [&](const Offering& o) {
+      return std::find(zones.begin(), zones.end(), o.zone) == zones.end();
+    });
+    if (it.offerings.empty()) continue;
+    std::vector<std::string> zs, cts;
+    for (const auto& o : it.offerings) {
+      if (!o.available) continue;
+      if (std::find(zs.begin(), zs.end(), o.zone) == zs.end()) zs.push_back(o.zone);
+      if (std::find(cts.begin(), cts.end(), o.capacity_type) == cts.end()) cts.push_back(o.capacity_type);
+    }
+    it.requirements.erase(label::k_zone);
+    it.requirements.erase(label::k_capacity_type);
+    it.requirements.add(Requirement(std::string(label::k_zone), Operator::in, zs));
+    it.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, cts));
+    out.push_back(std::move(it));
+  }
+  std::sort(out.begin(), out.end(), [](const InstanceType& a, const InstanceType& b) { return a.name < b.name; });
+  return out;
+}
+
 std::optional<FakeLaunch> fake_create(const std::vector<const InstanceType*>& options, const Requirements& requirements,
                                       const ResourceList& requests, const WellKnownFn& well_known) {
   // Candidates with the price of their cheapest compatible available offering.

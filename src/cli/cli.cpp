@@ -12,6 +12,7 @@
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/report/atomic_write.hpp"
 #include "capsim/report/catalog_listing.hpp"
+#include "capsim/report/compare_table.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/report/text_summary.hpp"
 #include "capsim/sim/simulation.hpp"
@@ -44,27 +45,50 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
   for (const auto& w : s.warnings) err << w.render() << "\n";
 }
 
-int cmd_run(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
-            std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
-  auto cat = load_catalog(common);
-  spec::Scenario scenario = load(path, *cat);
-  print_warnings(scenario, common, err);
-  if (seed) scenario.seed = *seed;
+sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat) {
   sim::SimOptions opts;
-  opts.catalog = cat;
+  opts.catalog = std::move(cat);
   opts.open_trace = [](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
     io::TraceFormat fmt = io::TraceFormat::auto_detect;
     if (!r.format.empty())
       if (auto f = io::parse_trace_format(r.format)) fmt = *f;
     return io::open_trace(r.path, fmt);
   };
-  sim::RunResult result = sim::run_scenario(scenario, opts);
-  if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
-  if (format == "json") out << report::to_json(result);
-  else out << report::text_summary(result);
+  return opts;
+}
+
+int exit_code(const sim::RunResult& result) {
   for (const auto& e : result.expectations)
     if (!e.passed) return k_exit_expectation_failed;
   return k_exit_ok;
+}
+
+int cmd_run(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
+            std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
+  auto cat = load_catalog(common);
+  spec::Scenario scenario = load(path, *cat);
+  print_warnings(scenario, common, err);
+  if (seed) scenario.seed = *seed;
+  sim::RunResult result = sim::run_scenario(scenario, sim_options(cat));
+  if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (format == "json") out << report::to_json(result);
+  else out << report::text_summary(result);
+  return exit_code(result);
+}
+
+// `capsim compare`: every autoscaler the scenario configures, a static cluster and the lower
+// bound (sim::compare_autoscalers) on the identical workload, catalog and seed, side by side.
+int cmd_compare(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
+                std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
+  auto cat = load_catalog(common);
+  spec::Scenario scenario = load(path, *cat);
+  print_warnings(scenario, common, err);
+  if (seed) scenario.seed = *seed;
+  sim::RunResult result = sim::compare_scenario(scenario, sim_options(cat));
+  if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (format == "json") out << report::to_json(result);
+  else out << report::compare_table(result);
+  return exit_code(result);
 }
 
 int cmd_validate(const std::vector<std::string>& files, const Common& common, std::ostream& out, std::ostream& err) {
@@ -120,6 +144,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("--out", run_out, "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
   run_cmd->add_option("--seed", run_seed, "Override the scenario seed");
 
+  std::string compare_path, compare_format = "table", compare_out;
+  std::optional<std::uint64_t> compare_seed;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Run every configured autoscaler, a static cluster and the cost lower bound side by side");
+  compare_cmd->add_option("scenario", compare_path, "Scenario YAML file (default: the built-in walkthrough scenario)");
+  compare_cmd->add_option("--format", compare_format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  compare_cmd->add_option("--out", compare_out,
+                          "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
+  compare_cmd->add_option("--seed", compare_seed, "Override the scenario seed");
+
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("files", validate_files, "Scenario YAML files (default: the built-in scenario)");
@@ -142,6 +176,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   try {
     if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
+    if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
   } catch (const InputError& e) {

@@ -22,6 +22,7 @@ SimulatedCloud::SimulatedCloud(std::shared_ptr<const catalog::Catalog> cat, std:
       m_ice_rng(seed, "ice") {}
 
 std::vector<FleetOverride> SimulatedCloud::try_order(const FleetRequest& req) const {
+  if (req.strategy == AllocationStrategy::prioritized) return req.overrides;  // the requester's order
   std::vector<std::pair<double, const FleetOverride*>> scored;
   scored.reserve(req.overrides.size());
   for (const auto& o : req.overrides) {

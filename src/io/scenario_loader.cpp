@@ -131,6 +131,7 @@ void load_text(Loader& l, std::string_view text, const std::string& file, bool t
     l.diags.error(std::move(diag));
     return;
   }
+  if (top_level) select_instance_catalog(l, docs);
   for (const auto& root : docs) load_document(l, root, file, top_level);
 }
 
@@ -178,6 +179,7 @@ void load_update_files(Loader& l) {
         continue;
     }
     Loader sub(l.cat);
+    sub.fake_types = l.fake_types;
     sub.base_dir = std::filesystem::path(uf.resolved).parent_path().string();
     load_text(sub, text, uf.resolved, false);
     for (auto& e : sub.diags.errors) l.diags.error(std::move(e));

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "capsim/catalog/catalog.hpp"
+#include "capsim/catalog/instance_type.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/quantity.hpp"
 #include "capsim/core/time.hpp"
@@ -179,6 +181,15 @@ struct Loader {
   explicit Loader(const catalog::Catalog& c) : cat(c) {}
 
   const catalog::Catalog& cat;
+  // The built-in fake catalog the Scenario document selects (spec.instanceCatalog), found by
+  // select_instance_catalog before any document is read; null for the EC2 catalog. Instance
+  // types, regions and zones are validated against it instead of `cat`.
+  std::shared_ptr<const std::vector<catalog::InstanceType>> fake_types;
+  bool known_type(std::string_view name) const;
+  // The type can be launched in the region (EC2: has an on-demand price there).
+  bool offered_in(std::string_view region, std::string_view type) const;
+  const std::vector<std::string>& zones_of(std::string_view region) const;
+  std::vector<std::string> regions() const;
   Diagnostics diags;
   spec::Scenario sc;
 
@@ -227,6 +238,9 @@ struct Meta {
 // Reads root.metadata (name required; bookkeeping fields such as uid are accepted silently).
 Meta read_metadata(Doc& d, MapView& root, bool namespaced);
 
+// Pre-scan of the scenario file's documents: a valid spec.instanceCatalog of its Scenario
+// document selects the fake catalog (errors are reported later by read_scenario_document).
+void select_instance_catalog(Loader& l, const std::vector<YAML::Node>& docs);
 // Document readers. `root` is the document's top-level map; apiVersion and kind were read.
 void read_scenario_document(Loader& l, Doc& d, MapView& root);
 void read_provisioner(Loader& l, Doc& d, MapView& root);
@@ -243,6 +257,12 @@ std::optional<spec::KubeletSpec> read_kubelet(Doc& d, const YAML::Node& n, const
 std::optional<ResourceList> read_resource_list(Doc& d, const YAML::Node& n, const std::string& path);
 // An AMI family name; `api` decides which are valid.
 std::optional<std::string> read_ami_family(Doc& d, const YAML::Node& n, const std::string& path, KarpenterApi api);
+
+// Cluster Autoscaler (scenario_loader_cluster_autoscaler.cpp): spec.clusterAutoscaler, and the
+// Auto Scaling group fields of a spec.nodeGroups[] entry.
+void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path);
+void read_node_group_autoscaling(Loader& l, Doc& d, MapView& m, spec::NodeGroup& g,
+                                 const std::optional<std::string>& region);
 
 // Validation (scenario_loader_validation.cpp).
 // Karpenter label rules for a NodePool requirement key or template label (CRD CEL rules and

@@ -606,6 +606,7 @@ void read_node_pool(Loader& l, Doc& d, MapView& root, KarpenterApi api) {
         MapView mm(d, md, t.path("metadata"));
         if (mm.ok()) {
           if (auto v = read_karpenter_labels(d, mm, "labels", api)) np.labels = Labels(v->begin(), v->end());
+          if (auto v = mm.str_map("annotations")) np.annotations = *v;
           mm.warn_unread();
         }
       }

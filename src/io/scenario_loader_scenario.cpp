@@ -5,10 +5,49 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "capsim/catalog/fake_provider.hpp"
 #include "capsim/core/cron.hpp"
 #include "io/scenario_loader_detail.hpp"
 
 namespace capsim::io::detail {
+
+bool Loader::known_type(std::string_view name) const {
+  if (!fake_types) return cat.find(name) != nullptr;
+  return std::any_of(fake_types->begin(), fake_types->end(), [&](const catalog::InstanceType& t) { return t.name == name; });
+}
+
+bool Loader::offered_in(std::string_view region, std::string_view type) const {
+  if (!fake_types) return cat.on_demand_price(region, type).has_value();
+  return region == catalog::k_fake_region && known_type(type);
+}
+
+const std::vector<std::string>& Loader::zones_of(std::string_view region) const {
+  if (!fake_types) return cat.zones(region);
+  static const std::vector<std::string> k_none;
+  return region == catalog::k_fake_region ? catalog::fake_zones() : k_none;
+}
+
+std::vector<std::string> Loader::regions() const {
+  if (!fake_types) return cat.regions();
+  return {std::string(catalog::k_fake_region)};
+}
+
+void select_instance_catalog(Loader& l, const std::vector<YAML::Node>& docs) {
+  // A missing key gives an invalid node, on which only IsDefined() may be called.
+  auto is = [](const YAML::Node& n, YAML::NodeType::value type) { return n.IsDefined() && n.Type() == type; };
+  for (const auto& root : docs) {
+    if (!is(root, YAML::NodeType::Map)) continue;
+    const YAML::Node kind = root["kind"];
+    if (!is(kind, YAML::NodeType::Scalar) || kind.Scalar() != "Scenario") continue;
+    const YAML::Node spec = root["spec"];
+    if (!is(spec, YAML::NodeType::Map)) return;
+    const YAML::Node name = spec["instanceCatalog"];
+    if (!is(name, YAML::NodeType::Scalar)) return;
+    if (auto types = catalog::fake_catalog_instance_types(name.Scalar()))
+      l.fake_types = std::make_shared<const std::vector<catalog::InstanceType>>(std::move(*types));
+    return;  // only the first Scenario document counts (a second one is an error)
+  }
+}
 
 namespace {
 
@@ -63,7 +102,7 @@ void read_cloud_settings(Loader& l, Doc& d, const YAML::Node& n, const std::stri
 
 // The error for a zone outside the region, if it is.
 std::optional<std::string> zone_error(Loader& l, const std::string& zone, const std::string& region) {
-  const auto& valid = l.cat.zones(region);
+  const auto& valid = l.zones_of(region);
   if (std::find(valid.begin(), valid.end(), zone) != valid.end()) return std::nullopt;
   std::string msg = "zone " + quote(zone) + " is not in region " + quote(region);
   if (!valid.empty() && valid.size() <= 8) msg += ", expected one of " + quote_list(valid);
@@ -85,19 +124,20 @@ void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string&
     const std::string p = index_path(path, i);
     MapView m(d, n[i], p);
     if (!m.ok()) continue;
-    m.reject_unknown(
-        {"name", "instanceType", "count", "zones", "capacityType", "amiFamily", "labels", "taints", "kubelet"});
+    m.reject_unknown({"name", "instanceType", "count", "zones", "capacityType", "amiFamily", "labels", "taints", "kubelet",
+                      "minSize", "maxSize", "desiredCapacity", "mixedInstancesPolicy", "tags", "annotations"});
     spec::NodeGroup g;
     g.loc = d.loc(n[i]);
     if (auto v = m.req_str("name")) {
       g.name = *v;
       l.register_name(d, "node group", g.name, m.get("name"), m.path("name"));
     }
-    if (auto v = m.req_str("instanceType")) {
+    // A mixed-instances group names its types in mixedInstancesPolicy.overrides instead.
+    if (auto v = m.has("mixedInstancesPolicy") ? m.str("instanceType") : m.req_str("instanceType")) {
       g.instance_type = *v;
-      if (l.cat.find(*v) == nullptr) {
+      if (!l.known_type(*v)) {
         d.error(m.get("instanceType"), m.path("instanceType"), "unknown instance type " + quote(*v));
-      } else if (region && !l.cat.on_demand_price(*region, *v)) {
+      } else if (region && !l.offered_in(*region, *v)) {
         d.error(m.get("instanceType"), m.path("instanceType"),
                 "instance type " + quote(*v) + " is not offered in region " + quote(*region));
       }
@@ -116,6 +156,7 @@ void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string&
       if (auto v = read_taints(d, t, m.path("taints"))) g.taints = *v;
     }
     if (const YAML::Node k = m.get("kubelet"); present(k)) g.kubelet = read_kubelet(d, k, m.path("kubelet"), true);
+    read_node_group_autoscaling(l, d, m, g, region);
     l.sc.node_groups.push_back(std::move(g));
   }
 }
@@ -216,7 +257,7 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
 void check_instance_types(Loader& l, Doc& d, const YAML::Node& list, const std::string& path,
                           const std::vector<std::string>& types) {
   for (std::size_t i = 0; i < types.size() && i < list.size(); ++i)
-    if (l.cat.find(types[i]) == nullptr) d.error(list[i], index_path(path, i), "unknown instance type " + quote(types[i]));
+    if (!l.known_type(types[i])) d.error(list[i], index_path(path, i), "unknown instance type " + quote(types[i]));
 }
 
 // A list filter ("instanceTypes", "zones"): omitted means any, so an empty list is an error.
@@ -287,7 +328,7 @@ void read_spot_interruptions(Loader& l, Doc& d, const YAML::Node& n, const std::
     }
     if (auto v = m.str("instanceType")) {
       f.instance_type = *v;
-      if (l.cat.find(*v) == nullptr)
+      if (!l.known_type(*v))
         d.error(m.get("instanceType"), m.path("instanceType"), "unknown instance type " + quote(*v));
     }
     if (auto v = m.str("zone")) {
@@ -372,18 +413,36 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   if (!present(spec_node)) return;  // every default
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
-  s.reject_unknown({"description", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter", "cloud",
-                    "nodeGroups", "manifests", "timeline", "expectations", "failures"});
+  s.reject_unknown({"description", "instanceCatalog", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter",
+                    "clusterAutoscaler", "cloud", "nodeGroups", "manifests", "timeline", "expectations", "failures"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
+
+  // The instance catalog decides which regions, zones and instance types are valid
+  // (select_instance_catalog already picked it up for the other documents).
+  if (auto v = s.str("instanceCatalog")) {
+    if (*v == "aws" || catalog::is_fake_catalog_name(*v)) {
+      sc.instance_catalog = *v;
+      if (*v != "aws") sc.region = std::string(catalog::k_fake_region);
+    } else {
+      d.error(s.get("instanceCatalog"), s.path("instanceCatalog"),
+              "expected \"aws\", \"karpenter-fake\", \"karpenter-fake-assorted\" or \"karpenter-fake-N\" (N from 1 to " +
+                  std::to_string(catalog::k_max_fake_catalog_size) + "), got " + quote(*v));
+    }
+  }
 
   // The region decides which zones are valid; an unknown one disables the zone checks.
   std::optional<std::string> region = sc.region;
   if (auto v = s.str("region")) {
     sc.region = *v;
-    const auto regions = l.cat.regions();
+    const auto regions = l.regions();
     if (std::find(regions.begin(), regions.end(), *v) == regions.end()) {
-      d.error(s.get("region"), s.path("region"), "unknown region " + quote(*v));
+      if (l.fake_types)
+        d.error(s.get("region"), s.path("region"),
+                "region " + quote(*v) + " is not the region of instanceCatalog " + quote(sc.instance_catalog) +
+                    ", expected " + quote(catalog::k_fake_region));
+      else
+        d.error(s.get("region"), s.path("region"), "unknown region " + quote(*v));
       region.reset();
     } else {
       region = *v;
@@ -429,6 +488,8 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
     }
   }
   if (const YAML::Node k = s.get("karpenter"); present(k)) read_karpenter_settings(l, d, k, s.path("karpenter"));
+  if (const YAML::Node c = s.get("clusterAutoscaler"); present(c))
+    read_cluster_autoscaler_settings(l, d, c, s.path("clusterAutoscaler"));
   if (const YAML::Node c = s.get("cloud"); present(c)) read_cloud_settings(l, d, c, s.path("cloud"));
   if (const YAML::Node g = s.get("nodeGroups"); present(g)) read_node_groups(l, d, g, s.path("nodeGroups"), region);
   if (const YAML::Node m = s.get("manifests"); present(m)) read_manifest_list(l, d, m, s.path("manifests"));

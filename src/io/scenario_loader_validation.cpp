@@ -258,7 +258,7 @@ void read_karpenter_requirements(Loader& l, Doc& d, const YAML::Node& n, const s
       // Instance types must exist in the catalog.
       if (key == label::k_instance_type) {
         for (std::size_t j = 0; j < r.values.size() && j < values.size(); ++j)
-          if (l.cat.find(r.values[j]) == nullptr)
+          if (!l.known_type(r.values[j]))
             d.error(values[j], index_path(m.path("values"), j), "unknown instance type " + quote(r.values[j]));
       }
       // core pkg/apis/v1/nodeclaim_validation.go validateWellKnownValues: a capacity-type
@@ -364,10 +364,10 @@ void cross_validate(Loader& l) {
       error_at(l, r.loc, r.path, "no " + r.kind + " named " + quote(r.name) + " in the scenario");
 
   // Subnet zones must be zones of the scenario's region.
-  const auto regions = l.cat.regions();
+  const auto regions = l.regions();
   const bool region_ok = std::find(regions.begin(), regions.end(), l.sc.region) != regions.end();
   if (region_ok) {
-    const auto& zones = l.cat.zones(l.sc.region);
+    const auto& zones = l.zones_of(l.sc.region);
     for (const auto& [index, list] : l.subnet_zone_refs)
       for (const auto& [zone, loc] : list)
         if (std::find(zones.begin(), zones.end(), zone) == zones.end())

@@ -312,6 +312,23 @@ void read_pod_spec(Loader& l, Doc& d, MapView& s, spec::PodTemplate& t) {
   if (auto v = s.integer("priority", -2147483648LL, 2147483647LL)) t.priority = static_cast<int>(*v);
   if (auto v = s.integer("terminationGracePeriodSeconds", 0, 2147483647LL))
     t.termination_grace_period_seconds = static_cast<int>(*v);
+  if (const YAML::Node vols = s.get("volumes"); present(vols) && expect_list(d, vols, s.path("volumes"))) {
+    // Only local storage matters (the Cluster Autoscaler's drain rule): hostPath, and emptyDir
+    // unless medium is Memory. Every other volume source is accepted silently.
+    for (std::size_t i = 0; i < vols.size(); ++i) {
+      MapView vm(d, vols[i], index_path(s.path("volumes"), i));
+      if (!vm.ok()) continue;
+      auto name = vm.req_str("name");
+      bool local = vm.has("hostPath");
+      if (const YAML::Node ed = vm.get("emptyDir"); ed.IsDefined()) {
+        local = true;
+        if (ed.IsMap() && ed["medium"].IsDefined() && ed["medium"].IsScalar() && ed["medium"].Scalar() == "Memory")
+          local = false;
+      }
+      for (auto& e : vm.entries()) e.used = true;
+      if (name && local) t.local_storage_volumes.push_back(*name);
+    }
+  }
   s.warn_unread();
 }
 

@@ -1,12 +1,14 @@
 #include "capsim/policy/registry.hpp"
 
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/policy/cluster_autoscaler/cluster_autoscaler.hpp"
 #include "capsim/policy/karpenter/karpenter.hpp"
+#include "capsim/policy/lower_bound/lower_bound.hpp"
 #include "capsim/policy/static_policy.hpp"
 
 namespace capsim::policy {
 
-std::vector<std::string> available_autoscalers() { return {"karpenter", "static"}; }
+std::vector<std::string> available_autoscalers() { return {"cluster-autoscaler", "karpenter", "lower-bound", "static"}; }
 
 std::unique_ptr<Autoscaler> make_autoscaler(const std::string& name, const PolicyContext& ctx) {
   if (name == "karpenter") {
@@ -17,13 +19,18 @@ std::unique_ptr<Autoscaler> make_autoscaler(const std::string& name, const Polic
     cfg.catalog = ctx.catalog;
     cfg.region = ctx.scenario.region;
     cfg.zones = ctx.zones;
+    cfg.fake_instance_types = ctx.fake_instance_types;
     cfg.pdbs = ctx.scenario.pdbs;
     cfg.start_time_unix_s = ctx.scenario.start_time_unix_s;
     return std::make_unique<karpenter::Karpenter>(std::move(cfg));
   }
+  if (name == "cluster-autoscaler")
+    return std::make_unique<cluster_autoscaler::ClusterAutoscaler>(
+        cluster_autoscaler::make_config(ctx.scenario, ctx.catalog, ctx.zones));
   if (name == "static") return std::make_unique<StaticPolicy>();
+  if (name == lower_bound::k_name) return std::make_unique<lower_bound::LowerBound>(ctx);
   throw InputError({Diagnostic{ctx.scenario.file, 0, 0, Severity::error, "spec.autoscalers",
-                               "autoscaler \"" + name + "\" is not available in this build (available: karpenter, static)"}});
+                               "autoscaler \"" + name + "\" is not available in this build (available: cluster-autoscaler, karpenter, lower-bound, static)"}});
 }
 
 }  // namespace capsim::policy

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "capsim/sim/result.hpp"
@@ -112,9 +113,16 @@ nlohmann::json termination_json(const sim::TerminationRecord& t) {
   };
 }
 
+nlohmann::json counts_json(const std::map<std::string, int>& m) {
+  nlohmann::json o = nlohmann::json::object();
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
 nlohmann::json summary_json(const sim::Summary& s) {
-  return {
+  nlohmann::json j = {
       {"costUsd", usd_6(s.cost)},
+      {"evictions", s.evictions},
       {"finalNodes", s.final_nodes},
       {"nodeHours", round_to(s.node_hours, 6)},
       {"nodesLaunched", s.nodes_launched},
@@ -128,7 +136,12 @@ nlohmann::json summary_json(const sim::Summary& s) {
        }},
       {"podsCreated", s.pods_created},
       {"podsPendingAtEnd", s.pods_pending_at_end},
+      {"nodesByInstanceType", counts_json(s.nodes_by_instance_type)},
+      {"spotShare", round_to(s.spot_share, 6)},
+      {"terminationsByReason", counts_json(s.terminations_by_reason)},
   };
+  if (s.cost_ratio_to_lower_bound) j["costRatioToLowerBound"] = round_to(*s.cost_ratio_to_lower_bound, 6);
+  return j;
 }
 
 nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {

@@ -1,6 +1,7 @@
 #include "capsim/scheduling/kube_scheduler.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 
 namespace capsim::scheduling {
@@ -33,6 +34,157 @@ std::string kube_filter(const cluster::Node& node, const cluster::PodSchedulingS
   return {};
 }
 
+namespace {
+
+// kube-scheduler's snapshot holds Node objects: registered until terminated.
+bool in_snapshot(const cluster::Node& n) {
+  return n.state == cluster::NodeState::registered || n.state == cluster::NodeState::ready ||
+         n.state == cluster::NodeState::deleting;
+}
+
+// AffinityTerm.Matches: the target's namespace is listed (empty list: the term owner's namespace)
+// and the selector matches its labels.
+bool term_matches(const cluster::PodAffinityTerm& t, const std::string& owner_ns, const cluster::Pod& target) {
+  const bool ns_ok = t.namespaces.empty()
+                         ? target.namespace_ == owner_ns
+                         : std::find(t.namespaces.begin(), t.namespaces.end(), target.namespace_) != t.namespaces.end();
+  return ns_ok && t.selector.matches(target.labels);
+}
+
+// FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc (NoSchedule, NoExecute).
+bool untolerated_do_not_schedule(const std::vector<Taint>& taints, const std::vector<Toleration>& tols) {
+  for (const auto& taint : taints) {
+    if (taint.effect == TaintEffect::prefer_no_schedule) continue;
+    if (!std::any_of(tols.begin(), tols.end(), [&](const Toleration& t) { return tolerates(t, taint); })) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const cluster::Pod& pod) : m_pod(&pod) {
+  const auto& spec = *pod.spec;
+  // PodTopologySpread PreFilter: DoNotSchedule constraints only (ScheduleAnyway is a score);
+  // matchLabelKeys add the pod's own values to the selector. Per constraint, matching pods in the
+  // pod's namespace are counted per domain over the nodes that carry every constraint key and
+  // pass the inclusion policies (nodeAffinityPolicy Honor: the pod's required node affinity;
+  // nodeTaintsPolicy Honor: NoSchedule/NoExecute taints tolerated).
+  std::vector<const cluster::TopologySpreadConstraint*> hard;
+  std::vector<cluster::PodLabelSelector> selectors;
+  for (const auto& c : spec.topology_spread) {
+    if (!c.do_not_schedule) continue;
+    hard.push_back(&c);
+    cluster::PodLabelSelector sel = c.selector;
+    for (const auto& k : c.match_label_keys) {
+      auto it = pod.labels.find(k);
+      if (it != pod.labels.end()) sel.match_expressions.push_back({k, Operator::in, {it->second}});
+    }
+    Spread sp;
+    sp.key = c.topology_key;
+    sp.max_skew = c.max_skew;
+    sp.min_domains = c.min_domains;
+    sp.self = sel.matches(pod.labels);
+    m_spread.push_back(std::move(sp));
+    selectors.push_back(std::move(sel));
+  }
+  if (!hard.empty()) {
+    m_active = true;
+    for (auto nid : state.nodes()) {
+      const auto& node = state.node(nid);
+      if (!in_snapshot(node)) continue;
+      const bool all_keys = std::all_of(hard.begin(), hard.end(), [&](const cluster::TopologySpreadConstraint* c) {
+        return node.labels.count(c->topology_key) != 0;
+      });
+      if (!all_keys) continue;
+      for (std::size_t i = 0; i < hard.size(); ++i) {
+        const auto& c = *hard[i];
+        if (c.node_affinity_policy_honor && !spec.node_affinity_matches(node.labels)) continue;
+        if (c.node_taints_policy_honor && untolerated_do_not_schedule(node.taints, spec.tolerations)) continue;
+        std::int64_t count = 0;
+        for (auto pid : node.pods) {
+          const auto& p = state.pod(pid);
+          if (p.namespace_ == pod.namespace_ && selectors[i].matches(p.labels)) ++count;
+        }
+        m_spread[i].counts[node.labels.find(c.topology_key)->second] += count;
+      }
+    }
+    for (auto& sp : m_spread) {
+      // criticalPaths start at MaxInt32: with no eligible domain every skew passes.
+      sp.min = INT32_MAX;
+      for (const auto& [d, n] : sp.counts) sp.min = std::min(sp.min, n);
+      if (sp.min_domains && static_cast<int>(sp.counts.size()) < *sp.min_domains) sp.min = 0;
+    }
+  }
+
+  // InterPodAffinity PreFilter: existing pods' required anti-affinity terms that match this pod,
+  // and, for this pod's required terms, the matching existing pods per topology pair (an existing
+  // pod counts for affinity only if it matches every affinity term).
+  if (!spec.pod_affinity.empty() || !spec.pod_anti_affinity.empty()) m_active = true;
+  m_self_affinity = !spec.pod_affinity.empty() &&
+                    std::all_of(spec.pod_affinity.begin(), spec.pod_affinity.end(),
+                                [&](const cluster::PodAffinityTerm& t) { return term_matches(t, pod.namespace_, pod); });
+  auto bump = [](std::map<Pair, std::int64_t>& m, const cluster::Node& node, const std::string& key) {
+    auto it = node.labels.find(key);
+    if (it != node.labels.end()) ++m[Pair{key, it->second}];
+  };
+  for (auto nid : state.nodes()) {
+    const auto& node = state.node(nid);
+    if (!in_snapshot(node)) continue;
+    for (auto pid : node.pods) {
+      const auto& p = state.pod(pid);
+      for (const auto& t : p.spec->pod_anti_affinity)
+        if (term_matches(t, p.namespace_, pod)) bump(m_existing_anti, node, t.topology_key);
+      if (!spec.pod_affinity.empty() &&
+          std::all_of(spec.pod_affinity.begin(), spec.pod_affinity.end(),
+                      [&](const cluster::PodAffinityTerm& t) { return term_matches(t, pod.namespace_, p); }))
+        for (const auto& t : spec.pod_affinity) bump(m_affinity, node, t.topology_key);
+      for (const auto& t : spec.pod_anti_affinity)
+        if (term_matches(t, pod.namespace_, p)) bump(m_anti_affinity, node, t.topology_key);
+    }
+  }
+  if (!m_existing_anti.empty()) m_active = true;
+}
+
+std::string KubeTopologyFilter::check(const cluster::Node& node) const {
+  if (!m_active) return {};
+  // PodTopologySpread Filter: 'existing matching num' + 'self match' - 'global min' <= maxSkew.
+  for (const auto& sp : m_spread) {
+    auto it = node.labels.find(sp.key);
+    if (it == node.labels.end()) return "node(s) didn't match pod topology spread constraints (missing required label)";
+    auto c = sp.counts.find(it->second);
+    const std::int64_t matching = c == sp.counts.end() ? 0 : c->second;
+    if (matching + (sp.self ? 1 : 0) - sp.min > sp.max_skew) return "node(s) didn't match pod topology spread constraints";
+  }
+  // InterPodAffinity Filter.
+  const auto& spec = *m_pod->spec;
+  if (!spec.pod_affinity.empty()) {
+    bool pods_exist = true;
+    for (const auto& t : spec.pod_affinity) {
+      auto it = node.labels.find(t.topology_key);
+      if (it == node.labels.end()) return "node(s) didn't match pod affinity rules";
+      auto c = m_affinity.find(Pair{t.topology_key, it->second});
+      if (c == m_affinity.end() || c->second <= 0) pods_exist = false;
+    }
+    // The first pod of a series with affinity to itself may go anywhere its topology keys exist.
+    if (!pods_exist && !(m_affinity.empty() && m_self_affinity)) return "node(s) didn't match pod affinity rules";
+  }
+  if (!m_anti_affinity.empty()) {
+    for (const auto& t : spec.pod_anti_affinity) {
+      auto it = node.labels.find(t.topology_key);
+      if (it == node.labels.end()) continue;
+      auto c = m_anti_affinity.find(Pair{t.topology_key, it->second});
+      if (c != m_anti_affinity.end() && c->second > 0) return "node(s) didn't match pod anti-affinity rules";
+    }
+  }
+  if (!m_existing_anti.empty()) {
+    for (const auto& [k, v] : node.labels) {
+      auto c = m_existing_anti.find(Pair{k, v});
+      if (c != m_existing_anti.end() && c->second > 0) return "node(s) didn't satisfy existing pods anti-affinity rules";
+    }
+  }
+  return {};
+}
+
 std::int64_t least_allocated_score(const cluster::Node& node, const cluster::PodSchedulingSpec& pod) {
   // least_allocated.go: per resource (capacity - requested) * 100 / capacity, weighted mean over
   // cpu and memory (weights 1, 1), using allocatable as capacity and integer arithmetic.
@@ -51,11 +203,13 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
   const std::string* best_name = nullptr;
   std::map<std::string, int> reasons;
   int total = 0;
+  const KubeTopologyFilter topology(state, pod);
   for (auto nid : state.nodes()) {
     const auto& node = state.node(nid);
     if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
     ++total;
     std::string why = kube_filter(node, *pod.spec, state);
+    if (why.empty() && topology.active()) why = topology.check(node);
     if (!why.empty()) {
       ++reasons[why];
       continue;

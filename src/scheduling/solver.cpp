@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <deque>
 
 #include "capsim/core/diagnostic.hpp"
@@ -20,6 +21,21 @@ std::string_view domain_of(std::string_view key) {
 bool in_domain(std::string_view domain, std::string_view root) {
   return domain == root || (domain.size() > root.size() && domain.substr(domain.size() - root.size()) == root &&
                             domain[domain.size() - root.size() - 1] == '.');
+}
+
+using Fixed = std::array<std::int64_t, k_fixed_resources>;
+
+Fixed fixed_of(const ResourceList& r) {
+  Fixed f{};
+  for (std::size_t i = 0; i < k_fixed_resources; ++i) f[i] = r.get(static_cast<Resource>(i)).milli;
+  return f;
+}
+
+// Whether `r` has resources outside the fixed slots (extended resources such as fake.com/vendor-a).
+bool has_extended(const ResourceList& r) {
+  ResourceList fixed_only;
+  for (std::size_t i = 0; i < k_fixed_resources; ++i) fixed_only.set(static_cast<Resource>(i), r.get(static_cast<Resource>(i)));
+  return !(fixed_only == r);
 }
 
 bool ports_conflict(const std::vector<int>& used, const std::vector<int>& wanted) {
@@ -96,12 +112,41 @@ Solver::Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNod
   });
   m_nodes.reserve(nodes.size());
   for (auto& n : nodes) {
-    if (n.accepts_pods) m_nodes.push_back(ExistingNode{std::move(n), {}, 0});
-    else m_count_only_nodes.push_back(std::move(n));
+    if (!n.accepts_pods) {
+      m_count_only_nodes.push_back(std::move(n));
+      continue;
+    }
+    ExistingNode e;
+    e.in = std::move(n);
+    m_nodes.push_back(std::move(e));
   }
   for (const auto& t : m_templates)
     for (const auto& taint : t.taints)
       if (taint.effect == TaintEffect::prefer_no_schedule) m_any_prefer_no_schedule = true;
+  m_tables.resize(m_templates.size());
+}
+
+// Built when the template first opens a NodeClaim: most disruption simulations never do.
+const Solver::TemplateTable& Solver::table(std::size_t ti) {
+  TemplateTable& tab = m_tables[ti];
+  if (tab.built) return tab;
+  tab.built = true;
+  const NodeClaimTemplate& t = m_templates[ti];
+  for (std::size_t i = 0; i < t.instance_types.size(); ++i) {
+    const catalog::InstanceType& it = *t.instance_types[i];
+    const ResourceList& overhead = t.daemon_overhead[i];
+    tab.allocatable.push_back(fixed_of(it.allocatable));
+    tab.overhead.push_back(fixed_of(overhead));
+    tab.exact.push_back(!it.allocatable.any_negative() && !has_extended(overhead) ? 1 : 0);
+    if (!overhead.is_zero()) tab.overhead_zero = false;
+  }
+  for (const auto& r : t.limited_resources) {
+    std::vector<std::int64_t> cap;
+    for (const auto* it : t.instance_types) cap.push_back(it->capacity.get(r).milli);
+    tab.limit_capacity.push_back(std::move(cap));
+  }
+  tab.overhead_list = std::make_shared<const std::vector<ResourceList>>(t.daemon_overhead);
+  return tab;
 }
 
 namespace {
@@ -137,6 +182,7 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
   });
 
   // NewTopology: every node's bound pods count; active nodes add their domains.
+  CAPSIM_ASSERT(!m_topology, "Solver::solve runs once per Solver");
   m_topology.emplace(m_templates, m_opts.ignore_preferences);
   {
     std::vector<TopologyNodeInput> tnodes;
@@ -215,6 +261,16 @@ void Solver::make_attempt(const SolverPod& pod, Topology::PodHandle h, const Rel
   if (!m_opts.ignore_preferences && r.preferred_node_dropped < spec.preferred_terms.size())
     a.reqs.add(spec.preferred_terms[r.preferred_node_dropped].second);
   a.sets_hostname = a.topology && (a.reqs.has(label::k_hostname) || a.strict.has(label::k_hostname));
+  a.requests = fixed_of(spec.requests);
+  a.requests_extended = has_extended(spec.requests);
+  a.tolerates_template.resize(m_templates.size());
+  for (std::size_t i = 0; i < m_templates.size(); ++i)
+    a.tolerates_template[i] = first_untolerated(m_templates[i].taints, a.tols) ? 0 : 1;
+  a.host_bounds.clear();
+  if (a.topology) {
+    m_topology->pod_keys(a.reqs, a.strict, a.pod_keys);
+    if (!a.sets_hostname) m_topology->hostname_bounds(h, a.owned, a.host_bounds);
+  }
 }
 
 // Preferences.Relax: one step, in upstream order. Under PreferencePolicy=Ignore the preferred
@@ -267,10 +323,29 @@ std::optional<std::string> Solver::try_add(const Attempt& a) {
   // In-flight NodeClaims of this solve, fewest pods first (ties: creation order).
   for (std::size_t k = 0; k < m_order.size(); ++k) {
     const std::uint32_t ci = m_order[k];
-    if (!can_add_claim(m_claims[ci], a, /*explain=*/false)) {
-      reorder(ci);
-      return std::nullopt;
+    // Pre-checks on dense data (same decisions as can_add_claim): taints, hostname topologies.
+    const ClaimHot& hot = m_hot[ci];
+    if (!a.tolerates_template[hot.template_index]) continue;
+    bool host_ok = true;
+    for (const auto& b : a.host_bounds) {
+      const std::int32_t n = hot.host < b.counts->size() ? (*b.counts)[hot.host] : 0;
+      if (n < b.lo || n > b.hi) {
+        host_ok = false;
+        break;
+      }
     }
+    if (!host_ok) continue;
+    if (a.topology && hot.n_domains == m_topology->slot_count() &&
+        m_topology->fast_check(a.topo, a.owned, hot.domains.data(), hot.n_domains, a.pod_keys) ==
+            Topology::Verdict::reject)
+      continue;
+    if (can_add_claim(m_claims[ci], a, /*explain=*/false)) {
+      refresh_hot(ci);  // the domain cache may have been filled
+      continue;
+    }
+    refresh_hot(ci);
+    reorder(ci);
+    return std::nullopt;
   }
 
   std::string combined;
@@ -310,31 +385,48 @@ bool Solver::can_add_existing(ExistingNode& n, const Attempt& a) {
   if (ports_conflict(n.in.used_host_ports, pod.spec->host_ports)) return false;
   if (!pod.spec->requests.fits_in(n.in.remaining)) return false;
   if (n.in.requirements.compatible(a.reqs, nullptr)) return false;
-  if (a.topology && !a.sets_hostname && !m_topology->hostname_allows(a.topo, a.owned, n.host)) return false;
+  Topology::Verdict verdict = Topology::Verdict::accept;
+  if (a.topology) {
+    verdict = topology_verdict(a, n.domains, n.domains_valid, n.in.requirements);
+    if (verdict == Topology::Verdict::reject) return false;
+  }
   std::optional<Requirements> merged;
   if (!a.reqs.empty()) {
     merged = n.in.requirements;
     merged->add(a.reqs);
   }
-  if (a.topology && apply_topology(a, n.in.requirements, merged, n.host, true, nullptr, false)) return false;
+  if (verdict == Topology::Verdict::unknown &&
+      apply_topology(a, n.in.requirements, merged, n.host, !a.sets_hostname, nullptr, false))
+    return false;
   n.in.remaining -= pod.spec->requests;
   n.in.used_host_ports.insert(n.in.used_host_ports.end(), pod.spec->host_ports.begin(), pod.spec->host_ports.end());
   n.pods.push_back(pod.id);
-  if (merged) n.in.requirements = std::move(*merged);
-  m_topology->record(a.topo, n.in.taints, n.in.requirements, false);
+  if (merged && !(*merged == n.in.requirements)) {
+    n.in.requirements = std::move(*merged);
+    n.domains_valid = false;
+  }
+  if (!n.domains_valid || n.domains.size() < m_topology->slot_count()) {
+    m_topology->node_domains(n.in.requirements, n.domains);
+    n.domains_valid = true;
+  }
+  m_topology->record(a.topo, n.in.taints, n.in.requirements, n.domains, false);
   return true;
 }
 
 std::optional<std::string> Solver::can_add_claim(Claim& c, const Attempt& a, bool explain) {
   const SolverPod& pod = *a.pod;
   const NodeClaimTemplate& t = m_templates[c.nc.template_index];
-  if (auto taint = first_untolerated(t.taints, a.tols)) {
+  if (!a.tolerates_template[c.nc.template_index]) {
     if (!explain) return std::string();
-    return "did not tolerate taint " + describe(*taint);
+    return "did not tolerate taint " + describe(*first_untolerated(t.taints, a.tols));
   }
-  // Cheap integer check of hostname topologies before any requirement work (same decision).
-  const bool precheck = !explain && a.topology && !a.sets_hostname;
-  if (precheck && !m_topology->hostname_allows(a.topo, a.owned, c.host)) return std::string();
+  // In-flight NodeClaims: topology decided on integers where possible, before any requirement
+  // work (the decision is the same; only the order of checks differs from upstream).
+  Topology::Verdict verdict = a.topology ? Topology::Verdict::unknown : Topology::Verdict::accept;
+  if (a.topology && !explain) {
+    verdict = topology_verdict(a, c.domains, c.domains_valid, c.nc.requirements);
+    if (verdict == Topology::Verdict::reject) return std::string();
+  }
   if (auto e = c.nc.requirements.compatible(a.reqs, is_well_known_label)) return explain ? *e : std::string();
   // Merged requirements; a pod without requirements or topology cannot narrow the NodeClaim's.
   std::optional<Requirements> merged_storage;
@@ -343,64 +435,75 @@ std::optional<std::string> Solver::can_add_claim(Claim& c, const Attempt& a, boo
     merged_storage->add(a.reqs);
   }
   // Topology last: it can collapse a set of domains to one.
-  if (a.topology) {
-    if (auto e = apply_topology(a, c.nc.requirements, merged_storage, c.host, precheck, is_well_known_label, explain))
+  if (verdict == Topology::Verdict::unknown) {
+    if (auto e = apply_topology(a, c.nc.requirements, merged_storage, c.host, !explain && !a.sets_hostname,
+                                is_well_known_label, explain))
       return e;
   }
   // Keys whose requirement changed: instance types already intersect the old requirements on
   // every other key, and have an available offering unless zone or capacity type changed.
-  std::vector<const Requirement*> changed;
+  std::vector<const std::vector<std::uint8_t>*> changed;  // label_view of each changed requirement
   bool offering_keys_changed = false;
   if (merged_storage) {
     for (const auto& r : merged_storage->items()) {
       const Requirement* old = c.nc.requirements.get(r.key());
       if (old && *old == r) continue;
-      changed.push_back(&r);
+      changed.push_back(&label_view(c.nc.template_index, r));
       if (r.key() == label::k_zone || r.key() == label::k_capacity_type) offering_keys_changed = true;
     }
   }
   const bool narrowed = !changed.empty();
   const Requirements& merged = merged_storage ? *merged_storage : c.nc.requirements;
-  ResourceList base = c.nc.pod_requests + pod.spec->requests;
+  const OfferingView* offerings = offering_keys_changed ? &offering_view(c.nc.template_index, merged) : nullptr;
 
   // filterInstanceTypesByRequirements: labels compatible, an available compatible offering, and
-  // allocatable >= requests + this type's daemon overhead. The surviving types are recorded by
-  // index and the lists compacted in place only on success (the list is always a subsequence).
+  // allocatable >= requests + this type's daemon overhead (resources.Fits, compared on the fixed
+  // slots unless extended resources are involved). The surviving types are recorded by position
+  // and the list compacted in place only on success (it is always a subsequence).
+  const TemplateTable& tab = table(c.nc.template_index);
+  Fixed base_fixed;
+  for (std::size_t r = 0; r < k_fixed_resources; ++r) base_fixed[r] = c.requested[r] + a.requests[r];
+  const bool extended = c.requests_extended || a.requests_extended;
+  // Slots that can fail: those requested (allocatable is never negative on the exact path), or
+  // every slot when DaemonSets add overhead.
+  std::array<std::uint8_t, k_fixed_resources> slots{};
+  std::size_t n_slots = 0;
+  for (std::size_t r = 0; r < k_fixed_resources; ++r)
+    if (base_fixed[r] != 0 || !tab.overhead_zero) slots[n_slots++] = static_cast<std::uint8_t>(r);
+  std::optional<ResourceList> base;  // the full ResourceList, only when the fixed slots cannot decide
   std::vector<std::uint32_t> kept;
-  kept.reserve(c.nc.instance_types.size());
+  kept.reserve(c.type_index.size());
   bool any_label_ok = false, any_offering_ok = false;
-  ResourceList total;
-  for (std::size_t i = 0; i < c.nc.instance_types.size(); ++i) {
-    const catalog::InstanceType* it = c.nc.instance_types[i];
+  for (std::size_t i = 0; i < c.type_index.size(); ++i) {
+    const std::uint32_t ti = c.type_index[i];
+    const catalog::InstanceType* it = t.instance_types[ti];
     if (narrowed) {
       bool label_ok = true;
-      for (const Requirement* r : changed) {
-        const Requirement* ir = it->requirements.get(r->key());
-        if (ir && conflicts(*ir, *r)) {
+      for (const auto* compat : changed)
+        if (!(*compat)[ti]) {
           label_ok = false;
           break;
         }
-      }
       if (!label_ok) continue;
       any_label_ok = true;
-      if (offering_keys_changed) {
-        bool offering = false;
-        for (const auto& o : it->offerings)
-          if (o.available && offering_compatible(o, merged)) {
-            offering = true;
-            break;
-          }
-        if (!offering) continue;
-      }
+      if (offerings && !offerings->available[ti]) continue;
       any_offering_ok = true;
     }
-    const ResourceList& overhead = c.nc.daemon_overhead[i];
-    if (c.daemon_overhead_zero || overhead.is_zero()) {
-      if (!base.fits_in(it->allocatable)) continue;
+    if (!extended && tab.exact[ti]) {
+      const Fixed& alloc = tab.allocatable[ti];
+      const Fixed& overhead = tab.overhead[ti];
+      bool fits = true;
+      for (std::size_t k = 0; k < n_slots; ++k) {
+        const std::size_t r = slots[k];
+        if (base_fixed[r] + overhead[r] > alloc[r]) {
+          fits = false;
+          break;
+        }
+      }
+      if (!fits) continue;
     } else {
-      total = base;
-      total += overhead;
-      if (!total.fits_in(it->allocatable)) continue;
+      if (!base) base = c.nc.pod_requests + pod.spec->requests;
+      if (!(*base + t.daemon_overhead[ti]).fits_in(it->allocatable)) continue;
     }
     kept.push_back(static_cast<std::uint32_t>(i));
   }
@@ -410,29 +513,72 @@ std::optional<std::string> Solver::can_add_claim(Claim& c, const Attempt& a, boo
     if (narrowed && !any_label_ok) why = "no instance type met the scheduling requirements";
     else if (narrowed && !any_offering_ok) why = "no instance type has an available offering for the requirements";
     else why = "no instance type has enough resources";
-    return why + " (requirements: " + merged.describe() + "; resources: " + to_string(base) + ")";
+    return why + " (requirements: " + merged.describe() + "; resources: " +
+           to_string(c.nc.pod_requests + pod.spec->requests) + ")";
   }
   if (m_opts.min_values_strict && merged.has_min_values()) {
     std::vector<const catalog::InstanceType*> kept_types;
     kept_types.reserve(kept.size());
-    for (auto i : kept) kept_types.push_back(c.nc.instance_types[i]);
+    for (auto i : kept) kept_types.push_back(t.instance_types[c.type_index[i]]);
     if (auto e = check_min_values(merged, kept_types)) return explain ? *e : std::string();
   }
 
-  if (kept.size() != c.nc.instance_types.size()) {
-    for (std::size_t k = 0; k < kept.size(); ++k) {
-      if (kept[k] == k) continue;
-      c.nc.instance_types[k] = c.nc.instance_types[kept[k]];
-      c.nc.daemon_overhead[k] = std::move(c.nc.daemon_overhead[kept[k]]);
-    }
-    c.nc.instance_types.resize(kept.size());
-    c.nc.daemon_overhead.resize(kept.size());
+  if (kept.size() != c.type_index.size()) {
+    for (std::size_t k = 0; k < kept.size(); ++k) c.type_index[k] = c.type_index[kept[k]];
+    c.type_index.resize(kept.size());
   }
-  c.nc.pod_requests = std::move(base);
-  if (merged_storage) c.nc.requirements = std::move(*merged_storage);
+  c.nc.pod_requests += pod.spec->requests;
+  c.requested = base_fixed;
+  c.requests_extended = extended;
+  if (narrowed) {
+    c.nc.requirements = std::move(*merged_storage);
+    c.domains_valid = false;
+  }
   c.nc.pods.push_back(pod.id);
-  m_topology->record(a.topo, t.taints, c.nc.requirements, true);
+  if (!c.domains_valid || c.domains.size() < m_topology->slot_count()) {
+    m_topology->node_domains(c.nc.requirements, c.domains);
+    c.domains_valid = true;
+  }
+  m_topology->record(a.topo, t.taints, c.nc.requirements, c.domains, true);
   return std::nullopt;
+}
+
+const std::vector<std::uint8_t>& Solver::label_view(std::size_t ti, const Requirement& r) {
+  std::string key = std::to_string(ti) + '|' + r.describe();
+  auto found = m_label_views.find(key);
+  if (found != m_label_views.end()) return found->second;
+  std::vector<std::uint8_t> v;
+  for (const auto* it : m_templates[ti].instance_types) {
+    const Requirement* ir = it->requirements.get(r.key());
+    v.push_back(ir && conflicts(*ir, r) ? 0 : 1);
+  }
+  return m_label_views.emplace(std::move(key), std::move(v)).first->second;
+}
+
+const Solver::OfferingView& Solver::offering_view(std::size_t ti, const Requirements& reqs) {
+  std::string key = std::to_string(ti);
+  for (std::string_view k : {label::k_zone, label::k_capacity_type}) {
+    key += '|';
+    if (const Requirement* r = reqs.get(k)) key += r->describe();
+  }
+  auto found = m_offering_views.find(key);
+  if (found != m_offering_views.end()) return found->second;
+  const NodeClaimTemplate& t = m_templates[ti];
+  OfferingView v;
+  std::vector<std::pair<Money, std::uint32_t>> priced;
+  for (std::uint32_t i = 0; i < t.instance_types.size(); ++i) {
+    auto p = cheapest_offering_price(*t.instance_types[i], reqs);
+    v.available.push_back(p ? 1 : 0);
+    priced.emplace_back(p ? *p : Money{INT64_MAX}, i);
+  }
+  // TruncateInstanceTypes' order: cheapest available compatible offering, ties by name (upstream's
+  // sort is unstable).
+  std::sort(priced.begin(), priced.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return t.instance_types[a.second]->name < t.instance_types[b.second]->name;
+  });
+  for (const auto& [price, i] : priced) v.price_order.push_back(i);
+  return m_offering_views.emplace(std::move(key), std::move(v)).first->second;
 }
 
 // Claim `ci` gained a pod: move it to its place in m_order (pod count, then creation).
@@ -461,37 +607,40 @@ std::optional<std::string> Solver::open_claim(std::size_t ti, const Attempt& a) 
   c.seq = m_claim_seq;
   c.nc.template_index = ti;
   c.nc.node_pool = t.node_pool;
-  c.nc.hostname = "hostname-placeholder-" + std::to_string(10000 + m_claim_seq).substr(1);
+  char host[48];
+  std::snprintf(host, sizeof host, "hostname-placeholder-%04llu", static_cast<unsigned long long>(m_claim_seq));
+  c.nc.hostname = host;
   c.host = m_topology->hostname_domain(c.nc.hostname);
   c.nc.requirements = t.requirements;
   c.nc.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {c.nc.hostname}));
   // filterByRemainingResources: drop types whose capacity exceeds what the limits leave.
-  for (std::size_t i = 0; i < t.instance_types.size(); ++i) {
-    const auto* it = t.instance_types[i];
+  const TemplateTable& tab = table(ti);
+  std::vector<std::int64_t> remaining;
+  for (const auto& r : t.limited_resources) remaining.push_back(t.remaining_limits.get(r).milli);
+  c.type_index.reserve(t.instance_types.size());
+  for (std::uint32_t i = 0; i < t.instance_types.size(); ++i) {
     bool ok = true;
-    for (const auto& r : t.limited_resources)
-      if (it->capacity.get(r) > t.remaining_limits.get(r)) {
+    for (std::size_t r = 0; r < remaining.size(); ++r)
+      if (tab.limit_capacity[r][i] > remaining[r]) {
         ok = false;
         break;
       }
-    if (!ok) continue;
-    c.nc.instance_types.push_back(it);
-    c.nc.daemon_overhead.push_back(t.daemon_overhead[i]);
+    if (ok) c.type_index.push_back(i);
   }
-  if (c.nc.instance_types.empty()) return std::string("all available instance types exceed limits for nodepool");
-  c.daemon_overhead_zero = std::all_of(c.nc.daemon_overhead.begin(), c.nc.daemon_overhead.end(),
-                                       [](const ResourceList& o) { return o.is_zero(); });
+  if (c.type_index.empty()) return std::string("all available instance types exceed limits for nodepool");
   if (auto err = can_add_claim(c, a, /*explain=*/true)) return err;
   ++m_claim_seq;
   // subtractMax: pessimistically consume the largest capacity among the remaining options.
-  if (!t.limited_resources.empty()) {
-    ResourceList max_cap;
-    for (const auto* it : c.nc.instance_types) max_cap.max_with(it->capacity);
-    for (const auto& r : t.limited_resources)
-      t.remaining_limits.set(r, Quantity{t.remaining_limits.get(r).milli - max_cap.get(r).milli});
+  for (std::size_t r = 0; r < t.limited_resources.size(); ++r) {
+    std::int64_t max_cap = 0;
+    for (std::uint32_t i : c.type_index) max_cap = std::max(max_cap, tab.limit_capacity[r][i]);
+    const std::string& name = t.limited_resources[r];
+    t.remaining_limits.set(name, Quantity{t.remaining_limits.get(name).milli - max_cap});
   }
   c.ordered_count = c.nc.pods.size();
+  m_hot.push_back(ClaimHot{c.host, static_cast<std::uint32_t>(ti), 0, {}});
   m_claims.push_back(std::move(c));
+  refresh_hot(m_claims.size() - 1);
   // A new claim holds one pod and is the newest: last among the claims with one pod.
   const std::uint32_t ci = static_cast<std::uint32_t>(m_claims.size() - 1);
   auto pos = std::lower_bound(m_order.begin(), m_order.end(), ci, [&](std::uint32_t x, std::uint32_t y) {
@@ -503,39 +652,59 @@ std::optional<std::string> Solver::open_claim(std::size_t ti, const Attempt& a) 
   return std::nullopt;
 }
 
-void Solver::finalize(Claim& c) const {
+Topology::Verdict Solver::topology_verdict(const Attempt& a, std::vector<std::uint32_t>& domains, bool& valid,
+                                           const Requirements& reqs) {
+  if (!valid || domains.size() < m_topology->slot_count()) {
+    m_topology->node_domains(reqs, domains);
+    valid = true;
+  }
+  return m_topology->fast_check(a.topo, a.owned, domains.data(), domains.size(), a.pod_keys);
+}
+
+void Solver::refresh_hot(std::size_t ci) {
+  const Claim& c = m_claims[ci];
+  ClaimHot& hot = m_hot[ci];
+  hot.n_domains = 0;
+  if (!c.domains_valid) return;
+  const std::size_t n = std::min(c.domains.size(), k_hot_slots);
+  std::copy(c.domains.begin(), c.domains.begin() + static_cast<std::ptrdiff_t>(n), hot.domains.begin());
+  hot.n_domains = static_cast<std::uint32_t>(n);
+}
+
+void Solver::finalize(Claim& c) {
   NewNodeClaim& nc = c.nc;
+  const NodeClaimTemplate& t = m_templates[nc.template_index];
   nc.requirements.erase(label::k_hostname);
   // Requests recorded on the NodeClaim: pods + the minimum daemon overhead among survivors.
   std::optional<ResourceList> min_overhead;
-  for (const auto& o : nc.daemon_overhead) {
+  for (std::uint32_t ti : c.type_index) {
+    const ResourceList& o = t.daemon_overhead[ti];
     if (!min_overhead || o.cpu_millis() + o.memory_bytes() / 1'000'000 <
                              min_overhead->cpu_millis() + min_overhead->memory_bytes() / 1'000'000)
       min_overhead = o;
   }
   nc.requests = nc.pod_requests + (min_overhead ? *min_overhead : ResourceList{});
-  // TruncateInstanceTypes: order by cheapest available compatible offering, keep the first N
-  // (ties: instance type name; upstream's sort is unstable).
-  std::vector<std::pair<Money, std::size_t>> order;
-  for (std::size_t i = 0; i < nc.instance_types.size(); ++i) {
-    auto p = cheapest_offering_price(*nc.instance_types[i], nc.requirements);
-    order.emplace_back(p ? *p : Money{INT64_MAX}, i);
-  }
-  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return nc.instance_types[a.second]->name < nc.instance_types[b.second]->name;
-  });
-  if (order.size() > m_opts.max_instance_types) order.resize(m_opts.max_instance_types);
+  // TruncateInstanceTypes: order by cheapest available compatible offering, keep the first N.
+  const OfferingView& view = offering_view(nc.template_index, nc.requirements);
+  std::vector<std::uint8_t> mine(t.instance_types.size(), 0);
+  for (std::uint32_t ti : c.type_index) mine[ti] = 1;
   std::vector<const catalog::InstanceType*> types;
-  std::vector<ResourceList> overhead;
-  for (const auto& [price, i] : order) {
-    types.push_back(nc.instance_types[i]);
-    overhead.push_back(nc.daemon_overhead[i]);
+  std::vector<std::uint32_t> index;
+  types.reserve(c.type_index.size());
+  index.reserve(c.type_index.size());
+  for (std::uint32_t ti : view.price_order) {
+    if (!mine[ti]) continue;
+    if (types.size() == m_opts.max_instance_types) break;
+    types.push_back(t.instance_types[ti]);
+    index.push_back(ti);
   }
-  if (m_opts.min_values_strict && nc.requirements.has_min_values() && check_min_values(nc.requirements, types))
+  if (m_opts.min_values_strict && nc.requirements.has_min_values() && check_min_values(nc.requirements, types)) {
     types.clear();
+    index.clear();
+  }
   nc.instance_types = std::move(types);
-  nc.daemon_overhead = std::move(overhead);
+  c.type_index = index;
+  nc.daemon_overhead.share(table(nc.template_index).overhead_list, std::move(index));
 }
 
 }  // namespace capsim::scheduling

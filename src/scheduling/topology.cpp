@@ -125,15 +125,22 @@ bool TopologyNodeFilter::matches(const std::vector<Taint>& taints, const Require
 // Construction
 
 Topology::Topology(const std::vector<NodeClaimTemplate>& templates, bool ignore_preferences)
-    : m_ignore_preferences(ignore_preferences) {
+    : m_ignore_preferences(ignore_preferences), m_templates(&templates) {
   m_hostname_key = key_id(label::k_hostname);
-  // buildDomainGroups: per NodePool and instance type, the values of (NodePool requirements and
-  // labels ∩ instance-type requirements) for every key; then the values of the NodePool's In
-  // requirements. Upstream reads the NodePool spec, which never carries karpenter.sh/nodepool
-  // (capsim's template requirements add it), so that key is skipped. Values() of a complement
-  // requirement are its exclusions, inserted as upstream does.
-  auto insert = [&](std::string_view key, const std::string& value, const std::vector<Taint>& taints) {
-    std::uint32_t k = key_id(key);
+}
+
+// buildDomainGroups for one key (computed when the first group on the key appears): per NodePool
+// and instance type, the values of (NodePool requirements and labels ∩ instance-type
+// requirements) for the key; then the values of the NodePool's In requirement on it. Upstream
+// reads the NodePool spec, which never carries karpenter.sh/nodepool (capsim's template
+// requirements add it), so that key has no universe. Values() of a complement requirement are
+// its exclusions, inserted as upstream does.
+void Topology::ensure_universe(std::uint32_t k) {
+  if (m_keys[k].universe_built) return;
+  m_keys[k].universe_built = true;
+  const std::string key = m_keys[k].key;
+  if (is_nodepool_key(key)) return;
+  auto insert = [&](const std::string& value, const std::vector<Taint>& taints) {
     std::uint32_t d = domain_id(k, value);
     auto& entries = m_keys[k].universe.entries;
     auto it = std::lower_bound(entries.begin(), entries.end(), d,
@@ -150,27 +157,21 @@ Topology::Topology(const std::vector<NodeClaimTemplate>& templates, bool ignore_
     if (it->second.front().empty()) return;
     it->second.push_back(taints);
   };
-  for (const auto& t : templates) {
+  for (const auto& t : *m_templates) {
+    const Requirement* tr = t.requirements.get(key);
     for (const auto* it : t.instance_types) {
-      for (const auto& ir : it->requirements.items()) {
-        if (is_nodepool_key(ir.key())) continue;
-        const Requirement* tr = t.requirements.get(ir.key());
-        if (tr) {
-          Requirement both = tr->intersection(ir);
-          for (const auto& v : both.values()) insert(ir.key(), v, t.taints);
-        } else {
-          for (const auto& v : ir.values()) insert(ir.key(), v, t.taints);
-        }
-      }
-      for (const auto& tr : t.requirements.items()) {
-        if (is_nodepool_key(tr.key()) || it->requirements.get(tr.key())) continue;
-        for (const auto& v : tr.values()) insert(tr.key(), v, t.taints);
+      const Requirement* ir = it->requirements.get(key);
+      if (ir && tr) {
+        const Requirement both = tr->intersection(*ir);
+        for (const auto& v : both.values()) insert(v, t.taints);
+      } else if (ir) {
+        for (const auto& v : ir->values()) insert(v, t.taints);
+      } else if (tr) {
+        for (const auto& v : tr->values()) insert(v, t.taints);
       }
     }
-    for (const auto& tr : t.requirements.items()) {
-      if (is_nodepool_key(tr.key()) || tr.op() != Operator::in) continue;
-      for (const auto& v : tr.values()) insert(tr.key(), v, t.taints);
-    }
+    if (tr && tr->op() == Operator::in)
+      for (const auto& v : tr->values()) insert(v, t.taints);
   }
 }
 
@@ -210,22 +211,29 @@ bool Topology::pod_selected(const Group& g, const std::string& ns, const Labels&
   return g.selector.matches(labels);
 }
 
+namespace {
+// FNV-1a over the bytes of a string, chained.
+std::uint64_t fnv(std::uint64_t h, std::string_view s) {
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 1099511628211ULL;
+  }
+  return h ^ 0xff;  // terminator, so ("ab","c") and ("a","bc") differ
+}
+}  // namespace
+
 std::uint32_t Topology::label_class(const std::string& ns, const Labels* labels) {
-  std::string id = ns;
-  id += k_sep;
-  if (labels)
-    for (const auto& [k, v] : *labels) {
-      id += k;
-      id += '=';
-      id += v;
-      id += k_sub;
-    }
-  auto it = m_label_class_ids.find(id);
-  if (it != m_label_class_ids.end()) return it->second;
+  static const Labels k_empty;
+  const Labels& l = labels ? *labels : k_empty;
+  std::uint64_t h = fnv(14695981039346656037ULL, ns);
+  for (const auto& [k, v] : l) h = fnv(fnv(h, k), v);
+  auto& bucket = m_label_class_ids[h];
+  for (std::uint32_t id : bucket)
+    if (m_label_classes[id].namespace_ == ns && m_label_classes[id].labels == l) return id;
   std::uint32_t cid = static_cast<std::uint32_t>(m_label_classes.size());
   LabelClass c;
   c.namespace_ = ns;
-  if (labels) c.labels = *labels;
+  c.labels = l;
   for (std::uint32_t gid = 0; gid < m_groups.size(); ++gid) {
     const Group& g = m_groups[gid];
     bool s = pod_selected(g, c.namespace_, c.labels);
@@ -233,22 +241,21 @@ std::uint32_t Topology::label_class(const std::string& ns, const Labels* labels)
     if (s) (g.inverse ? c.selecting_inverse : c.selecting_regular).push_back(gid);
   }
   m_label_classes.push_back(std::move(c));
-  m_label_class_ids.emplace(std::move(id), cid);
+  bucket.push_back(cid);
   return cid;
 }
 
 std::uint32_t Topology::pod_class(const cluster::PodSchedulingSpec* spec, std::uint32_t lc) {
-  std::string id = std::to_string(reinterpret_cast<std::uintptr_t>(spec));
-  id += ':';
-  id += std::to_string(lc);
-  auto it = m_pod_class_ids.find(id);
-  if (it != m_pod_class_ids.end()) return it->second;
+  const std::uint64_t h = (reinterpret_cast<std::uintptr_t>(spec) * 0x9E3779B97F4A7C15ULL) ^ lc;
+  auto& bucket = m_pod_class_ids[h];
+  for (std::uint32_t id : bucket)
+    if (m_pod_classes[id].spec == spec && m_pod_classes[id].label_class == lc) return id;
   std::uint32_t pid = static_cast<std::uint32_t>(m_pod_classes.size());
   PodClass pc;
   pc.spec = spec;
   pc.label_class = lc;
   m_pod_classes.push_back(std::move(pc));
-  m_pod_class_ids.emplace(std::move(id), pid);
+  bucket.push_back(pid);
   return pid;
 }
 
@@ -408,10 +415,17 @@ std::uint32_t Topology::intern_group(Group g, const std::string& identity, bool 
                                      const std::vector<Toleration>& tolerations) {
   auto found = m_group_ids.find(identity);
   if (found != m_group_ids.end()) return found->second;
+  if (m_key_slots.size() <= g.key) m_key_slots.resize(g.key + 1, UINT32_MAX);
+  if (m_key_slots[g.key] == UINT32_MAX) {
+    m_key_slots[g.key] = static_cast<std::uint32_t>(m_slot_keys.size());
+    m_slot_keys.push_back(g.key);
+  }
+  g.slot = m_key_slots[g.key];
   // NewTopologyGroup: every domain of the key's universe; with the taint policy honoured (always
   // for (anti-)affinity, whose zero filter has no policy) only domains some NodePool offering them
   // has taints the creating pod tolerates (TopologyDomainGroup.ForEachDomain).
   const bool honor_taints = g.type != TopologyType::spread || g.filter.taints_honor;
+  ensure_universe(g.key);
   for (const auto& [d, taint_sets] : m_keys[g.key].universe.entries) {
     bool ok = !honor_taints;
     for (std::size_t i = 0; !ok && i < taint_sets.size(); ++i) ok = !first_untolerated(taint_sets[i], tolerations);
@@ -532,31 +546,82 @@ void Topology::owned_groups(PodHandle h, const Relaxation& r, std::vector<std::u
 // ---------------------------------------------------------------------------------------------
 // Domain choice (TopologyGroup.Get)
 
-bool Topology::hostname_allows(PodHandle h, const std::vector<std::uint32_t>& owned, std::uint32_t host) const {
+void Topology::node_domains(const Requirements& node, std::vector<std::uint32_t>& out) {
+  out.assign(m_slot_keys.size(), k_no_domain);
+  for (std::uint32_t slot = 0; slot < m_slot_keys.size(); ++slot) {
+    const std::uint32_t k = m_slot_keys[slot];
+    const Requirement* r = node.get(m_keys[k].key);
+    if (r && !r->complement() && r->values().size() == 1) out[slot] = domain_id(k, r->values().front());
+  }
+}
+
+void Topology::pod_keys(const Requirements& reqs, const Requirements& strict, std::vector<std::uint8_t>& out) const {
+  out.assign(m_slot_keys.size(), 0);
+  if (reqs.empty() && strict.empty()) return;
+  for (std::uint32_t slot = 0; slot < m_slot_keys.size(); ++slot) {
+    const std::string& key = m_keys[m_slot_keys[slot]].key;
+    out[slot] = reqs.has(key) || strict.has(key) ? 1 : 0;
+  }
+}
+
+Topology::Verdict Topology::fast_check(PodHandle h, const std::vector<std::uint32_t>& owned,
+                                       const std::uint32_t* domains, std::size_t n,
+                                       const std::vector<std::uint8_t>& pod_keys) const {
   const LabelClass& lc = m_label_classes[h.label_class];
-  for (std::uint32_t gid : owned) {
+  Verdict verdict = Verdict::accept;
+  auto decide = [&](std::uint32_t gid) -> Verdict {
     const Group& g = m_groups[gid];
-    if (g.key != m_hostname_key) continue;
-    const std::int32_t count = count_of(g, host);
-    switch (g.type) {
-      case TopologyType::spread:
-        if (static_cast<std::int64_t>(count) + (lc.selects[gid] ? 1 : 0) > g.max_skew) return false;
-        break;
-      case TopologyType::pod_affinity:
-        // Existing matching pods on this host, or the bootstrap rule (self-selecting and no
-        // matching pod anywhere; podDomains is Exists here).
-        if (count == 0 && !(lc.selects[gid] && g.nonzero == 0)) return false;
-        break;
-      case TopologyType::pod_anti_affinity:
-        if (count != 0) return false;
-        break;
-    }
+    if (g.slot >= n || g.slot >= pod_keys.size() || pod_keys[g.slot]) return Verdict::unknown;
+    const std::uint32_t d = domains[g.slot];
+    if (d == k_no_domain) return Verdict::unknown;
+    const bool self = lc.selects[gid] != 0;
+    const std::int32_t count = count_of(g, d);
+    const bool hostname = g.key == m_hostname_key;
+    const bool ok = [&] {
+      if (g.inverse || g.type == TopologyType::pod_anti_affinity) return (hostname || is_present(g, d)) && count == 0;
+      if (g.type == TopologyType::pod_affinity) {
+        // existing matching pods there, or the bootstrap of a self-selecting pod when no matching
+        // pod exists anywhere (podDomains is Exists: "compatible" means any count > 0)
+        if (!hostname && !is_present(g, d)) return false;
+        return count > 0 || (self && g.nonzero == 0);
+      }
+      if (hostname) return static_cast<std::int64_t>(count) + (self ? 1 : 0) <= g.max_skew;
+      if (!is_present(g, d)) return false;
+      return static_cast<std::int64_t>(count) + (self ? 1 : 0) - domain_min_count(g, nullptr) <= g.max_skew;
+    }();
+    return ok ? Verdict::accept : Verdict::reject;
+  };
+  for (std::uint32_t gid : owned) {
+    Verdict v = decide(gid);
+    if (v == Verdict::reject) return v;
+    if (v == Verdict::unknown) verdict = v;
   }
   for (std::uint32_t gid : lc.selecting_inverse) {
-    const Group& g = m_groups[gid];
-    if (g.key == m_hostname_key && count_of(g, host) != 0) return false;
+    Verdict v = decide(gid);
+    if (v == Verdict::reject) return v;
+    if (v == Verdict::unknown) verdict = v;
   }
-  return true;
+  return verdict;
+}
+
+void Topology::hostname_bounds(PodHandle h, const std::vector<std::uint32_t>& owned, std::vector<HostBound>& out) const {
+  out.clear();
+  const LabelClass& lc = m_label_classes[h.label_class];
+  auto add = [&](std::uint32_t gid) {
+    const Group& g = m_groups[gid];
+    if (g.key != m_hostname_key) return;
+    const bool self = lc.selects[gid] != 0;
+    if (g.inverse || g.type == TopologyType::pod_anti_affinity) {
+      out.push_back({&g.counts, INT32_MIN, 0});
+    } else if (g.type == TopologyType::pod_affinity) {
+      if (!(self && g.nonzero == 0)) out.push_back({&g.counts, 1, INT32_MAX});
+    } else {
+      const std::int64_t hi = static_cast<std::int64_t>(g.max_skew) - (self ? 1 : 0);
+      out.push_back({&g.counts, INT32_MIN, static_cast<std::int32_t>(std::clamp<std::int64_t>(hi, INT32_MIN, INT32_MAX))});
+    }
+  };
+  for (std::uint32_t gid : owned) add(gid);
+  for (std::uint32_t gid : lc.selecting_inverse) add(gid);
 }
 
 std::int32_t Topology::domain_min_count(const Group& g, const Requirement* pod) const {
@@ -703,7 +768,7 @@ std::optional<std::string> Topology::domains(PodHandle h, const std::vector<std:
   auto eval = [&](std::uint32_t gid) -> std::optional<std::string> {
     const Group& g = m_groups[gid];
     const KeyTable& kt = m_keys[g.key];
-    // Already decided on integers by hostname_allows; the result would add nothing.
+    // Already accepted on integers by fast_check; the result would add nothing.
     if (hostname_checked && host && kt.hostname) return std::nullopt;
     const Requirement* pod_domains = strict.get(kt.key);
     const Requirement* node_domains = node.get(kt.key);
@@ -736,27 +801,31 @@ std::optional<std::string> Topology::domains(PodHandle h, const std::vector<std:
 // Recording
 
 void Topology::record(PodHandle h, const std::vector<Taint>& taints, const Requirements& node,
-                      bool allow_undefined_well_known) {
+                      const std::vector<std::uint32_t>& node_domains, bool allow_undefined_well_known) {
   const LabelClass& lc = m_label_classes[h.label_class];
+  auto single = [&](std::uint32_t slot) { return slot < node_domains.size() ? node_domains[slot] : k_no_domain; };
   for (std::uint32_t gid : lc.selecting_regular) {
     Group& g = m_groups[gid];
     if (!g.filter_trivial && !g.filter.matches(taints, node, allow_undefined_well_known)) continue;
-    const Requirement* r = node.get(m_keys[g.key].key);
-    if (!r) continue;  // Requirements.Get of a missing key is Exists: no values to record
-    if (g.type == TopologyType::pod_anti_affinity) {
-      // Anti-affinity blocks every domain the pod could still land in.
-      for (const auto& v : r->values()) record_domain(g, domain_id(g.key, v));
-    } else if (!r->complement() && r->values().size() == 1) {
-      // Spread and affinity count a pod only once its domain is known.
-      record_domain(g, domain_id(g.key, r->values().front()));
+    if (const std::uint32_t d = single(g.slot); d != k_no_domain) {
+      record_domain(g, d);  // one value: every type records it
+      continue;
     }
+    // Spread and affinity count a pod only once its domain is known; anti-affinity blocks every
+    // domain the pod could still land in (Requirements.Get of a missing key is Exists: nothing).
+    if (g.type != TopologyType::pod_anti_affinity) continue;
+    if (const Requirement* r = node.get(m_keys[g.key].key))
+      for (const auto& v : r->values()) record_domain(g, domain_id(g.key, v));
   }
   // Inverse groups owned by the pod record where it could be.
   for (std::uint32_t gid : m_pod_classes[h.pod_class].inverse) {
     Group& g = m_groups[gid];
-    const Requirement* r = node.get(m_keys[g.key].key);
-    if (!r) continue;
-    for (const auto& v : r->values()) record_domain(g, domain_id(g.key, v));
+    if (const std::uint32_t d = single(g.slot); d != k_no_domain) {
+      record_domain(g, d);
+      continue;
+    }
+    if (const Requirement* r = node.get(m_keys[g.key].key))
+      for (const auto& v : r->values()) record_domain(g, domain_id(g.key, v));
   }
 }
 

@@ -1,7 +1,10 @@
 #include "capsim/sim/simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "capsim/catalog/fake_provider.hpp"
+#include "capsim/policy/registry.hpp"
 #include "sim/world.hpp"
 
 namespace capsim::sim {
@@ -19,6 +22,9 @@ std::optional<double> metric_value(const Summary& s, const std::string& metric) 
   if (metric == "podPendingSeconds.p50") return s.pod_pending_p50_s;
   if (metric == "podPendingSeconds.p95") return s.pod_pending_p95_s;
   if (metric == "podPendingSeconds.max") return s.pod_pending_max_s;
+  if (metric == "evictions") return s.evictions;
+  if (metric == "spotShare") return s.spot_share;
+  if (metric == "costRatioToLowerBound") return s.cost_ratio_to_lower_bound;
   return std::nullopt;
 }
 
@@ -36,6 +42,7 @@ bool compare(double actual, const std::string& op, double expected) {
 
 std::vector<std::string> resolve_zones(const spec::Scenario& scenario, const catalog::Catalog& cat) {
   if (!scenario.zones.empty()) return scenario.zones;
+  if (catalog::is_fake_catalog_name(scenario.instance_catalog)) return catalog::fake_zones();
   return cat.zones(scenario.region);
 }
 
@@ -44,17 +51,38 @@ AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::strin
   return world.run();
 }
 
-RunResult run_scenario(const spec::Scenario& scenario, const SimOptions& opts) {
+namespace {
+
+bool contains(const std::vector<std::string>& v, std::string_view x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// Runs `autoscalers` in order on the identical workload, gives every result a cost ratio to the
+// lower bound when one ran, and checks the expectations: one naming an autoscaler is checked
+// against that autoscaler's result; one naming none against every autoscaler the scenario lists
+// except the lower bound (compare's additions and the bound are not what it was written for).
+RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string>& autoscalers, const SimOptions& opts) {
   RunResult r;
   r.scenario = scenario.name;
   r.scenario_file = scenario.file;
   r.seed = scenario.seed;
   r.region = scenario.region;
   r.duration = scenario.duration;
-  for (const auto& a : scenario.autoscalers) r.results.push_back(run_autoscaler(scenario, a, opts));
+  for (const auto& a : autoscalers) r.results.push_back(run_autoscaler(scenario, a, opts));
+  const auto lb = std::find_if(r.results.begin(), r.results.end(),
+                               [](const AutoscalerResult& x) { return x.autoscaler == policy::lower_bound::k_name; });
+  if (lb != r.results.end()) {
+    const Money bound = lb->summary.cost;
+    for (auto& res : r.results) {
+      if (&res == &*lb) continue;
+      res.summary.cost_ratio_to_lower_bound =
+          bound.nano_usd > 0 ? static_cast<double>(res.summary.cost.nano_usd) / static_cast<double>(bound.nano_usd) : NAN;
+    }
+  }
   for (const auto& e : scenario.expectations) {
     for (const auto& res : r.results) {
       if (!e.autoscaler.empty() && e.autoscaler != res.autoscaler) continue;
+      if (e.autoscaler.empty() && (!contains(scenario.autoscalers, res.autoscaler) ||
+                                   res.autoscaler == policy::lower_bound::k_name))
+        continue;
       ExpectationResult x;
       x.autoscaler = res.autoscaler;
       x.metric = e.metric;
@@ -68,6 +96,31 @@ RunResult run_scenario(const spec::Scenario& scenario, const SimOptions& opts) {
     }
   }
   return r;
+}
+
+}  // namespace
+
+RunResult run_scenario(const spec::Scenario& scenario, const SimOptions& opts) {
+  return run_list(scenario, scenario.autoscalers, opts);
+}
+
+std::vector<std::string> compare_autoscalers(const spec::Scenario& scenario) {
+  std::vector<std::string> out = scenario.autoscalers;
+  const auto available = policy::available_autoscalers();
+  auto add = [&](std::string_view name) {
+    if (!contains(out, name) && contains(available, name)) out.emplace_back(name);
+  };
+  if (!scenario.node_pools.empty()) add("karpenter");
+  if (std::any_of(scenario.node_groups.begin(), scenario.node_groups.end(),
+                  [](const spec::NodeGroup& g) { return g.autoscaled(); }))
+    add("cluster-autoscaler");
+  add("static");
+  add(policy::lower_bound::k_name);
+  return out;
+}
+
+RunResult compare_scenario(const spec::Scenario& scenario, const SimOptions& opts) {
+  return run_list(scenario, compare_autoscalers(scenario), opts);
 }
 
 }  // namespace capsim::sim

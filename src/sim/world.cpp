@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "capsim/catalog/fake_provider.hpp"
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/policy/registry.hpp"
@@ -28,6 +30,29 @@ void add_instance_labels(Labels& labels, const catalog::InstanceType& it, const 
   labels[std::string(label::k_capacity_type)] = capacity_type;
 }
 
+// Labels of a fake-catalog type whose requirement allows several values (the default fake types'
+// kubernetes.io/os): the NodeClaim's value when its requirements pin one, else the smallest
+// (fake.CloudProvider.Create takes an arbitrary value of each In requirement).
+void add_fake_multi_value_labels(Labels& labels, const catalog::InstanceType& it, const Requirements& claim) {
+  for (const auto& r : it.requirements.items()) {
+    if (r.op() != Operator::in || r.values().size() < 2 || labels.count(r.key())) continue;
+    const Requirement* c = claim.get(r.key());
+    labels[r.key()] = c && c->op() == Operator::in && c->values().size() == 1 && r.has(c->values().front())
+                          ? c->values().front()
+                          : r.any();
+  }
+}
+
+// Price of a fake-catalog node: its type's offering in (zone, capacity type); a type without
+// that offering is priced as its first offering (a fake type costs the same everywhere).
+std::optional<Money> fake_offering_price(const catalog::InstanceType& it, const std::string& zone,
+                                         const std::string& capacity_type) {
+  for (const auto& o : it.offerings)
+    if (o.zone == zone && o.capacity_type == capacity_type) return o.price;
+  if (!it.offerings.empty()) return it.offerings.front().price;
+  return std::nullopt;
+}
+
 // spec.failures in the cloud's terms (cloud does not depend on spec).
 cloud::FailureModel failure_model(const spec::Failures& f) {
   cloud::FailureModel m;
@@ -41,6 +66,16 @@ cloud::FailureModel failure_model(const spec::Failures& f) {
   return m;
 }
 
+// A decimal with at most 6 places, trailing zeros dropped ("0.096", "2.5", "3"), for log lines.
+std::string format_number_6(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::string s(buf);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
+}
+
 }  // namespace
 
 World::World(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts)
@@ -50,8 +85,17 @@ World::World(const spec::Scenario& scenario, const std::string& autoscaler, cons
       m_zones(resolve_zones(scenario, *opts.catalog)),
       m_controllers(scenario),
       m_cloud(opts.catalog, scenario.region, failure_model(scenario.failures), scenario.seed) {
-  policy::PolicyContext ctx{scenario, opts.catalog, m_zones};
-  m_autoscaler = policy::make_autoscaler(autoscaler, ctx);
+  // A built-in fake catalog (spec.instanceCatalog) replaces the EC2 types for every autoscaler.
+  if (auto fake = catalog::fake_catalog_instance_types(scenario.instance_catalog))
+    m_fake_types = std::make_shared<const std::vector<catalog::InstanceType>>(catalog::fake_types_in_zones(*fake, m_zones));
+  policy::PolicyContext ctx{scenario, opts.catalog, m_zones, m_fake_types};
+  if (autoscaler == policy::lower_bound::k_name) {
+    auto lb = std::make_unique<policy::lower_bound::LowerBound>(ctx);
+    m_lower_bound = lb.get();
+    m_autoscaler = std::move(lb);
+  } else {
+    m_autoscaler = policy::make_autoscaler(autoscaler, ctx);
+  }
   m_result.autoscaler = autoscaler;
 }
 
@@ -94,7 +138,8 @@ void World::add_node_groups() {
       params.kubelet.eviction_hard = g.kubelet->eviction_hard;
     }
     std::vector<std::string> zones = g.zones.empty() ? m_zones : g.zones;
-    auto types = catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params);
+    auto types = m_fake_types ? catalog::fake_types_in_zones(*m_fake_types, zones)
+                              : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params);
     auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == g.instance_type; });
     CAPSIM_ASSERT(it != types.end(), "node group instance type " + g.instance_type + " has no price in " + m_scenario.region);
     for (int i = 0; i < g.count; ++i) {
@@ -104,18 +149,21 @@ void World::add_node_groups() {
       n.state = cluster::NodeState::ready;
       n.zone = zones[static_cast<std::size_t>(i) % zones.size()];
       n.instance_type = it->name;
-      n.capacity_type = g.capacity_type;
-      auto price = g.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it->name)
-                                                    : m_opts.catalog->on_demand_price(m_scenario.region, it->name);
+      n.capacity_type = g.capacity_type_at(i);  // [cluster-autoscaler] a mixed-instances ASG splits On-Demand / Spot
+      auto price = m_fake_types ? fake_offering_price(*it, n.zone, n.capacity_type)
+                   : n.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it->name)
+                                                      : m_opts.catalog->on_demand_price(m_scenario.region, it->name);
       n.price_per_hour = price.value_or(Money{});
       n.capacity = it->capacity;
       n.allocatable = it->allocatable;
-      add_instance_labels(n.labels, *it, n.zone, m_scenario.region, g.capacity_type);
+      add_instance_labels(n.labels, *it, n.zone, m_scenario.region, n.capacity_type);
+      if (m_fake_types) add_fake_multi_value_labels(n.labels, *it, Requirements{});
       for (const auto& [k, v] : g.labels) n.labels[k] = v;
       n.labels["eks.amazonaws.com/nodegroup"] = g.name;
-      n.labels["eks.amazonaws.com/capacityType"] = g.capacity_type == label::k_spot ? "SPOT" : "ON_DEMAND";
+      n.labels["eks.amazonaws.com/capacityType"] = n.capacity_type == label::k_spot ? "SPOT" : "ON_DEMAND";
       n.labels[std::string(label::k_hostname)] = n.name;
       n.taints = g.taints;
+      n.annotations = g.annotations;  // [cluster-autoscaler] e.g. scale-down-disabled
       auto id = m_state.add_node(std::move(n));
       m_billing_start[id] = m_engine.now();
       ++m_live_instances;
@@ -136,6 +184,7 @@ void World::schedule_timeline() {
       for (auto nid : m_state.nodes()) {
         const auto& n = m_state.node(nid);
         if (n.state != cluster::NodeState::ready && n.state != cluster::NodeState::registered) continue;
+        if (nid == m_virtual_node) continue;  // the lower bound ignores DaemonSet pods
         for (auto& p : m_controllers.daemon_pods_for(n, m_engine.now())) {
           if (p.owner.name != w.name) continue;
           auto pid = m_state.add_pod(std::move(p));
@@ -230,7 +279,8 @@ void World::replay_next(std::size_t idx) {
 void World::create_pod(cluster::Pod pod) {
   pod.created = m_engine.now();
   ++m_pods_created;
-  m_state.add_pod(std::move(pod));
+  auto pid = m_state.add_pod(std::move(pod));
+  if (m_lower_bound) demand_changed(m_state.pod(pid), +1);
   request_kube_scheduler();
 }
 
@@ -238,6 +288,8 @@ void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded) {
   cluster::Pod gone = m_state.pod(id);
   if (!gone.is_daemon()) {
     if (!gone.bound()) m_pending_seconds.push_back((m_engine.now() - gone.created).seconds_f());
+    if (evicted && gone.bound()) ++m_result.summary.evictions;
+    if (m_lower_bound) demand_changed(gone, -1);
   }
   m_state.remove_pod(id, m_engine.now());
   if (evicted || succeeded) {
@@ -265,7 +317,9 @@ void World::kube_scheduler_pass() {
   std::vector<cluster::PodId> unschedulable;
   const SimTime now = m_engine.now();
   for (auto pid : pending) {
-    auto choice = scheduling::select_node(m_state, m_state.pod(pid));
+    // The lower bound's world: every workload pod runs from its creation, on the virtual node.
+    auto choice = m_lower_bound ? scheduling::BindChoice{} : scheduling::select_node(m_state, m_state.pod(pid));
+    if (m_lower_bound) choice.node = m_virtual_node;
     cluster::Pod& p = m_state.pod(pid);
     if (choice.node) {
       m_pending_seconds.push_back((now - p.created).seconds_f());
@@ -333,6 +387,7 @@ void World::launch(const policy::LaunchNode& l) {
   n.created_at = m_engine.now();
   n.launch_tag = l.tag;
   n.annotations = l.annotations;
+  n.termination_grace_period = l.termination_grace_period;
   auto id = m_state.add_node(std::move(n));
   m_launch_reason[id] = l.reason;
   m_engine.schedule(m_engine.now() + m_scenario.cloud.launch_latency, Phase::cloud,
@@ -368,6 +423,7 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
   n.capacity = it.capacity;
   n.allocatable = it.allocatable;
   add_instance_labels(n.labels, it, n.zone, m_scenario.region, n.capacity_type);
+  if (m_fake_types) add_fake_multi_value_labels(n.labels, it, n.requirements);
   n.labels[std::string(label::k_hostname)] = n.name;
   m_state.touch();
   m_billing_start[id] = m_engine.now();
@@ -423,10 +479,12 @@ void World::mark_node(const policy::MarkNode& m) {
   cluster::Node& n = m_state.node(m.node);
   if (n.state == cluster::NodeState::deleting || n.state == cluster::NodeState::terminated || n.marked == m.marked) return;
   n.marked = m.marked;
-  if (m.marked) n.taints.push_back(k_disrupted_taint);
-  else std::erase(n.taints, k_disrupted_taint);
+  // [cluster-autoscaler] a policy may name its own taint (CA: ToBeDeletedByClusterAutoscaler).
+  const Taint& taint = m.taint ? *m.taint : k_disrupted_taint;
+  if (m.marked) n.taints.push_back(taint);
+  else std::erase(n.taints, taint);
   m_state.touch();
-  log(std::string(m.marked ? "tainted " : "untainted ") + n.name + " karpenter.sh/disrupted:NoSchedule (" + m.reason + ")");
+  log(std::string(m.marked ? "tainted " : "untainted ") + n.name + " " + describe(taint) + " (" + m.reason + ")");
 }
 
 void World::delete_node(cluster::NodeId id, const std::string& reason) {
@@ -437,16 +495,75 @@ void World::delete_node(cluster::NodeId id, const std::string& reason) {
   n.deletion_requested_at = m_engine.now();
   n.deletion_reason = reason;
   if (std::find(n.taints.begin(), n.taints.end(), k_disrupted_taint) == n.taints.end()) n.taints.push_back(k_disrupted_taint);
-  // Drain: evict every non-DaemonSet pod (owners recreate them pending); DaemonSet pods go with
-  // the node.
-  std::vector<cluster::PodId> evict;
-  for (auto pid : n.pods)
-    if (!m_state.pod(pid).is_daemon()) evict.push_back(pid);
-  std::sort(evict.begin(), evict.end());
-  for (auto pid : evict) delete_pod(pid, true, false);
   m_state.touch();
-  m_engine.schedule(m_engine.now() + m_scenario.cloud.termination_latency, Phase::cloud,
-                    [this, id] { terminate_node(id); });
+  drain(id);
+}
+
+// The eviction API's PDB check (k8s registry/core/pod/storage/eviction.go): a pod covered by more
+// than one PDB cannot be evicted; one covered by a PDB allows it while healthy pods exceed the
+// desired healthy count (minAvailable, or expected - maxUnavailable; percentages rounded up).
+bool World::eviction_allowed(const cluster::Pod& pod) const {
+  int matching = 0;
+  bool allowed = true;
+  for (const auto& pdb : m_scenario.pdbs) {
+    if (pdb.namespace_ != pod.namespace_ || !pdb.selector.matches(pod.labels)) continue;
+    ++matching;
+    int healthy = 0, expected = 0;
+    for (auto pid : m_state.live_pods()) {
+      const auto& p = m_state.pod(pid);
+      if (p.namespace_ != pdb.namespace_ || !pdb.selector.matches(p.labels)) continue;
+      ++expected;
+      // A running pod is healthy (Ready) until it is evicted, also on a node being drained.
+      if (p.bound() && (m_state.node(p.node).initialized() || m_state.node(p.node).state == cluster::NodeState::deleting)) ++healthy;
+    }
+    auto resolve = [&](const std::string& v) {
+      if (!v.empty() && v.back() == '%') return static_cast<int>(std::ceil(std::stod(v.substr(0, v.size() - 1)) * expected / 100.0));
+      return std::stoi(v);
+    };
+    int desired = expected;
+    if (pdb.min_available) desired = resolve(*pdb.min_available);
+    else if (pdb.max_unavailable) desired = expected - resolve(*pdb.max_unavailable);
+    if (healthy - desired <= 0) allowed = false;
+  }
+  return matching <= 1 && allowed;
+}
+
+// Karpenter's termination controller (pkg/controllers/node/termination/terminator): evict
+// non-critical non-DaemonSet pods first, then critical ones (priority >= 2e9); pods blocked by a
+// PDB or a do-not-disrupt annotation are retried every 5 s (capsim's fixed stand-in for the
+// eviction queue's backoff) until the node's terminationGracePeriod, after which they are deleted.
+// DaemonSet pods go with the instance. Then the instance is terminated.
+void World::drain(cluster::NodeId id) {
+  cluster::Node& n = m_state.node(id);
+  if (n.state != cluster::NodeState::deleting) return;
+  const SimTime now = m_engine.now();
+  const bool forced = n.termination_grace_period && now >= n.deletion_requested_at + *n.termination_grace_period;
+  std::vector<cluster::PodId> evict;
+  bool blocked = false;
+  for (int critical = 0; critical < 2 && evict.empty() && !blocked; ++critical) {
+    for (auto pid : n.pods) {
+      const auto& p = m_state.pod(pid);
+      if (p.is_daemon() || (p.spec->priority >= 2'000'000'000) != (critical == 1)) continue;
+      auto a = p.annotations.find("karpenter.sh/do-not-disrupt");
+      auto b = p.annotations.find("karpenter.sh/do-not-evict");  // v1alpha5 name
+      const bool protected_pod = (a != p.annotations.end() && a->second == "true") ||
+                                 (b != p.annotations.end() && b->second == "true");
+      if (!forced && (protected_pod || !eviction_allowed(p))) {
+        blocked = true;
+        continue;
+      }
+      evict.push_back(pid);
+      if (!forced) break;  // one eviction at a time: the next one sees the PDB after this one
+    }
+  }
+  for (auto pid : evict) delete_pod(pid, true, false);
+  const bool done = std::none_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) { return !m_state.pod(pid).is_daemon(); });
+  if (done) {
+    m_engine.schedule(now + m_scenario.cloud.termination_latency, Phase::cloud, [this, id] { terminate_node(id); });
+    return;
+  }
+  // More to evict now (one at a time), or retry the blocked ones later.
+  m_engine.schedule(evict.empty() ? now + Duration::seconds(5) : now, Phase::cloud, [this, id] { drain(id); });
 }
 
 void World::terminate_node(cluster::NodeId id) {
@@ -549,9 +666,88 @@ void World::sample() {
     ++s.nodes_by_type[n.instance_type];
     s.cost_rate_per_hour += n.price_per_hour;
   }
+  if (m_lower_bound) {
+    // The bound's cost rate: the LP optimum for the demand now (fractional nodes are not listed).
+    const auto& lp = m_lower_bound->solve(m_demand);
+    if (lp.feasible) s.cost_rate_per_hour = Money::from_usd(lp.cost_usd_per_hour);
+  }
   s.pending_pods = static_cast<int>(m_state.pending_pods().size());
   s.running_pods = static_cast<int>(m_state.live_pods().size()) - s.pending_pods;
   m_result.samples.push_back(std::move(s));
+}
+
+void World::add_virtual_node() {
+  cluster::Node n;
+  n.name = "lower-bound-virtual-node";
+  n.state = cluster::NodeState::ready;
+  m_virtual_node = m_state.add_node(std::move(n));  // never billed: not in m_billing_start
+  m_demand_since = m_engine.now();
+  const auto& cols = m_lower_bound->columns();
+  log("lower bound over " + std::to_string(cols.size()) + " allowed instance type column(s), " +
+      std::to_string(m_lower_bound->lp_columns().size()) + " not dominated:");
+  for (auto j : m_lower_bound->lp_columns()) {
+    const auto& c = cols[j];
+    log("  " + c.instance_type + " (" + c.source + ", " + c.capacity_type + " " + c.zone + ") $" +
+        format_number_6(c.price.usd()) + "/h allocatable cpu " + std::to_string(c.allocatable.cpu_millis()) +
+        "m memory " + std::to_string(c.allocatable.memory_bytes() / (1024 * 1024)) + "Mi pods " +
+        std::to_string(c.allocatable.pods()));
+  }
+}
+
+void World::demand_changed(const cluster::Pod& pod, int sign) {
+  const SimTime now = m_engine.now();
+  if (now > m_demand_since) m_demand_ms[m_demand] += (now - m_demand_since).ms;
+  m_demand_since = now;
+  const ResourceList& r = pod.spec->requests;
+  m_demand.cpu_millis += sign * r.cpu_millis();
+  m_demand.memory_bytes += sign * r.memory_bytes();
+  m_demand.pods += sign * r.pods();
+}
+
+// The bound: sum over the distinct demands D of LP(D) x the time spent at D (map order, so the
+// floating-point sum is deterministic); node-hours are the LP's fractional instance-hours.
+void World::finish_lower_bound(SimTime end) {
+  if (end > m_demand_since) m_demand_ms[m_demand] += (end - m_demand_since).ms;
+  m_demand_since = end;
+  const auto& cols = m_lower_bound->columns();
+  double cost_usd = 0, instance_ms = 0, spot_ms = 0, peak_rate = -1;
+  std::int64_t uncovered_ms = 0;
+  const policy::lower_bound::CoverDemand* peak = nullptr;
+  for (const auto& [d, ms] : m_demand_ms) {
+    if (ms <= 0) continue;
+    const auto& lp = m_lower_bound->solve(d);
+    if (!lp.feasible) {
+      uncovered_ms += ms;
+      continue;
+    }
+    const double t = static_cast<double>(ms);
+    cost_usd += lp.cost_usd_per_hour * t / 3'600'000.0;
+    for (const auto& [j, x] : lp.mix) {
+      instance_ms += x * t;
+      if (cols[j].capacity_type == label::k_spot) spot_ms += x * t;
+    }
+    if (lp.cost_usd_per_hour > peak_rate) {
+      peak_rate = lp.cost_usd_per_hour;
+      peak = &d;
+    }
+  }
+  Summary& sum = m_result.summary;
+  sum.cost = Money::from_usd(cost_usd);
+  sum.node_hours = instance_ms / 3'600'000.0;
+  sum.spot_share = instance_ms > 0 ? spot_ms / instance_ms : 0.0;
+  log("lower bound: " + std::to_string(m_lower_bound->distinct_demands()) + " distinct demand(s), cost $" +
+      format_number_6(cost_usd) + ", " + format_number_6(sum.node_hours) + " fractional instance-hours");
+  if (peak) {
+    const auto& lp = m_lower_bound->solve(*peak);
+    std::string mix;
+    for (const auto& [j, x] : lp.mix) mix += (mix.empty() ? "" : " + ") + format_number_6(x) + " x " + cols[j].instance_type;
+    log("lower bound: peak demand cpu " + std::to_string(peak->cpu_millis) + "m memory " +
+        std::to_string(peak->memory_bytes / (1024 * 1024)) + "Mi pods " + std::to_string(peak->pods) + " -> " +
+        (mix.empty() ? std::string("nothing") : mix) + " at $" + format_number_6(lp.cost_usd_per_hour) + "/h");
+  }
+  if (uncovered_ms > 0)
+    log("warning: no allowed instance type offers a demanded resource for " + format_duration(Duration{uncovered_ms}) +
+        "; that time is not priced");
 }
 
 void World::finish() {
@@ -567,6 +763,16 @@ void World::finish() {
   }
   sum.cost = cost;
   sum.node_hours = node_ms / 3'600'000.0;
+  double spot_ms = 0;
+  for (const auto& [nid, start] : m_billing_start) {
+    const auto& n = m_state.node(nid);
+    SimTime stop = n.state == cluster::NodeState::terminated ? n.terminated_at : end;
+    if (n.capacity_type == label::k_spot) spot_ms += static_cast<double>((stop - start).ms);
+  }
+  sum.spot_share = node_ms > 0 ? spot_ms / node_ms : 0.0;
+  for (const auto& t : m_result.terminations) ++sum.terminations_by_reason[t.reason];
+  for (const auto& l : m_result.launches) ++sum.nodes_by_instance_type[l.instance_type];
+  if (m_lower_bound) finish_lower_bound(end);
   sum.final_nodes = m_live_instances;
   sum.pods_created = m_pods_created;
   for (auto pid : m_state.pending_pods()) {
@@ -588,8 +794,12 @@ void World::finish() {
 }
 
 AutoscalerResult World::run() {
-  add_node_groups();
-  schedule_failures();
+  if (m_lower_bound) {
+    add_virtual_node();  // the demand-only world: no node groups, no failures
+  } else {
+    add_node_groups();
+    schedule_failures();
+  }
   schedule_timeline();
   const SimTime end = SimTime{0} + m_scenario.duration;
   for (SimTime t{0}; t <= end; t = t + m_opts.sample_interval)

@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "capsim/catalog/instance_type.hpp"
 #include "capsim/cloud/simulated_cloud.hpp"
 #include "capsim/cluster/cluster_state.hpp"
 #include "capsim/engine/engine.hpp"
 #include "capsim/policy/autoscaler.hpp"
+#include "capsim/policy/lower_bound/lower_bound.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/workload/controllers.hpp"
 
@@ -41,6 +43,8 @@ class World {
   void initialize_node(cluster::NodeId id);
   void mark_node(const policy::MarkNode& m);
   void delete_node(cluster::NodeId id, const std::string& reason);
+  void drain(cluster::NodeId id);
+  bool eviction_allowed(const cluster::Pod& pod) const;
   void terminate_node(cluster::NodeId id);
   // Failures (spec.failures): scheduled and sampled spot interruptions.
   void schedule_failures();
@@ -50,6 +54,11 @@ class World {
   void reclaim_spot_instance(cluster::NodeId id);
   // Trace replay.
   void replay_next(std::size_t replay_index);
+  // The lower bound's demand-only world: one unbilled virtual node every workload pod binds to at
+  // creation, and the demand D(t) recorded as time spent at each distinct demand.
+  void add_virtual_node();
+  void demand_changed(const cluster::Pod& pod, int sign);
+  void finish_lower_bound(SimTime end);
   // Output.
   void note(const policy::Note& n);
   void log(const std::string& line);
@@ -61,6 +70,8 @@ class World {
   std::string m_autoscaler_name;
   SimOptions m_opts;
   std::vector<std::string> m_zones;
+  // The built-in fake catalog's types (restricted to m_zones) when the scenario selects one.
+  std::shared_ptr<const std::vector<catalog::InstanceType>> m_fake_types;
   engine::Engine m_engine;
   cluster::ClusterState m_state;
   workload::Controllers m_controllers;
@@ -87,6 +98,13 @@ class World {
   AutoscalerResult m_result;
   int m_live_instances{0};
   std::int64_t m_pods_created{0};  // workload pods (DaemonSet pods are not counted)
+
+  // Lower-bound mode (autoscaler "lower-bound"): null otherwise.
+  policy::lower_bound::LowerBound* m_lower_bound{nullptr};
+  cluster::NodeId m_virtual_node{cluster::k_no_node};
+  policy::lower_bound::CoverDemand m_demand;
+  SimTime m_demand_since;
+  std::map<policy::lower_bound::CoverDemand, std::int64_t> m_demand_ms;  // demand -> time spent (ms)
 };
 
 }  // namespace capsim::sim

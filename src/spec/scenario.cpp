@@ -56,6 +56,40 @@ const Workload* Scenario::find_workload(std::string_view kind, std::string_view 
   return nullptr;
 }
 
+// AWS Auto Scaling InstancesDistribution: OnDemandBaseCapacity instances first, then
+// OnDemandPercentageAboveBaseCapacity of the rest. capsim rounds the On-Demand share up (in
+// favour of On-Demand), so 1 instance above the base at 50 % is On-Demand.
+int NodeGroup::on_demand_count(int size) const {
+  if (size <= 0) return 0;
+  if (!mixed_instances) return capacity_type == "spot" ? 0 : size;
+  const auto& m = *mixed_instances;
+  if (size <= m.on_demand_base_capacity) return size;
+  const std::int64_t above = size - m.on_demand_base_capacity;
+  const std::int64_t od_above = (above * m.on_demand_percentage_above_base_capacity + 99) / 100;
+  return m.on_demand_base_capacity + static_cast<int>(od_above);
+}
+
+std::string NodeGroup::capacity_type_at(int index) const {
+  return on_demand_count(index + 1) > on_demand_count(index) ? "on-demand" : "spot";
+}
+
+int ClusterAutoscalerSettings::minor() const {
+  // "1.33" or "1.33.2"; validated by the loader.
+  const auto dot = version.find('.');
+  if (dot == std::string::npos) return 0;
+  int v = 0;
+  for (std::size_t i = dot + 1; i < version.size() && version[i] >= '0' && version[i] <= '9'; ++i)
+    v = v * 10 + (version[i] - '0');
+  return v;
+}
+
+// config/flags/flags.go: --expander defaults to least-waste since 1.33 (commit f8a68efe), random
+// before.
+std::vector<std::string> ClusterAutoscalerSettings::effective_expander() const {
+  if (!expander.empty()) return expander;
+  return {minor() >= 33 ? "least-waste" : "random"};
+}
+
 const NodeClass* Scenario::find_node_class(std::string_view wanted) const {
   for (const auto& nc : node_classes)
     if (nc.name == wanted) return &nc;

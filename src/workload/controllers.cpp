@@ -95,6 +95,7 @@ cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int 
   s.preferred_pod_affinity = to_weighted_terms(t.pod_affinity.preferred);
   for (const auto& term : t.pod_anti_affinity.required) s.pod_anti_affinity.push_back(to_affinity_term(term));
   s.preferred_pod_anti_affinity = to_weighted_terms(t.pod_anti_affinity.preferred);
+  s.local_storage_volumes = t.local_storage_volumes;
   return s;
 }
 

@@ -1,4 +1,5 @@
-// Test support: load a scenario from inline YAML with the embedded catalog and run it.
+// Test support: load a scenario from inline YAML with the embedded catalog and run it (a scenario
+// may select a built-in fake catalog with spec.instanceCatalog).
 #pragma once
 
 #include <string>
@@ -25,6 +26,15 @@ inline std::string scenario_doc(const std::string& version, const std::string& d
   return "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  region: us-east-1\n"
          "  zones: [us-east-1a, us-east-1b]\n  duration: " +
          duration + "\n  karpenter: {version: " + version + "}\n" + extra + "---\n";
+}
+
+// A Scenario document on a built-in fake catalog (spec.instanceCatalog: karpenter-fake,
+// karpenter-fake-assorted or karpenter-fake-N; region "test", zones test-zone-1..3).
+// `karpenter` is the flow map of spec.karpenter; `extra` is appended under spec (indent 2).
+inline std::string fake_scenario_doc(const std::string& catalog, const std::string& karpenter, const std::string& duration,
+                                     const std::string& extra = "") {
+  return "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  instanceCatalog: " + catalog +
+         "\n  duration: " + duration + "\n  karpenter: " + karpenter + "\n" + extra + "---\n";
 }
 
 // A Deployment with `replicas` pods requesting cpu/memory.

@@ -70,6 +70,24 @@ std::vector<InstanceType> fake_instance_types(int n);
 // (reference karpenter.md 8.1 says 672, which miscounts the upstream loops).
 std::vector<InstanceType> fake_assorted_instance_types();
 
+// Named built-in catalogs a scenario may select instead of the EC2 catalog (Scenario
+// spec.instanceCatalog): "karpenter-fake" (fake_default_instance_types), "karpenter-fake-assorted"
+// (fake_assorted_instance_types) and "karpenter-fake-N" (fake_instance_types(N), 1 <= N <=
+// k_max_fake_catalog_size). They live in the fake provider's region "test" with the zones
+// test-zone-1, test-zone-2 and test-zone-3.
+inline constexpr std::string_view k_fake_region = "test";
+inline constexpr int k_max_fake_catalog_size = 10000;
+const std::vector<std::string>& fake_zones();
+// True for a name of a built-in fake catalog (not for "aws").
+bool is_fake_catalog_name(std::string_view name);
+// The instance types of a named fake catalog, in the upstream order; nullopt for any other name.
+std::optional<std::vector<InstanceType>> fake_catalog_instance_types(std::string_view name);
+// The types of a fake catalog restricted to `zones`: offerings in other zones are dropped, the
+// zone and capacity-type requirements recomputed from the remaining available offerings, and
+// types left without offerings dropped. Sorted by name (the order Karpenter's per-NodeClass type
+// lists use in capsim).
+std::vector<InstanceType> fake_types_in_zones(const std::vector<InstanceType>& types, const std::vector<std::string>& zones);
+
 // Result of the fake launch.
 struct FakeLaunch {
   const InstanceType* instance_type{nullptr};

@@ -1,4 +1,4 @@
-// The capsim command line: subcommands run, validate, catalog; exit codes 0 (ok), 1 (an
+// The capsim command line: subcommands run, compare, validate, catalog; exit codes 0 (ok), 1 (an
 // expectation failed), 2 (bad input), 3 (internal error).
 #pragma once
 

@@ -14,7 +14,9 @@ struct InstanceType;
 
 namespace capsim::cloud {
 
-enum class AllocationStrategy : std::uint8_t { lowest_price, price_capacity_optimized };
+// prioritized: the overrides are tried in request order (an Auto Scaling group's "prioritized"
+// On-Demand allocation, and the order in which it walks its Availability Zones).
+enum class AllocationStrategy : std::uint8_t { lowest_price, price_capacity_optimized, prioritized };
 
 struct FleetOverride {
   const catalog::InstanceType* instance_type{nullptr};

@@ -34,7 +34,8 @@ class SimulatedCloud {
   // - lowest-price (on-demand): price, then instance type name, then zone;
   // - price-capacity-optimized (spot): EC2 picks among the lowest-priced pools the one with the
   //   most spare capacity; capsim approximates spare capacity by the Spot Advisor's interruption
-  //   band: score = price x (1 + 0.05 x band index), lowest first; ties by type name, then zone.
+  //   band: score = price x (1 + 0.05 x band index), lowest first; ties by type name, then zone;
+  // - prioritized (an Auto Scaling group): the overrides in request order.
   // A pool (request capacity type x override type x zone) has no capacity at `now` when an active
   // InsufficientCapacityRule without a probability matches it; otherwise, when active rules with
   // probabilities p1..pn match it, it has none with probability 1 - (1-p1)...(1-pn), decided by

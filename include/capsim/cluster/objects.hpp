@@ -87,6 +87,9 @@ struct PodSchedulingSpec {
   std::vector<WeightedPodAffinityTerm> preferred_pod_affinity;
   std::vector<PodAffinityTerm> pod_anti_affinity;  // requiredDuringSchedulingIgnoredDuringExecution
   std::vector<WeightedPodAffinityTerm> preferred_pod_anti_affinity;
+  // Not scheduling data: hostPath / disk-backed emptyDir volume names, for the Cluster
+  // Autoscaler's local-storage drain rule.
+  std::vector<std::string> local_storage_volumes;
 
   bool has_topology() const {
     return !topology_spread.empty() || !pod_affinity.empty() || !preferred_pod_affinity.empty() ||
@@ -167,6 +170,7 @@ struct Node {
   SimTime last_pod_event_at;  // status.lastPodEventTime (podevents controller)
   std::string launch_tag;     // set from LaunchNode::tag so a policy can find the nodes it asked for
   std::map<std::string, std::string> annotations;  // e.g. karpenter.sh/nodepool-hash
+  std::optional<Duration> termination_grace_period;  // drain deadline (NodeClaim terminationGracePeriod)
 
   bool managed() const { return !node_pool.empty(); }
   bool initialized() const { return state == NodeState::ready; }

@@ -43,6 +43,7 @@ struct LaunchNode {
   std::string reason;
   std::string tag;  // copied to Node::launch_tag (e.g. the disruption command it replaces for)
   std::map<std::string, std::string> annotations;  // copied to Node::annotations
+  std::optional<Duration> termination_grace_period;  // copied to Node
 };
 
 // Delete a node: cordon/taint, drain (pods evicted, owners recreate them), terminate.
@@ -57,6 +58,9 @@ struct MarkNode {
   cluster::NodeId node{cluster::k_no_node};
   bool marked{true};
   std::string reason;
+  // The taint that marks the node; default karpenter.sh/disrupted:NoSchedule. The Cluster
+  // Autoscaler uses ToBeDeletedByClusterAutoscaler.
+  std::optional<Taint> taint;
 };
 
 struct Actions {

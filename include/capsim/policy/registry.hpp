@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "capsim/catalog/catalog.hpp"
+#include "capsim/catalog/instance_type.hpp"
 #include "capsim/policy/autoscaler.hpp"
 #include "capsim/spec/scenario.hpp"
 
@@ -15,6 +16,9 @@ struct PolicyContext {
   const spec::Scenario& scenario;
   std::shared_ptr<const catalog::Catalog> catalog;
   std::vector<std::string> zones;  // resolved scenario zones
+  // The instance types of a built-in fake catalog (Scenario spec.instanceCatalog), already
+  // restricted to `zones`; null for the EC2 catalog (policies build types from `catalog`).
+  std::shared_ptr<const std::vector<catalog::InstanceType>> fake_instance_types;
 };
 
 // Names this build can run.

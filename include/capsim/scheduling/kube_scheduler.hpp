@@ -1,11 +1,18 @@
 // A kube-scheduler-like binder over ClusterState: default filters (NodeResourcesFit incl. pod
 // count, NodeAffinity/nodeSelector, TaintToleration for NoSchedule/NoExecute, NodePorts,
-// NodeUnschedulable) and the default score NodeResourcesFit LeastAllocated (cpu and memory,
-// weight 1 each; k8s pkg/scheduler/framework/plugins/noderesources/least_allocated.go).
+// NodeUnschedulable, PodTopologySpread for DoNotSchedule constraints, InterPodAffinity for
+// required affinity / anti-affinity including existing pods' anti-affinity) and the default score
+// NodeResourcesFit LeastAllocated (cpu and memory, weight 1 each; k8s
+// pkg/scheduler/framework/plugins/noderesources/least_allocated.go). Not modelled: the scores of
+// PodTopologySpread, InterPodAffinity (preferred terms), NodeAffinity (preferred terms),
+// TaintToleration (PreferNoSchedule) and ImageLocality - LeastAllocated alone ranks feasible
+// nodes, so preferences never steer a bind.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "capsim/cluster/cluster_state.hpp"
 
@@ -19,6 +26,37 @@ struct BindChoice {
 // Why `pod` cannot go on `node` (empty string = it can).
 std::string kube_filter(const cluster::Node& node, const cluster::PodSchedulingSpec& pod,
                         const cluster::ClusterState& state);
+
+// PodTopologySpread and InterPodAffinity (k8s pkg/scheduler/framework/plugins/podtopologyspread
+// and interpodaffinity, filtering.go), computed once per pod (PreFilter) and asked per node.
+class KubeTopologyFilter {
+ public:
+  KubeTopologyFilter(const cluster::ClusterState& state, const cluster::Pod& pod);
+  bool active() const { return m_active; }
+  // Why `pod` cannot go on `node` for topology reasons (empty string = it can).
+  std::string check(const cluster::Node& node) const;
+
+ private:
+  struct Spread {
+    std::string key;
+    int max_skew{1};
+    std::optional<int> min_domains;
+    bool self{false};
+    std::map<std::string, std::int64_t> counts;  // domain -> matching pods on eligible nodes
+    std::int64_t min{0};
+  };
+  struct Pair {
+    std::string key, value;
+    auto operator<=>(const Pair&) const = default;
+  };
+  bool m_active{false};
+  std::vector<Spread> m_spread;
+  const cluster::Pod* m_pod{nullptr};
+  std::map<Pair, std::int64_t> m_affinity;       // affinityCounts
+  std::map<Pair, std::int64_t> m_anti_affinity;  // antiAffinityCounts
+  std::map<Pair, std::int64_t> m_existing_anti;  // existingAntiAffinityCounts
+  bool m_self_affinity{false};                   // the pod matches all its own affinity terms
+};
 
 // LeastAllocated score in [0, 100] after placing `pod` on `node`.
 std::int64_t least_allocated_score(const cluster::Node& node, const cluster::PodSchedulingSpec& pod);

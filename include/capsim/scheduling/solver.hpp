@@ -8,8 +8,10 @@
 // every disruption simulation.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,10 +72,43 @@ struct SolverPod {
   std::string namespace_{"default"};
 };
 
+// The SolverPod of a cluster pod (identity, spec, labels and namespace); `p` must outlive the solve.
+inline SolverPod solver_pod(const cluster::Pod& p) {
+  return SolverPod{p.id, p.uid, p.created, p.name, p.spec.get(), &p.labels, p.namespace_};
+}
+
 struct SolverOptions {
   std::size_t max_instance_types{600};  // MaxInstanceTypes (600 since v1.7, 100 before v0.36)
   bool min_values_strict{true};
   bool ignore_preferences{false};
+};
+
+// The daemon overhead of each instance type of a NodeClaim, aligned with its instance_types. The
+// solver shares its template's table (one index per type, no ResourceList copies per NodeClaim);
+// assigning a vector makes it an owned list.
+class DaemonOverheads {
+ public:
+  DaemonOverheads() = default;
+  DaemonOverheads(std::vector<ResourceList> v) : m_own(std::move(v)) {}  // NOLINT: a plain list
+  DaemonOverheads& operator=(std::vector<ResourceList> v) {
+    m_table.reset();
+    m_index.clear();
+    m_own = std::move(v);
+    return *this;
+  }
+  void share(std::shared_ptr<const std::vector<ResourceList>> table, std::vector<std::uint32_t> index) {
+    m_table = std::move(table);
+    m_index = std::move(index);
+    m_own.clear();
+  }
+  const ResourceList& operator[](std::size_t i) const { return m_table ? (*m_table)[m_index[i]] : m_own[i]; }
+  std::size_t size() const { return m_table ? m_index.size() : m_own.size(); }
+  bool empty() const { return size() == 0; }
+
+ private:
+  std::shared_ptr<const std::vector<ResourceList>> m_table;
+  std::vector<std::uint32_t> m_index;
+  std::vector<ResourceList> m_own;
 };
 
 struct NewNodeClaim {
@@ -82,7 +117,7 @@ struct NewNodeClaim {
   std::string hostname;  // placeholder
   Requirements requirements;
   std::vector<const catalog::InstanceType*> instance_types;  // cheapest first after finalize
-  std::vector<ResourceList> daemon_overhead;                 // aligned with instance_types
+  DaemonOverheads daemon_overhead;                           // aligned with instance_types
   ResourceList pod_requests;  // sum of pod requests
   ResourceList requests;      // pod requests + min daemon overhead (after finalize)
   std::vector<cluster::PodId> pods;
@@ -97,20 +132,37 @@ struct SolverResult {
 class Solver {
  public:
   Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts);
+  // One Scheduler.Solve over `pods`; call once per Solver.
   SolverResult solve(std::vector<SolverPod> pods);
 
  private:
   struct ExistingNode {
     ExistingNodeInput in;
     std::vector<cluster::PodId> pods;
-    std::uint32_t host{0};  // hostname domain id in the topology
+    std::uint32_t host{0};                // hostname domain id in the topology
+    std::vector<std::uint32_t> domains;   // Topology::node_domains of `in.requirements`
+    bool domains_valid{false};
   };
   struct Claim {
+    // instance_types and daemon_overhead are filled at finalize; until then type_index says which
+    // of the template's instance types remain.
     NewNodeClaim nc;
+    std::vector<std::uint32_t> type_index;
+    std::array<std::int64_t, k_fixed_resources> requested{};  // nc.pod_requests, fixed slots
+    bool requests_extended{false};                              // nc.pod_requests has other resources
     std::uint64_t seq{0};
-    std::uint32_t host{0};           // hostname domain id in the topology
-    std::size_t ordered_count{0};    // pod count under which m_order holds this claim
-    bool daemon_overhead_zero{false};  // every daemon_overhead entry is zero (fit check skips the sum)
+    std::uint32_t host{0};                // hostname domain id in the topology
+    std::size_t ordered_count{0};         // pod count under which m_order holds this claim
+    std::vector<std::uint32_t> domains;   // Topology::node_domains of `nc.requirements`
+    bool domains_valid{false};
+  };
+  // What the in-flight scan reads of every claim, kept dense for the cache.
+  static constexpr std::size_t k_hot_slots = 6;
+  struct ClaimHot {
+    std::uint32_t host{0};
+    std::uint32_t template_index{0};
+    std::uint32_t n_domains{0};  // valid entries of `domains` (0: not cached)
+    std::array<std::uint32_t, k_hot_slots> domains{};  // Claim::domains, first slots
   };
   // One try of one pod in one relaxation state (the pod copy preferences.go relaxes).
   struct Attempt {
@@ -122,7 +174,33 @@ class Solver {
     std::vector<std::uint32_t> owned;  // topology groups the pod owns
     bool topology{false};              // some topology group is involved
     bool sets_hostname{false};         // the pod itself constrains kubernetes.io/hostname
+    std::vector<std::uint8_t> pod_keys;                // Topology::pod_keys
+    std::vector<Topology::HostBound> host_bounds;      // Topology::hostname_bounds (scan pre-check)
+    std::vector<std::uint8_t> tolerates_template;      // per template: its taints are tolerated
+    std::array<std::int64_t, k_fixed_resources> requests{};  // the pod's requests, fixed slots
+    bool requests_extended{false};
   };
+  // Dense per-template data for the instance-type filter.
+  struct TemplateTable {
+    std::vector<std::array<std::int64_t, k_fixed_resources>> allocatable;  // per type
+    std::vector<std::array<std::int64_t, k_fixed_resources>> overhead;     // daemon overhead per type
+    std::vector<std::uint8_t> exact;  // comparing fixed slots decides Fits (no negative allocatable, no extended overhead)
+    std::vector<std::vector<std::int64_t>> limit_capacity;  // per limited resource, capacity per type
+    std::shared_ptr<const std::vector<ResourceList>> overhead_list;  // the template's daemon_overhead
+    bool overhead_zero{true};  // no type has daemon overhead
+    bool built{false};
+  };
+  const TemplateTable& table(std::size_t template_index);
+  // Per (template, zone and capacity-type requirements): which instance types have an available
+  // compatible offering, and TruncateInstanceTypes' order (cheapest such offering, then name).
+  struct OfferingView {
+    std::vector<std::uint8_t> available;
+    std::vector<std::uint32_t> price_order;
+  };
+  const OfferingView& offering_view(std::size_t template_index, const Requirements& reqs);
+  // Per (template, requirement): whether each of the template's types intersects it
+  // (Requirements.Intersects on that key).
+  const std::vector<std::uint8_t>& label_view(std::size_t template_index, const Requirement& r);
 
   void make_attempt(const SolverPod& pod, Topology::PodHandle h, const Relaxation& r, Attempt& a);
   bool relax(const cluster::PodSchedulingSpec& spec, Relaxation& r) const;
@@ -137,13 +215,21 @@ class Solver {
                                             std::optional<Requirements>& merged, std::uint32_t host,
                                             bool prechecked, const WellKnownFn& well_known, bool explain);
   void reorder(std::size_t claim_index);
-  void finalize(Claim& c) const;
+  void finalize(Claim& c);
+  // Fast topology verdict on a node's cached single-valued domains.
+  Topology::Verdict topology_verdict(const Attempt& a, std::vector<std::uint32_t>& domains, bool& valid,
+                                     const Requirements& reqs);
+  void refresh_hot(std::size_t claim_index);
 
   std::vector<NodeClaimTemplate> m_templates;
   std::vector<ExistingNode> m_nodes;
   std::vector<ExistingNodeInput> m_count_only_nodes;
   std::vector<Claim> m_claims;
+  std::vector<ClaimHot> m_hot;         // parallel to m_claims
   std::vector<std::uint32_t> m_order;  // claim indices by (pod count, creation): fewest pods first
+  std::vector<TemplateTable> m_tables;  // parallel to m_templates
+  std::map<std::string, OfferingView> m_offering_views;
+  std::map<std::string, std::vector<std::uint8_t>> m_label_views;
   SolverOptions m_opts;
   std::uint64_t m_claim_seq{0};
   bool m_any_prefer_no_schedule{false};

@@ -8,10 +8,23 @@
 //
 // Deterministic where upstream iterates Go maps: domains are visited in lexical order, so the
 // spread choice among equally loaded domains and the affinity bootstrap domain are the
-// lexically smallest. Domains and keys are interned to integers so the hot path does no string
-// work for hostname topologies.
+// lexically smallest. Keys and domains are interned to integers; where a node pins a group's key
+// to one domain the decision is taken on integers (fast_check), which is what the solver's hot
+// path uses.
+//
+// Deviations from upstream, none of which changes a decision in the upstream test suite:
+// - the domain universe is built from the templates' pre-filtered instance types (upstream: every
+//   instance type of the NodePool), and karpenter.sh/nodepool is never a domain key;
+// - hostnames of NodeClaims and nodes are not Register()ed into the groups: on a NodeClaim or a
+//   node the hostname requirement is always one value, and the hostname cases of
+//   nextDomain* never look at registered-but-empty hostnames;
+// - every node passed in registers its domains (upstream skips in-flight NodeClaims without a
+//   Node object);
+// - a label selector cannot be nil (capsim's schema reads an absent selector as {}, which selects
+//   every pod; upstream's nil selects none), and namespaceSelector is not modelled.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,7 +94,7 @@ class Topology {
  public:
   // The domain universe per key comes from the templates (buildDomainGroups): NodePool
   // requirements and labels intersected with each instance type's requirements, plus the values
-  // of In requirements of the NodePool.
+  // of In requirements of the NodePool. `templates` must outlive the Topology.
   Topology(const std::vector<NodeClaimTemplate>& templates, bool ignore_preferences);
 
   // NewTopology: bound pods of the batch are excluded from counting; inverse groups from bound
@@ -107,10 +120,31 @@ class Topology {
   // Interned hostname domain (placeholder hostnames of new NodeClaims, node names).
   std::uint32_t hostname_domain(const std::string& hostname);
 
-  // The part of AddRequirements for groups keyed on kubernetes.io/hostname when the node's
-  // hostname requirement is exactly `host` and the pod does not constrain the hostname itself:
-  // decided on integers alone. A cheap pre-check for in-flight NodeClaims.
-  bool hostname_allows(PodHandle h, const std::vector<std::uint32_t>& owned, std::uint32_t host) const;
+  static constexpr std::uint32_t k_no_domain = UINT32_MAX;
+  // Topology keys (the keys of existing groups) are numbered by slot, densely.
+  std::size_t slot_count() const { return m_slot_keys.size(); }
+  // The node's domain per slot where its requirement on the key is one value (k_no_domain
+  // elsewhere), for fast_check and record.
+  void node_domains(const Requirements& node, std::vector<std::uint32_t>& out);
+  // Slots whose key the pod's own requirements constrain; fast_check leaves those to domains().
+  void pod_keys(const Requirements& reqs, const Requirements& strict, std::vector<std::uint8_t>& out) const;
+
+  // AddRequirements decided on integers for every group whose key the node pins to one domain and
+  // the pod leaves alone: the choice is then that domain or nothing, so an accepted pod changes no
+  // requirement. `unknown`: some group needs domains(). `domains` has `n` slots (node_domains).
+  enum class Verdict : std::uint8_t { reject, accept, unknown };
+  Verdict fast_check(PodHandle h, const std::vector<std::uint32_t>& owned, const std::uint32_t* domains, std::size_t n,
+                     const std::vector<std::uint8_t>& pod_keys) const;
+
+  // The hostname groups of fast_check as count bounds on the node's own hostname domain, for
+  // scanning many NodeClaims: the node passes them iff lo <= count <= hi for every bound. Valid
+  // until the next record().
+  struct HostBound {
+    const std::vector<std::int32_t>* counts;
+    std::int32_t lo;
+    std::int32_t hi;
+  };
+  void hostname_bounds(PodHandle h, const std::vector<std::uint32_t>& owned, std::vector<HostBound>& out) const;
 
   // Topology.AddRequirements: for every owned group and every inverse group selecting the pod,
   // the domains it may use given the pod's strict requirements (podDomains) and the node's
@@ -118,13 +152,15 @@ class Topology {
   // !explain) if a group allows none; otherwise the domains to intersect into the node
   // requirements are appended to `out` (hostname groups on the node's own hostname add nothing).
   // `host`: the node's hostname domain when the pod does not constrain the hostname;
-  // hostname_checked: hostname_allows already passed for it, so hostname groups are skipped.
+  // hostname_checked: fast_check already accepted the hostname groups, so they are skipped.
   std::optional<std::string> domains(PodHandle h, const std::vector<std::uint32_t>& owned, const Requirements& strict,
                                      const Requirements& node, std::optional<std::uint32_t> host,
                                      bool hostname_checked, std::vector<Requirement>& out, bool explain);
 
-  // Topology.Record: the pod landed on a node with these taints and requirements.
-  void record(PodHandle h, const std::vector<Taint>& taints, const Requirements& node, bool allow_undefined_well_known);
+  // Topology.Record: the pod landed on a node with these taints and requirements;
+  // `node_domains` is node_domains(node), current.
+  void record(PodHandle h, const std::vector<Taint>& taints, const Requirements& node,
+              const std::vector<std::uint32_t>& node_domains, bool allow_undefined_well_known);
 
   std::size_t group_count() const { return m_groups.size(); }
 
@@ -138,11 +174,13 @@ class Topology {
     std::unordered_map<std::string, std::uint32_t> ids;
     std::vector<std::string> names;
     DomainSet universe;
+    bool universe_built{false};
   };
   struct Group {
     TopologyType type{TopologyType::spread};
     bool inverse{false};
     std::uint32_t key{0};
+    std::uint32_t slot{0};
     std::vector<std::string> namespaces;  // sorted, unique
     cluster::PodLabelSelector selector;
     int max_skew{0};
@@ -166,12 +204,13 @@ class Topology {
   struct PodClass {
     const cluster::PodSchedulingSpec* spec{nullptr};
     std::uint32_t label_class{0};
-    // Group ids of the unrelaxed pod (UINT32_MAX = not computed yet).
+    // Group ids of the unrelaxed pod, per term (UINT32_MAX: dropped by PreferencePolicy=Ignore).
     std::vector<std::uint32_t> spread, affinity, preferred_affinity, anti, preferred_anti, inverse;
     bool computed{false};
   };
 
   std::uint32_t key_id(std::string_view key);
+  void ensure_universe(std::uint32_t key);
   std::uint32_t domain_id(std::uint32_t key, std::string_view value);
   std::uint32_t label_class(const std::string& ns, const Labels* labels);
   std::uint32_t pod_class(const cluster::PodSchedulingSpec* spec, std::uint32_t label_class);
@@ -203,15 +242,18 @@ class Topology {
   std::string describe_error(const Group& g, const Requirement* pod, const Requirement* node) const;
 
   bool m_ignore_preferences{false};
+  const std::vector<NodeClaimTemplate>* m_templates{nullptr};  // the solver's, outlive this
   std::vector<KeyTable> m_keys;
   std::unordered_map<std::string, std::uint32_t> m_key_ids;
   std::uint32_t m_hostname_key{0};
+  std::vector<std::uint32_t> m_slot_keys;  // slot -> key id
+  std::vector<std::uint32_t> m_key_slots;  // key id -> slot (UINT32_MAX: none)
   std::vector<Group> m_groups;
   std::unordered_map<std::string, std::uint32_t> m_group_ids;  // identity -> group (regular and inverse)
   std::vector<LabelClass> m_label_classes;
-  std::unordered_map<std::string, std::uint32_t> m_label_class_ids;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> m_label_class_ids;  // by content hash
   std::vector<PodClass> m_pod_classes;
-  std::unordered_map<std::string, std::uint32_t> m_pod_class_ids;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> m_pod_class_ids;  // by (spec, label class) hash
   std::vector<PodHandle> m_batch;
   std::vector<TopologyNodeInput> m_nodes;  // for counting groups created later
   std::vector<Labels> m_node_labels;       // label values of m_nodes (their In requirements)

@@ -69,6 +69,15 @@ struct Summary {
   double pod_pending_p50_s{0};
   double pod_pending_p95_s{0};
   double pod_pending_max_s{0};
+  // Workload pods evicted from nodes (drains, terminations, spot reclaims); DaemonSet pods excluded.
+  int evictions{0};
+  // Share of node-hours on spot instances (0 without node-hours).
+  double spot_share{0};
+  std::map<std::string, int> terminations_by_reason;  // reason -> terminated nodes
+  std::map<std::string, int> nodes_by_instance_type;  // instance type -> nodes launched
+  // cost / the lower bound's cost, set on every other result when a lower bound ran (NaN when the
+  // lower bound is 0).
+  std::optional<double> cost_ratio_to_lower_bound;
 };
 
 struct AutoscalerResult {

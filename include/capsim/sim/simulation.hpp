@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/sim/result.hpp"
@@ -27,7 +28,18 @@ struct SimOptions {
 // Runs one autoscaler on the scenario.
 AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts);
 // Runs every autoscaler the scenario lists, on the identical workload, and checks expectations.
+// When "lower-bound" is among them, every other result gets summary.cost_ratio_to_lower_bound.
+// An expectation naming no autoscaler is checked against every listed autoscaler except the
+// lower bound; one naming an autoscaler only against that one.
 RunResult run_scenario(const spec::Scenario& scenario, const SimOptions& opts);
+
+// What `capsim compare` runs: the scenario's autoscalers in their order, then, when missing,
+// karpenter (the scenario has NodePools), cluster-autoscaler (it has autoscaled node groups and
+// this build has the policy), static and lower-bound, in that order.
+std::vector<std::string> compare_autoscalers(const spec::Scenario& scenario);
+// run_scenario over compare_autoscalers (same seed, workload and catalog for each); expectations
+// as for run_scenario, so the added autoscalers are checked only by expectations naming them.
+RunResult compare_scenario(const spec::Scenario& scenario, const SimOptions& opts);
 
 // The zones a scenario runs in: its own list, or every catalog zone of its region.
 std::vector<std::string> resolve_zones(const spec::Scenario& scenario, const catalog::Catalog& cat);

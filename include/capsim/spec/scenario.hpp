@@ -101,6 +101,9 @@ struct PodTemplate {
   std::string priority_class_name;
   std::optional<int> priority;
   int termination_grace_period_seconds{30};
+  // Names of hostPath volumes and emptyDir volumes not backed by memory (the Cluster Autoscaler's
+  // local-storage drain rule); other volume types are not modelled.
+  std::vector<std::string> local_storage_volumes;
   // capsim extension (annotation capsim.dev/run-duration on the template): how long a Job pod
   // runs before it succeeds. Unset: runs until deleted.
   std::optional<Duration> run_duration;
@@ -161,6 +164,7 @@ struct NodePool {
   std::string kind;  // Provisioner | NodePool
   int weight{0};
   Labels labels;                          // template labels
+  std::map<std::string, std::string> annotations;  // template annotations (e.g. karpenter.sh/do-not-disrupt)
   std::vector<Taint> taints;
   std::vector<Taint> startup_taints;
   std::vector<SelectorRequirement> requirements;
@@ -194,10 +198,24 @@ struct NodeClass {
   SourceLoc loc;
 };
 
-// Pre-existing, non-autoscaled nodes such as an EKS managed node group.
+// AWS::AutoScaling::AutoScalingGroup MixedInstancesPolicy with its InstancesDistribution
+// flattened: launch template overrides (instance types in priority order) and the On-Demand /
+// Spot split.
+struct MixedInstancesPolicy {
+  std::vector<std::string> overrides;  // launchTemplate.overrides[].instanceType, first = highest priority
+  int on_demand_base_capacity{0};
+  int on_demand_percentage_above_base_capacity{100};
+  std::string on_demand_allocation_strategy{"prioritized"};  // prioritized | lowest-price
+  std::string spot_allocation_strategy{"lowest-price"};      // lowest-price | price-capacity-optimized | capacity-optimized
+};
+
+// A node group: pre-existing nodes (such as an EKS managed node group) and, when max_size is set,
+// an AWS Auto Scaling group that the Cluster Autoscaler scales between min_size and max_size.
 struct NodeGroup {
   std::string name;
-  std::string instance_type;
+  std::string instance_type;  // for a mixed-instances group: the first override
+  // Nodes at the start. For an autoscaled group this is the desired capacity (desiredCapacity,
+  // else count, else minSize).
   int count{1};
   std::vector<std::string> zones;  // nodes are spread round-robin; empty = scenario zones
   std::string capacity_type{"on-demand"};
@@ -205,7 +223,21 @@ struct NodeGroup {
   Labels labels;
   std::vector<Taint> taints;
   std::optional<KubeletSpec> kubelet;
+  // Autoscaling (AWS Auto Scaling group) fields.
+  std::optional<int> min_size;
+  std::optional<int> max_size;
+  std::optional<MixedInstancesPolicy> mixed_instances;
+  std::map<std::string, std::string> tags;         // ASG tags, e.g. k8s.io/cluster-autoscaler/node-template/label/<k>
+  std::map<std::string, std::string> annotations;  // annotations of the group's nodes
   SourceLoc loc;
+
+  bool autoscaled() const { return max_size.has_value(); }
+  // On-Demand instances a group of `size` instances holds: the base, then the percentage above
+  // it, rounded up in favour of On-Demand (a group without a mixed-instances policy: all of them
+  // for capacity type on-demand, none for spot).
+  int on_demand_count(int size) const;
+  // Capacity type of the index-th instance (0-based) when instances are added one by one.
+  std::string capacity_type_at(int index) const;
 };
 
 struct KarpenterSettings {
@@ -216,6 +248,51 @@ struct KarpenterSettings {
   bool spot_to_spot_consolidation{false};
   std::string min_values_policy{"Strict"};
   bool is_v1alpha5() const { return version.rfind("v0.", 0) == 0; }
+};
+
+// spec.clusterAutoscaler: the Cluster Autoscaler command-line flags, under their flag names in the
+// scenario, with CA's defaults (reference cluster-autoscaler.md appendix A; CA >= 1.33).
+struct ClusterAutoscalerSettings {
+  std::string version{"1.33"};  // "1.<minor>": decides the default expander and removed flags
+  std::vector<std::string> expander;  // --expander, in chain order; empty: the version's default
+  Duration scan_interval{Duration::seconds(10)};
+  double scale_down_utilization_threshold{0.5};
+  Duration scale_down_unneeded_time{Duration::minutes(10)};
+  Duration scale_down_unready_time{Duration::minutes(20)};
+  Duration scale_down_delay_after_add{Duration::minutes(10)};
+  Duration scale_down_delay_after_delete{Duration{0}};
+  Duration scale_down_delay_after_failure{Duration::minutes(3)};
+  bool scale_down_enabled{true};
+  Duration max_node_provision_time{Duration::minutes(15)};
+  Duration new_pod_scale_up_delay{Duration{0}};
+  bool balance_similar_node_groups{false};
+  int max_nodes_total{0};  // 0: no limit
+  std::int64_t cores_total_min{0};
+  std::int64_t cores_total_max{320000};
+  std::int64_t memory_total_min_gib{0};
+  std::int64_t memory_total_max_gib{6400000};
+  int max_nodes_per_scaleup{1000};
+  int max_scale_down_parallelism{10};
+  int max_drain_parallelism{1};
+  std::optional<int> max_empty_bulk_delete;  // only before 1.33 (default 10 there)
+  bool ignore_daemonsets_utilization{false};
+  bool skip_nodes_with_local_storage{true};
+  bool skip_nodes_with_system_pods{true};
+  int ok_total_unready_count{3};
+  int max_total_unready_percentage{45};
+  int expendable_pods_priority_cutoff{-10};
+  Duration initial_node_group_backoff_duration{Duration::minutes(5)};
+  Duration max_node_group_backoff_duration{Duration::minutes(30)};
+  Duration node_group_backoff_reset_timeout{Duration::hours(3)};
+  Duration node_delete_delay_after_taint{Duration::seconds(5)};
+  // The priority expander ConfigMap (cluster-autoscaler-priority-expander, key `priorities`):
+  // priority -> regular expressions matched against node group names. Empty: no ConfigMap.
+  std::map<int, std::vector<std::string>> priorities;
+  bool priority_config_given{false};
+
+  int minor() const;  // 33 for "1.33"
+  // --expander as written ("least-waste" or the chain "priority,least-waste").
+  std::vector<std::string> effective_expander() const;
 };
 
 // Node boot model shared by every autoscaler (defaults: reference karpenter.md section 4.5).
@@ -281,7 +358,7 @@ struct Failures {
 inline constexpr std::string_view k_expectation_metrics[] = {
     "nodesLaunched", "nodesTerminated", "peakNodes",        "finalNodes",            "costUsd",
     "nodeHours",     "podsCreated",     "podsPendingAtEnd", "podPendingSeconds.p50", "podPendingSeconds.p95",
-    "podPendingSeconds.max"};
+    "podPendingSeconds.max", "evictions", "spotShare", "costRatioToLowerBound"};
 
 // A CI expectation on a summary metric of one autoscaler's result.
 struct Expectation {
@@ -296,6 +373,9 @@ struct Scenario {
   std::string name;
   std::string file;  // path as given on the command line
   std::string description;
+  // spec.instanceCatalog: "aws" (the EC2 catalog) or a built-in fake catalog of Karpenter's test
+  // provider ("karpenter-fake", "karpenter-fake-assorted", "karpenter-fake-N"; region "test").
+  std::string instance_catalog{"aws"};
   std::string region{"us-east-1"};
   std::vector<std::string> zones;  // empty = every zone of the region in the catalog
   Duration duration{Duration::hours(1)};
@@ -305,6 +385,7 @@ struct Scenario {
   std::int64_t start_time_unix_s{1767571200};
   std::vector<std::string> autoscalers{"karpenter"};
   KarpenterSettings karpenter;
+  ClusterAutoscalerSettings cluster_autoscaler;
   CloudSettings cloud;
   std::vector<NodeGroup> node_groups;
   std::vector<NodePool> node_pools;

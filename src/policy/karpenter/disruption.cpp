@@ -46,8 +46,18 @@ int budget_allowed(const std::string& nodes, int num_nodes) {
 }
 
 const char* method_name(int m) {
-  static constexpr const char* k_names[] = {"emptiness", "drift", "multi-node consolidation", "single-node consolidation"};
+  static constexpr const char* k_names[] = {"emptiness", "drift", "multi-node consolidation", "single-node consolidation",
+                                            "expiration"};
   return k_names[m];
+}
+
+// pkg/utils/disruption/disruption.go IsUnderConsolidateAfter: an initialized NodeClaim whose pool's
+// consolidateAfter (not 0s, not Never) has not passed since its last pod event (else since it was
+// initialized).
+bool under_consolidate_after(const NodePoolModel* p, const cluster::Node& n, SimTime now) {
+  if (!p || !n.managed() || !n.initialized() || !p->spec.consolidate_after || p->spec.consolidate_after->ms == 0)
+    return false;
+  return now - std::max(n.last_pod_event_at, n.initialized_at) < *p->spec.consolidate_after;
 }
 
 // Offerings.WorstLaunchPrice: among available offerings compatible with `reqs`, the first
@@ -118,7 +128,7 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
       const auto& p = view.cluster.pod(pid);
       if (p.namespace_ != pdb.namespace_ || !pdb.selector.matches(p.labels)) continue;
       ++expected;
-      if (p.bound() && view.cluster.node(p.node).initialized()) ++healthy;
+      if (p.bound() && (view.cluster.node(p.node).initialized() || view.cluster.node(p.node).state == cluster::NodeState::deleting)) ++healthy;
     }
     auto resolve = [&](const std::string& v, bool round_up) {
       if (!v.empty() && v.back() == '%') {
@@ -141,6 +151,8 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
     const auto& n = view.cluster.node(nid);
     // ValidateNodeDisruptable: Karpenter-managed, initialized, not marked or deleting, not nominated.
     if (!n.managed() || !n.initialized() || n.marked_for_deletion() || nominated(nid, now)) continue;
+    // karpenter.sh/do-not-disrupt on the node (from the NodePool template annotations).
+    if (auto a = n.annotations.find("karpenter.sh/do-not-disrupt"); a != n.annotations.end() && a->second == "true") continue;
     const NodePoolModel* p = pool(n.node_pool);
     if (!p) continue;
     Candidate c;
@@ -161,7 +173,13 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
       if (!reschedulable(pod)) continue;
       // ValidatePodsDisruptable: do-not-disrupt pods and PDB-blocked pods block the node.
       auto a = pod.annotations.find(do_not_disrupt);
-      if (a != pod.annotations.end() && a->second == "true") blocked = true;
+      if (a != pod.annotations.end()) {
+        // pkg/utils/pod/scheduling.go IsDoNotDisruptActive (v1): "true", or a duration still
+        // running since the pod started (capsim: its bind); invalid values do not block.
+        if (a->second == "true") blocked = true;
+        else if (auto d = v1alpha5() ? std::nullopt : parse_duration(a->second); d && now < pod.bound_at + *d)
+          blocked = true;
+      }
       int matching = 0;
       bool zero = false;
       for (const auto& st : pdbs)
@@ -204,6 +222,12 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
         // Drifted=True; ignores consolidateAfter and the consolidation policy.
         if (v1alpha5() || !m_drifted.count(nid)) continue;
         break;
+      case Method::expiration:
+        // v0.29 Machine condition Expired: creation + ttlSecondsUntilExpired has passed.
+        if (!v1alpha5() || !p->spec.ttl_seconds_until_expired ||
+            now < n.created_at + Duration::seconds(*p->spec.ttl_seconds_until_expired))
+          continue;
+        break;
     }
     out.push_back(std::move(c));
   }
@@ -213,6 +237,17 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
 
 void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidate>& c) const {
   auto name = [&](const Candidate& x) -> const std::string& { return view.cluster.node(x.id).name; };
+  if (m == Method::expiration) {
+    // v0.29 expiration.go: by expiration time (creation + ttlSecondsUntilExpired); ties by name.
+    auto at = [&](const Candidate& x) {
+      return view.cluster.node(x.id).created_at + Duration::seconds(x.pool->spec.ttl_seconds_until_expired.value_or(0));
+    };
+    std::stable_sort(c.begin(), c.end(), [&](const Candidate& a, const Candidate& b) {
+      if (at(a) != at(b)) return at(a) < at(b);
+      return name(a) < name(b);
+    });
+    return;
+  }
   if (m == Method::drift) {
     // drift.go: empty candidates first, then by the time the node drifted; ties by name.
     std::stable_sort(c.begin(), c.end(), [&](const Candidate& a, const Candidate& b) {
@@ -253,7 +288,8 @@ void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidat
   c = std::move(inter);
 }
 
-Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands) const {
+Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands,
+                                          bool consolidation) const {
   // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
   // provisionable pods + the candidates' reschedulable pods.
   SimOutcome out;
@@ -267,15 +303,31 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   for (auto pid : view.cluster.pending_pods()) {
     const auto& p = view.cluster.pod(pid);
     if (!p.unschedulable || !reschedulable(p)) continue;
-    pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+    pods.push_back(scheduling::solver_pod(p));
   }
   for (auto pid : moved) {
     const auto& p = view.cluster.pod(pid);
-    pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+    pods.push_back(scheduling::solver_pod(p));
   }
-  std::vector<Note> ignored;
-  auto templates = build_templates(view, ignored);
+  // Templates depend only on the cluster state and offering availability: built once per state.
+  const std::uint64_t key = view.cluster.generation() * 1'000'003 + m_state_version;
+  if (!m_templates_cache || m_templates_key != key) {
+    std::vector<Note> ignored;
+    m_templates_cache = build_templates(view, ignored);
+    m_templates_key = key;
+  }
+  auto templates = *m_templates_cache;
   auto nodes = existing_nodes(view, exclude);
+  // scheduling/scheduler.go (v1.14): in consolidation simulations, candidate pods skip existing
+  // nodes still inside their NodePool's consolidateAfter window, counted from the last pod event
+  // (else initialization); 0s and Never never block (pkg/utils/disruption IsUnderConsolidateAfter).
+  // Upstream exempts pending pods; capsim keeps such a node out of the placement for every pod of
+  // the simulation (the pending pods there are ones kube-scheduler could not place anyway).
+  if (consolidation && !v1alpha5())
+    for (auto& in : nodes) {
+      const auto& n = view.cluster.node(in.id);
+      if (under_consolidate_after(pool(n.node_pool), n, view.now)) in.accepts_pods = false;
+    }
   std::set<cluster::NodeId> uninitialized;
   for (const auto& n : nodes)
     if (!n.initialized) uninitialized.insert(n.id);
@@ -284,6 +336,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
   scheduling::Solver solver(std::move(templates), std::move(nodes), opts);
   auto result = solver.solve(std::move(pods));
+  out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
   // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.
   for (const auto& [pid, why] : result.errors)
     if (moved.count(pid)) {
@@ -299,13 +352,12 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
           return out;
         }
   out.ok = true;
-  out.claims = std::move(result.new_claims);
   return out;
 }
 
 std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& view, const std::vector<Candidate>& cands,
                                                                    bool single, std::string& why) const {
-  auto sim = simulate(view, cands);
+  auto sim = simulate(view, cands, true);
   if (!sim.ok) {
     why = sim.why;
     return std::nullopt;
@@ -435,12 +487,15 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
   return best;
 }
 
-std::optional<Karpenter::Command> Karpenter::single_node(const View& view, std::vector<Candidate> cands) const {
+std::optional<Karpenter::Command> Karpenter::single_node(
+    const View& view, std::vector<Candidate> cands,
+    std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable) const {
   auto budget = budgets(view, "Underutilized");
   for (const auto& c : cands) {
     if (budget[c.pool->spec.name] <= 0) continue;
     std::string why;
     if (auto cmd = compute_consolidation(view, {c}, true, why)) return cmd;
+    if (unconsolidatable && !why.empty()) unconsolidatable->emplace_back(c.id, why);
   }
   return std::nullopt;
 }
@@ -448,23 +503,37 @@ std::optional<Karpenter::Command> Karpenter::single_node(const View& view, std::
 Actions Karpenter::expire(const View& view) {
   // v1: the expiration controller (nodeclaim/expiration/controller.go) deletes a NodeClaim at
   // exactly creation + expireAfter: forceful, no budget, no replacement pre-spin.
-  // v0.29: ttlSecondsUntilExpired is the first deprovisioner of the 10 s loop, one node per pass.
+  // v0.29: ttlSecondsUntilExpired is the first deprovisioner of the 10 s loop, one command per
+  // pass (v0.29 deprovisioning/expiration.go ComputeCommand): every empty expired candidate at
+  // once; else the first expired candidate (by expiration time), replaced by the NodeClaims its
+  // pods need - even if the simulation cannot place all of them - before it is deleted.
   Actions out;
   const SimTime now = view.now;
+  if (v1alpha5()) {
+    auto expired = candidates(view, Method::expiration);
+    if (expired.empty()) return out;
+    Command cmd;
+    cmd.method = Method::expiration;
+    cmd.reason = "expired";
+    for (const auto& c : expired)
+      if (c.pods.empty()) cmd.candidates.push_back(c.id);
+    if (cmd.candidates.empty()) {
+      cmd.candidates = {expired.front().id};
+      cmd.replacements = simulate(view, {expired.front()}).claims;
+    }
+    return start_command(view, std::move(cmd));
+  }
   m_next_expiry.reset();
   for (auto nid : view.cluster.nodes()) {
     const auto& n = view.cluster.node(nid);
     if (!n.managed() || n.marked_for_deletion()) continue;
     const NodePoolModel* p = pool(n.node_pool);
     if (!p) continue;
-    std::optional<Duration> ttl = p->spec.expire_after;
-    if (v1alpha5())
-      ttl = p->spec.ttl_seconds_until_expired ? std::optional<Duration>(Duration::seconds(*p->spec.ttl_seconds_until_expired))
-                                              : std::nullopt;
+    const std::optional<Duration> ttl = p->spec.expire_after;
     if (!ttl) continue;
     const SimTime at = n.created_at + *ttl;
-    if (now < at || (v1alpha5() && !out.deletions.empty())) {
-      if (!v1alpha5() && (!m_next_expiry || at < *m_next_expiry)) m_next_expiry = at;
+    if (now < at) {
+      if (!m_next_expiry || at < *m_next_expiry) m_next_expiry = at;
       continue;
     }
     out.deletions.push_back(DeleteNode{nid, "expired"});
@@ -479,9 +548,13 @@ Actions Karpenter::disrupt(const View& view) {
   Actions out;
   const SimTime now = view.now;
   if (v1alpha5()) {
-    if (!m_commands.empty()) return out;  // v0.29 executes commands synchronously
+    // v0.29 executes a command synchronously: replacements launched and initialized, candidates
+    // deleted, and the loop waits until they are gone (waitForDeletion).
+    if (!m_commands.empty()) return out;
+    std::erase_if(m_awaiting_deletion, [&](cluster::NodeId id) { return !view.cluster.nodes().count(id); });
+    if (!m_awaiting_deletion.empty()) return out;
     out = expire(view);
-    if (!out.deletions.empty()) return out;
+    if (!out.empty()) return out;
   }
   // Emptiness.
   auto empties = candidates(view, Method::emptiness);
@@ -541,11 +614,41 @@ Actions Karpenter::disrupt(const View& view) {
   for (Method m : {Method::multi_node, Method::single_node}) {
     auto cands = candidates(view, m);
     if (cands.empty()) continue;
-    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands)) : single_node(view, std::move(cands));
+    // "Nothing changed" memo (state/cluster.go ConsolidationState): a method that found nothing
+    // is skipped until the cluster state moves. capsim keys it by the state generation, the
+    // candidates, their budgets and offering availability, so skipping never changes a decision
+    // (which also makes upstream's forced 5-minute re-check a no-op). v1 only: v0.29's candidate
+    // order depends on time.
+    std::string memo;
+    if (!v1alpha5()) {
+      memo = std::to_string(view.cluster.generation()) + "/" + std::to_string(m_state_version) + ":";
+      for (const auto& c : cands) memo += std::to_string(c.id) + ",";
+      for (const auto& [pool_name, b] : budgets(view, "Underutilized")) memo += pool_name + "=" + std::to_string(b) + ";";
+      // Time moves nodes out of their consolidateAfter window (the simulation's destination rule).
+      for (auto nid : view.cluster.nodes())
+        if (under_consolidate_after(pool(view.cluster.node(nid).node_pool), view.cluster.node(nid), now))
+          memo += "w" + std::to_string(nid) + ",";
+      if (m_consolidation_memo[static_cast<int>(m)] == memo) continue;
+    }
+    std::vector<std::pair<cluster::NodeId, std::string>> unconsolidatable;
+    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands))
+                                       : single_node(view, std::move(cands), &unconsolidatable);
+    // consolidation.go computeConsolidation publishes an Unconsolidatable event for a single
+    // candidate that cannot be consolidated; noted once per node and reason.
+    for (const auto& [nid, why] : unconsolidatable) {
+      std::string& last = m_unconsolidatable[nid];
+      if (last == why) continue;
+      last = why;
+      const auto& n = view.cluster.node(nid);
+      out.notes.push_back(Note{"disrupt", "unconsolidatable", n.node_pool, {n.name}, {n.instance_type}, {},
+                               "node " + n.name + " is unconsolidatable: " + why});
+    }
     if (cmd) {
+      m_consolidation_memo[static_cast<int>(m)].clear();
       m_validation = PendingValidation{now + k_validation_delay, std::move(*cmd)};
       return out;
     }
+    m_consolidation_memo[static_cast<int>(m)] = memo;
   }
   return out;
 }
@@ -643,6 +746,7 @@ Actions Karpenter::start_command(const View& view, Command cmd) {
                                      ", " + method_name(static_cast<int>(cmd.method)) + ")";
   if (v1alpha5()) msg.replace(msg.find(" nodes"), 6, " machines");
   out.notes.push_back(Note{"disrupt", reason, pool_name, names, types, {}, msg});
+  if (v1alpha5()) m_awaiting_deletion.insert(cmd.candidates.begin(), cmd.candidates.end());
   if (cmd.replacements.empty()) {
     for (auto nid : cmd.candidates) out.deletions.push_back(DeleteNode{nid, reason});
     return out;
@@ -651,10 +755,23 @@ Actions Karpenter::start_command(const View& view, Command cmd) {
   RunningCommand rc;
   rc.tag = "command-" + std::to_string(++m_seq);
   rc.started = view.now;
-  for (auto nid : cmd.candidates) out.marks.push_back(MarkNode{nid, true, reason});
+  for (auto nid : cmd.candidates) out.marks.push_back(MarkNode{nid, true, reason, {}});
   for (const auto& nc : cmd.replacements) {
     LaunchNode l = launch_for(nc, "replacement for " + reason + " command");
     l.tag = rc.tag;
+    // The replacements are created through the provisioner (queue.go StartCommand ->
+    // CreateNodeClaims), which logs "created nodeclaim" with the NodeClaim's instance types.
+    note_new_claim_expiry(view.now, *pool(nc.node_pool));
+    const Requirement* ct = l.requirements.get(label::k_capacity_type);
+    std::string cts, shown;
+    for (const auto& v : ct ? ct->values() : std::vector<std::string>{}) cts += (cts.empty() ? "" : ", ") + v;
+    const auto& options = l.instance_type_options;
+    for (std::size_t i = 0; i < options.size() && i < 5; ++i) shown += (i ? ", " : "") + options[i];
+    if (options.size() > 5) shown += " and " + std::to_string(options.size() - 5) + " other(s)";
+    out.notes.push_back(Note{"provision", "replacement", nc.node_pool, {}, options, {},
+                             "created nodeclaim for " + reason + " command " + rc.tag + ", nodepool " + nc.node_pool +
+                                 ", requests " + to_string(nc.requests) + ", capacity-types " + cts + ", instance-types " +
+                                 shown});
     out.launches.push_back(std::move(l));
   }
   rc.cmd = std::move(cmd);
@@ -685,7 +802,10 @@ Actions Karpenter::progress_commands(const View& view) {
     }
     if (lost || timed_out) {
       // Failure: untaint the candidates; they stay.
-      for (auto nid : rc.cmd.candidates) out.marks.push_back(MarkNode{nid, false, "command failed"});
+      for (auto nid : rc.cmd.candidates) {
+        out.marks.push_back(MarkNode{nid, false, "command failed", {}});
+        m_awaiting_deletion.erase(nid);
+      }
       out.notes.push_back(Note{"disrupt", "command failed", "", {}, {}, {},
                                std::string("disruption command failed: ") +
                                    (lost ? "a replacement nodeclaim was deleted" : "replacements did not initialize in time")});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "capsim/catalog/fake_provider.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/rng.hpp"
 
@@ -67,6 +68,7 @@ std::string hex(std::uint64_t h) {
 }  // namespace
 
 void Karpenter::build_pools() {
+  ++m_state_version;
   std::vector<spec::NodePool> pools = m_cfg.node_pools;
   // pkg/utils/nodepool/nodepool.go OrderByWeight: weight descending, ties by name descending.
   std::sort(pools.begin(), pools.end(), [](const spec::NodePool& a, const spec::NodePool& b) {
@@ -99,6 +101,11 @@ void Karpenter::build_pools() {
                       (m.node_class.root_volume_size ? std::to_string(m.node_class.root_volume_size->milli) : "-") +
                       "|" + kubelet_key(m.node_class.kubelet) + "|" + nc_key_zones(m.zones);
     auto& cached = m_type_cache[key];
+    if (!cached && m_cfg.fake_instance_types)
+      // A built-in fake catalog (Karpenter's fake provider): every NodeClass gets the same types,
+      // with the fake provider's own overhead, restricted to the NodeClass's zones.
+      cached = std::make_shared<std::vector<catalog::InstanceType>>(
+          catalog::fake_types_in_zones(*m_cfg.fake_instance_types, m.zones));
     if (!cached)
       cached = std::make_shared<std::vector<catalog::InstanceType>>(
           catalog::build_instance_types(*m_cfg.catalog, m_cfg.region, m.zones, m.node_class));
@@ -109,6 +116,8 @@ void Karpenter::build_pools() {
     m.requirements.add(Requirement(pool_label, Operator::in, {p.name}));
     std::string pool_key = "labels:";
     for (const auto& [k, v] : p.labels) pool_key += k + "=" + v + ";";
+    pool_key += "|annotations:";
+    for (const auto& [k, v] : p.annotations) pool_key += k + "=" + v + ";";
     pool_key += "|taints:" + taints_key(p.taints) + "|startup:" + taints_key(p.startup_taints) + "|class:" +
                 p.node_class_ref + "|kubelet:" + (p.kubelet ? kubelet_key(to_kubelet(*p.kubelet)) : "");
     m.pool_hash = hex(stable_hash(pool_key));
@@ -328,8 +337,11 @@ std::vector<scheduling::ExistingNodeInput> Karpenter::existing_nodes(const View&
       in.remaining -= ds.spec->requests;
     }
     for (auto pid : n.pods) {
-      const auto& hp = view.cluster.pod(pid).spec->host_ports;
+      const auto& pod = view.cluster.pod(pid);
+      const auto& hp = pod.spec->host_ports;
       in.used_host_ports.insert(in.used_host_ports.end(), hp.begin(), hp.end());
+      // Topology counts and inverse anti-affinity (Topology.countDomains / updateInverseAffinities).
+      in.pods.push_back(scheduling::BoundPodInput{pod.uid, pod.namespace_, &pod.labels, pod.spec.get()});
     }
     out.push_back(std::move(in));
   }
@@ -408,6 +420,7 @@ void Karpenter::set_available(const std::string& capacity_type, const std::strin
     for (auto& o : it->offerings)
       if (o.capacity_type == capacity_type && o.zone == zone) o.available = available;
   }
+  ++m_state_version;
 }
 
 void Karpenter::mark_unavailable(const std::string& capacity_type, const std::string& type, const std::string& zone,

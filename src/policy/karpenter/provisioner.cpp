@@ -127,8 +127,10 @@ LaunchNode Karpenter::launch_for(const scheduling::NewNodeClaim& nc, std::string
   l.fleet = fleet_request(pinned);
   l.pods = nc.pods;
   l.reason = std::move(reason);
+  l.annotations = pm->spec.annotations;
   l.annotations["karpenter.sh/nodepool-hash"] = pm->pool_hash;
   l.annotations["karpenter.k8s.aws/ec2nodeclass-hash"] = pm->class_hash;
+  l.termination_grace_period = pm->spec.termination_grace_period;
   return l;
 }
 
@@ -147,7 +149,7 @@ Actions Karpenter::provision(const View& view) {
         continue;
       case PodVerdict::ok: break;
     }
-    pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+    pods.push_back(scheduling::solver_pod(p));
   }
   // Reschedulable pods of nodes marked for deletion are planned too, after the pending ones
   // (StateNodes.Deleting().CurrentlyReschedulablePods).
@@ -156,7 +158,7 @@ Actions Karpenter::provision(const View& view) {
     if (!n.marked) continue;
     for (auto pid : n.pods) {
       const auto& p = view.cluster.pod(pid);
-      if (!p.is_daemon() && !p.is_mirror()) pods.push_back(scheduling::SolverPod{pid, p.uid, p.created, p.name, p.spec.get()});
+      if (!p.is_daemon() && !p.is_mirror()) pods.push_back(scheduling::solver_pod(p));
     }
   }
   if (pods.empty()) return out;

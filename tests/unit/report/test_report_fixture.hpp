@@ -20,6 +20,10 @@ inline sim::AutoscalerResult make_karpenter_result() {
   r.summary.pod_pending_p50_s = 0.1;
   r.summary.pod_pending_p95_s = 12.3456;  // -> 12.346
   r.summary.pod_pending_max_s = 30;
+  r.summary.evictions = 3;
+  r.summary.spot_share = 0.1 + 0.2;  // -> 0.3
+  r.summary.terminations_by_reason = {{"empty", 1}};
+  r.summary.nodes_by_instance_type = {{"m5.large", 1}, {"c5.xlarge", 1}};
 
   r.launches.push_back({SimTime{10'000}, SimTime{70'500}, "node-1", "m5.large", "us-east-1a", "on-demand", "default",
                         "provisionable pods", Money{96'000'000}});

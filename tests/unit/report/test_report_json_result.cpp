@@ -18,6 +18,7 @@ using capsim::Money;
 using capsim::SimTime;
 using capsim::report::dump_stable;
 using capsim::report::format_number;
+using capsim::report::result_json;
 using capsim::report::round_to;
 using capsim::report::seconds_3;
 using capsim::report::to_json;
@@ -83,8 +84,13 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       ],
       "summary": {
         "costUsd": 0.123457,
+        "evictions": 3,
         "finalNodes": 1,
         "nodeHours": 0.3,
+        "nodesByInstanceType": {
+          "c5.xlarge": 1,
+          "m5.large": 1
+        },
         "nodesLaunched": 2,
         "nodesTerminated": 1,
         "peakNodes": 2,
@@ -94,7 +100,11 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
           "p95": 12.346
         },
         "podsCreated": 5,
-        "podsPendingAtEnd": 0
+        "podsPendingAtEnd": 0,
+        "spotShare": 0.3,
+        "terminationsByReason": {
+          "empty": 1
+        }
       },
       "terminations": [
         {
@@ -124,8 +134,10 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       ],
       "summary": {
         "costUsd": 0.0,
+        "evictions": 0,
         "finalNodes": 1,
         "nodeHours": 2.0,
+        "nodesByInstanceType": {},
         "nodesLaunched": 1,
         "nodesTerminated": 0,
         "peakNodes": 1,
@@ -135,7 +147,9 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
           "p95": 0.0
         },
         "podsCreated": 5,
-        "podsPendingAtEnd": 1
+        "podsPendingAtEnd": 1,
+        "spotShare": 0.0,
+        "terminationsByReason": {}
       },
       "terminations": []
     }
@@ -148,6 +162,17 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
 )";
   const std::string actual = to_json(capsim::report::test::make_run_result());
   CHECK(actual == expected.substr(1));  // the raw string starts with a newline
+}
+
+TEST_CASE("to_json gives costRatioToLowerBound only where a ratio was set, null when the bound was 0", "[report]") {
+  auto run = capsim::report::test::make_run_result();
+  run.results[0].summary.cost_ratio_to_lower_bound = 1.23456789;
+  run.results[1].summary.cost_ratio_to_lower_bound = std::nan("");
+  const std::string json = to_json(run);
+  CHECK(json.find("\"costRatioToLowerBound\": 1.234568,\n        \"costUsd\": 0.123457,") != std::string::npos);
+  CHECK(json.find("\"costRatioToLowerBound\": null,\n        \"costUsd\": 0.0,") != std::string::npos);
+  run.results[1].summary.cost_ratio_to_lower_bound.reset();
+  CHECK(result_json(run)["results"][1]["summary"].count("costRatioToLowerBound") == 0);
 }
 
 TEST_CASE("to_json is byte-identical across calls and parses back as the same document", "[report]") {

@@ -136,11 +136,26 @@ TEST_CASE("karpenter v1: the default 10% budget leaves merging to single-node co
   std::string tl = "  timeline:\n" + at("5m", "delete: {kind: Deployment, name: big}");
   auto r = run_text(scenario_doc("v1.14", "15m", tl) + pool("[m5.large, m5.xlarge, m5.2xlarge]") +
                     deployment("big", 3, "4", "256Mi") + deployment("small", 3, "500m", "256Mi"));
-  REQUIRE(r.terminations.size() == 3);
   // 345: delete one (its pod fits elsewhere); the next candidate waits for the budget (the first
-  // node terminates at 350) and for Consolidatable after the moved pod's bind (consolidateAfter).
+  // node terminates at 350). At 370 the node that received the moved pod (bound 350) is still
+  // inside its consolidateAfter window, so the remaining single-pod node cannot move its pod there
+  // (scheduler.go destination rule, v1.14) and is replaced by an m5.large instead. kube-scheduler
+  // then binds the evicted pod to the bigger node (LeastAllocated), the m5.large stays empty and
+  // Emptiness removes it: four terminations, one node left.
+  REQUIRE(r.terminations.size() == 4);
   CHECK(r.terminations[0].at.ms == 345'000);
   CHECK(r.terminations[0].reason == "underutilized");
   CHECK(r.summary.final_nodes == 1);
   CHECK(r.summary.pods_pending_at_end == 0);
+}
+
+// disruption/types.go ValidateNodeDisruptable: a node annotated karpenter.sh/do-not-disrupt
+// (here from the NodePool template's annotations) is never a candidate.
+TEST_CASE("karpenter v1: a do-not-disrupt node annotation blocks consolidation", "[sim][consolidation]") {
+  std::string tl = "  timeline:\n" + at("5m", "scale: {kind: Deployment, name: web, replicas: 1}");
+  std::string p = pool("[m5.large, m5.xlarge, m5.2xlarge]");
+  p.replace(p.find("    spec:\n      requirements"), 0, "    metadata:\n      annotations: {karpenter.sh/do-not-disrupt: \"true\"}\n");
+  auto r = run_text(scenario_doc("v1.14", "15m", tl) + p + deployment("web", 6, "1", "256Mi"));
+  CHECK(r.launches.size() == 1);
+  CHECK(r.terminations.empty());
 }

@@ -26,6 +26,9 @@ struct Config {
   std::shared_ptr<const catalog::Catalog> catalog;
   std::string region;
   std::vector<std::string> zones;
+  // A built-in fake catalog's types (restricted to `zones`), used by every NodePool instead of the
+  // EC2 types of its NodeClass; null for the EC2 catalog.
+  std::shared_ptr<const std::vector<catalog::InstanceType>> fake_instance_types;
   std::vector<spec::PodDisruptionBudget> pdbs;
   std::int64_t start_time_unix_s{0};  // wall clock of t = 0, for budget schedules
 };
@@ -88,7 +91,7 @@ class Karpenter final : public Autoscaler {
   bool nominated(cluster::NodeId id, SimTime now) const;
 
   // Disruption (disruption/controller.go, types.go, helpers.go, consolidation.go, ...).
-  enum class Method : std::uint8_t { emptiness, drift, multi_node, single_node };
+  enum class Method : std::uint8_t { emptiness, drift, multi_node, single_node, expiration /* v0.29 */ };
   struct Candidate {
     cluster::NodeId id{cluster::k_no_node};
     const NodePoolModel* pool{nullptr};
@@ -122,11 +125,16 @@ class Karpenter final : public Autoscaler {
   std::vector<Candidate> candidates(const View& view, Method m) const;
   void sort_candidates(const View& view, Method m, std::vector<Candidate>& c) const;
   std::map<std::string, int> budgets(const View& view, const std::string& reason) const;
-  SimOutcome simulate(const View& view, const std::vector<Candidate>& cands) const;
+  // `consolidation`: a consolidation simulation (IsConsolidationSimulation), where moved pods may
+  // not land on nodes inside their consolidateAfter window (v1.14).
+  SimOutcome simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation = false) const;
   std::optional<Command> compute_consolidation(const View& view, const std::vector<Candidate>& cands, bool single,
                                                std::string& why) const;
   std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands) const;
-  std::optional<Command> single_node(const View& view, std::vector<Candidate> cands) const;
+  // `unconsolidatable` collects (candidate, reason) for every candidate found to be a no-op (the
+  // Unconsolidatable events computeConsolidation publishes for single candidates).
+  std::optional<Command> single_node(const View& view, std::vector<Candidate> cands,
+                                     std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable) const;
   bool revalidate(const View& view, Command& cmd) const;
   Actions start_command(const View& view, Command cmd);
   Actions progress_commands(const View& view);
@@ -145,6 +153,12 @@ class Karpenter final : public Autoscaler {
   void detect_drift(const View& view);
   std::map<cluster::NodeId, std::pair<SimTime, std::string>> m_drifted;
   std::optional<SimTime> m_drift_check;
+
+  // Bumped when offering availability or the NodePools change (caches below depend on it).
+  std::uint64_t m_state_version{0};
+  mutable std::optional<std::vector<scheduling::NodeClaimTemplate>> m_templates_cache;
+  mutable std::uint64_t m_templates_key{0};
+  std::map<int, std::string> m_consolidation_memo;
 
   Config m_cfg;
   std::vector<NodePoolModel> m_pools;  // in weight order (weight desc, name desc)
@@ -167,6 +181,11 @@ class Karpenter final : public Autoscaler {
   std::optional<SimTime> m_next_command_check;
   std::optional<PendingValidation> m_validation;
   std::map<cluster::NodeId, SimTime> m_nominated_until;
+  // The last Unconsolidatable reason noted per node (the event recorder de-duplicates repeats).
+  std::map<cluster::NodeId, std::string> m_unconsolidatable;
+  // v0.29: candidates of executed commands; the deprovisioning loop waits until they are gone
+  // (deprovisioning/controller.go executeCommand -> waitForDeletion).
+  std::set<cluster::NodeId> m_awaiting_deletion;
   std::optional<SimTime> m_next_expiry;  // v1 expireAfter: earliest expiry of a live NodeClaim
   std::uint64_t m_seq{0};
 };

@@ -1,0 +1,151 @@
+// The Cluster Autoscaler as a policy (cluster-autoscaler core/static_autoscaler.go RunOnce,
+// loop/trigger.go, clusterstate/clusterstate.go, core/scaledown/actuation/*), on AWS Auto Scaling
+// groups (cloudprovider/aws). Every scan-interval (or at once when a pod turns unschedulable and
+// CA is idle; two back-to-back loops after a loop that scaled up or started deletions) one loop:
+// AWS refresh (failed scaling activities, every 60 s) -> cluster health -> scale-up request
+// timeouts -> templates -> upcoming nodes -> snapshot -> pending pods (filter-out-schedulable,
+// new-pod delay, the 2 s rule) -> scale-up (one option) -> scale-down planning (always) ->
+// deletions when not in cooldown. Deletions taint the node ToBeDeletedByClusterAutoscaler at
+// once and delete it node-delete-delay-after-taint later (PDBs re-checked, retried every 10 s for
+// up to 2 min); the ASG's desired capacity drops when the node is deleted.
+//
+// Modelling choices (documented in docs/scenario-format.md): a loop takes no simulated time; the
+// ASG side (launching to desired capacity, AZ balance, On-Demand / Spot split) is in
+// node_group.hpp; an ASG does not retry a failed launch before CA's next refresh sees the
+// failed scaling activity; evicted pods terminate at once.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/policy/autoscaler.hpp"
+#include "capsim/policy/cluster_autoscaler/backoff.hpp"
+#include "capsim/policy/cluster_autoscaler/expander.hpp"
+#include "capsim/policy/cluster_autoscaler/node_group.hpp"
+#include "capsim/policy/cluster_autoscaler/scale_down.hpp"
+#include "capsim/policy/cluster_autoscaler/scale_up.hpp"
+#include "capsim/spec/scenario.hpp"
+
+namespace capsim::policy::cluster_autoscaler {
+
+// Hard-coded constants (reference cluster-autoscaler.md A.2).
+inline constexpr Duration k_unschedulable_pod_time_buffer = Duration::seconds(2);      // static_autoscaler.go
+inline constexpr Duration k_unschedulable_gpu_pod_time_buffer = Duration::seconds(30);  // static_autoscaler.go
+inline constexpr Duration k_aws_refresh_interval = Duration::seconds(60);              // aws_manager.go
+inline constexpr Duration k_template_ready_stability = Duration::minutes(1);           // mixed_nodeinfos_processor.go
+inline constexpr Duration k_unremovable_recheck = Duration::minutes(5);                // --unremovable-node-recheck-timeout
+inline constexpr Duration k_max_node_startup_time = Duration::minutes(15);             // --max-node-startup-time
+inline constexpr Duration k_eviction_retry = Duration::seconds(10);                    // actuation/drain.go
+inline constexpr Duration k_max_pod_eviction_time = Duration::minutes(2);              // --max-pod-eviction-time
+
+struct Config {
+  spec::ClusterAutoscalerSettings settings;
+  std::shared_ptr<const catalog::Catalog> catalog;
+  std::string region;
+  std::vector<std::string> zones;  // scenario zones
+  std::vector<NodeGroupModel> node_groups;  // autoscaled groups, scenario order
+  std::vector<spec::PodDisruptionBudget> pdbs;
+  std::uint64_t seed{1};
+};
+// The Config of a scenario.
+Config make_config(const spec::Scenario& sc, std::shared_ptr<const catalog::Catalog> cat,
+                   const std::vector<std::string>& zones);
+
+class ClusterAutoscaler final : public Autoscaler {
+ public:
+  explicit ClusterAutoscaler(Config cfg);
+
+  std::string_view name() const override { return "cluster-autoscaler"; }
+  void on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) override;
+  std::optional<SimTime> next_wakeup() const override;
+  Actions reconcile(const View& view) override;
+  void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient, bool launched,
+                        SimTime now) override;
+
+  // Read access for tests.
+  const std::vector<NodeGroupModel>& node_groups() const { return m_cfg.node_groups; }
+  int target_size(const std::string& group) const;
+  bool backed_off(const std::string& group, SimTime now) const { return m_backoff.backed_off(group, now); }
+  std::optional<SimTime> unneeded_since(cluster::NodeId node) const;
+  int loops() const { return m_loop; }
+
+ private:
+  struct ScaleUpRequest {
+    SimTime time;
+    int increase{0};
+    SimTime deadline;
+  };
+  struct GroupState {
+    std::optional<ScaleUpRequest> request;
+    int failed_unnoticed{0};  // launches that failed since the last AWS refresh
+    std::shared_ptr<const TemplateNode> cached_template;  // the last real-node template
+  };
+  struct Unneeded {
+    SimTime since;
+    bool empty{false};
+    bool risky{false};
+    bool on_completion{false};
+    bool ready{true};
+    std::string group;
+    std::size_t order{0};
+  };
+  struct Deletion {
+    cluster::NodeId node{cluster::k_no_node};
+    std::string name;
+    std::string group;
+    bool drain{false};
+    SimTime started;
+    SimTime due;  // next attempt at deleting (taint + delay, then eviction retries)
+    bool issued{false};
+    std::string reason;
+  };
+  enum class Readiness : std::uint8_t { unregistered, long_unregistered, not_started, unready, ready, deleting };
+
+  void run_loop(const View& view, Actions& out);
+  void aws_refresh(SimTime now, Actions& out);
+  void asg_reconcile(const View& view, Actions& out);
+  void progress_deletions(const View& view, Actions& out);
+  Readiness readiness(const cluster::Node& n, SimTime now) const;
+  int upcoming(std::size_t g, const View& view, bool for_request) const;
+  std::shared_ptr<const TemplateNode> group_template(std::size_t g, const View& view);
+  bool in_cooldown(SimTime now) const;
+  void plan_scale_down(const View& view, scheduling::ClusterSnapshot& snap, bool cooldown, Actions& out);
+  void note(Actions& out, std::string kind, std::string reason, std::string group, std::vector<std::string> nodes,
+            std::vector<std::string> pods, std::string message) const;
+  std::size_t group_index(const std::string& name) const;
+
+  Config m_cfg;
+  std::map<std::string, std::size_t> m_index;
+  std::vector<GroupState> m_state;
+  ExponentialBackoff m_backoff;
+  ExpanderChain m_expander;
+  PriceContext m_price;
+
+  // Loop timing.
+  SimTime m_next_loop{0};
+  int m_loop{0};  // loops run so far
+  std::optional<SimTime> m_prev_loop_start;
+  Duration m_min_loop_interval{0};
+  int m_last_action_loop{-10};  // last loop that scaled up or started deletions
+  std::optional<SimTime> m_last_scale_up;
+  std::optional<SimTime> m_last_scale_down_delete;
+  std::optional<SimTime> m_last_scale_down_fail;
+  std::optional<SimTime> m_last_refresh;
+  bool m_started{false};
+
+  // Scale-down.
+  std::map<cluster::NodeId, Unneeded> m_unneeded;
+  std::map<cluster::NodeId, SimTime> m_unremovable_until;
+  std::vector<Deletion> m_deletions;
+  std::set<cluster::NodeId> m_deleted_this_call;
+
+  std::set<std::uint64_t> m_reported_pods;  // NotTriggerScaleUp notes, once per pod
+  bool m_unhealthy_reported{false};
+};
+
+}  // namespace capsim::policy::cluster_autoscaler

@@ -1,0 +1,114 @@
+// The Cluster Autoscaler's in-memory cluster copy for scheduling what-ifs (cluster-autoscaler
+// simulator/clustersnapshot/{clustersnapshot,scheduling_opts}.go, store/{basic,delta}.go,
+// predicate/plugin_runner.go, simulator/framework/handle.go): nodes with their pods, one level of
+// fork / revert / commit, and the kube-scheduler PreFilter + Filter plugins CA runs (never Score):
+// NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread
+// and InterPodAffinity (required terms). Pods are placed first-fit over a ring of nodes that
+// resumes one past the node that accepted the previous pod (NewLastIndexOrderMapping).
+//
+// The snapshot holds pointers to pod specs and labels; the caller keeps them alive while the
+// snapshot is used (cluster pods during one policy call, template pods in the policy's caches).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "capsim/cluster/objects.hpp"
+
+namespace capsim::scheduling {
+
+inline constexpr cluster::PodId k_no_pod = UINT32_MAX;
+
+// A pod as the snapshot sees it.
+struct SnapshotPod {
+  cluster::PodId id{k_no_pod};  // the cluster pod, or k_no_pod for a template's DaemonSet / mirror pod
+  std::uint64_t uid{0};
+  const cluster::PodSchedulingSpec* spec{nullptr};
+  const Labels* labels{nullptr};  // null: no labels
+  std::string_view namespace_{"default"};
+  bool daemon{false};
+  bool mirror{false};
+};
+
+struct SnapshotNode {
+  std::string name;
+  cluster::NodeId id{cluster::k_no_node};  // the cluster node, or k_no_node for a template copy
+  std::string node_group;                  // "" for nodes of no node group
+  Labels labels;
+  std::vector<Taint> taints;
+  bool unschedulable{false};  // cordoned
+  ResourceList capacity;
+  ResourceList allocatable;
+  ResourceList requested;  // sum of the requests of `pods`
+  std::vector<SnapshotPod> pods;
+};
+
+// Which Filter plugin rejected a pod (the first one, in the default profile's order).
+enum class FilterFailure : std::uint8_t {
+  none,
+  node_unschedulable,  // NodeUnschedulable
+  taint,               // TaintToleration
+  node_affinity,       // NodeAffinity (nodeSelector, required node affinity)
+  node_ports,          // NodePorts
+  resources,           // NodeResourcesFit (incl. the pod count)
+  topology_spread,     // PodTopologySpread
+  inter_pod_affinity,  // InterPodAffinity
+};
+std::string_view filter_failure_text(FilterFailure f);  // kube-scheduler's reason text
+// NodeResourcesFit's reason: "Insufficient cpu", "Too many pods", ...
+std::string insufficient_resource(const cluster::PodSchedulingSpec& pod, const SnapshotNode& node);
+
+class ClusterSnapshot {
+ public:
+  // Nodes keep their insertion order (the "list order" CA iterates).
+  std::size_t add_node(SnapshotNode node);
+  std::size_t size() const { return m_nodes.size(); }
+  const SnapshotNode& node(std::size_t i) const { return m_nodes[i]; }
+  const std::vector<SnapshotNode>& nodes() const { return m_nodes; }
+  std::optional<std::size_t> find(std::string_view name) const;
+
+  void add_pod(std::size_t node, const SnapshotPod& pod);
+  // Removes the pod with this cluster id from the node; false if it is not there.
+  bool remove_pod(std::size_t node, cluster::PodId id);
+  void add_taint(std::size_t node, const Taint& taint);
+
+  // One level of what-if: fork, then revert (drop every change since) or commit (keep them).
+  void fork();
+  void revert();
+  void commit();
+  bool forked() const { return m_fork.has_value(); }
+
+  // Filter plugins for `pod` on node `i` (PreFilter state computed for this one check).
+  FilterFailure check(const SnapshotPod& pod, std::size_t i) const;
+  // Checks and, if every filter passes, places the pod on node `i`.
+  FilterFailure try_schedule(const SnapshotPod& pod, std::size_t i);
+  // SchedulePodOnAnyNodeMatching: the first node (in ring order from the last hit) that passes
+  // `acceptable` and every filter gets the pod. nullopt when none.
+  std::optional<std::size_t> schedule_anywhere(const SnapshotPod& pod,
+                                               const std::function<bool(std::size_t)>& acceptable = {});
+
+ private:
+  struct PreFilter;
+  PreFilter prefilter(const SnapshotPod& pod) const;
+  FilterFailure filter(const PreFilter& pf, const SnapshotPod& pod, const SnapshotNode& n) const;
+  SnapshotNode& edit(std::size_t i);  // saves the node first when forked
+
+  std::vector<SnapshotNode> m_nodes;
+  std::unordered_map<std::string, std::size_t> m_index;
+  struct Fork {
+    std::size_t node_count{0};
+    std::vector<std::pair<std::size_t, SnapshotNode>> saved;
+    std::vector<bool> is_saved;
+    bool any_anti_affinity{false};
+  };
+  std::optional<Fork> m_fork;
+  std::size_t m_last_index{0};     // predicate/plugin_runner.go lastIndex: not part of the snapshot data
+  bool m_any_anti_affinity{false};  // some pod in the snapshot has required anti-affinity
+};
+
+}  // namespace capsim::scheduling

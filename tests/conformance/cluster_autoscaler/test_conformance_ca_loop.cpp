@@ -1,0 +1,114 @@
+// Conformance: the Cluster Autoscaler's whole loop (reference cluster-autoscaler.md 0-1, 4.1 and
+// appendix C "easy-to-miss behaviours"), after cluster-autoscaler core/static_autoscaler_test.go
+// (TestStaticAutoscalerRunOnce, TestStaticAutoscalerRunOnceWithFilteringOnUpcomingNodesEnabled,
+// TestStaticAutoscalerRunOnceWithAutoprovisionedEnabled's one-option-per-loop shape) and
+// loop/trigger_test.go, run through the whole simulator.
+#include <catch2/catch.hpp>
+
+#include "support/scenario_runner.hpp"
+
+using namespace capsim;
+using capsim::test::deployment;
+using capsim::test::run_text;
+
+namespace {
+
+std::string ca_doc(const std::string& duration, const std::string& extra) {
+  return "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  region: us-east-1\n"
+         "  zones: [us-east-1a]\n  duration: " + duration + "\n  autoscalers: [cluster-autoscaler]\n" + extra + "---\n";
+}
+
+std::vector<const sim::Decision*> decisions(const sim::AutoscalerResult& r, const std::string& kind) {
+  std::vector<const sim::Decision*> out;
+  for (const auto& d : r.decisions)
+    if (d.kind == kind) out.push_back(&d);
+  return out;
+}
+
+SimTime at(int m, int s = 0) { return SimTime{0} + Duration::minutes(m) + Duration::seconds(s); }
+
+}  // namespace
+
+// Appendix C 1 (TestStaticAutoscalerRunOnceWithFilteringOnUpcomingNodesEnabled): pods that fit
+// upcoming nodes are filtered out, so the loops while the new nodes boot ask for nothing more.
+TEST_CASE("ca loop: pods that fit upcoming nodes trigger no second scale-up", "[conformance][ca]") {
+  auto r = run_text(ca_doc("5m", "  nodeGroups:\n    - {name: ng, instanceType: m5.large, minSize: 0, maxSize: 10}\n") +
+                        deployment("web", 6, "500m", "512Mi"),
+                    "cluster-autoscaler");
+  auto up = decisions(r, "scale-up");
+  REQUIRE(up.size() == 1);
+  CHECK(up[0]->at == at(0, 10));
+  CHECK(r.launches.size() == 2);  // 6 pods, 3 per m5.large (cloud template: 1900m after kube-proxy)
+  CHECK(r.summary.pods_pending_at_end == 0);
+}
+
+// Appendix C 3 (one scale-up decision per loop): pods for two node groups are served by two
+// consecutive loops - the second runs at once, because the loop before scaled up (trigger.go).
+TEST_CASE("ca loop: one option per loop, the next loop runs at once", "[conformance][ca]") {
+  const std::string selector_a = "      nodeSelector: {pool: a}\n";
+  const std::string selector_b = "      nodeSelector: {pool: b}\n";
+  auto r = run_text(ca_doc("3m",
+                           "  nodeGroups:\n"
+                           "    - {name: ng-a, instanceType: m5.large, minSize: 0, maxSize: 5, labels: {pool: a},\n"
+                           "       tags: {k8s.io/cluster-autoscaler/node-template/label/pool: a}}\n"
+                           "    - {name: ng-b, instanceType: c5.large, minSize: 0, maxSize: 5, labels: {pool: b},\n"
+                           "       tags: {k8s.io/cluster-autoscaler/node-template/label/pool: b}}\n") +
+                        deployment("a", 2, "500m", "512Mi", selector_a) + deployment("b", 2, "500m", "512Mi", selector_b),
+                    "cluster-autoscaler");
+  auto up = decisions(r, "scale-up");
+  REQUIRE(up.size() == 2);
+  CHECK(up[0]->at == at(0, 10));
+  CHECK(up[1]->at == at(0, 10));
+  CHECK(up[0]->node_pool != up[1]->node_pool);
+  REQUIRE(r.launches.size() == 2);
+  CHECK(r.summary.pods_pending_at_end == 0);
+}
+
+// Scale-from-zero needs the node-template label tags: without them a nodeSelector matches nothing
+// (reference 2.7) and the pods stay pending with a NotTriggerScaleUp reason.
+TEST_CASE("ca loop: scale-from-zero sees labels only through node-template tags", "[conformance][ca]") {
+  auto r = run_text(ca_doc("2m", "  nodeGroups:\n"
+                                 "    - {name: ng-a, instanceType: m5.large, minSize: 0, maxSize: 5, labels: {pool: a}}\n") +
+                        deployment("a", 2, "500m", "512Mi", "      nodeSelector: {pool: a}\n"),
+                    "cluster-autoscaler");
+  CHECK(decisions(r, "scale-up").empty());
+  auto nt = decisions(r, "unschedulable");
+  REQUIRE(nt.size() == 1);
+  CHECK(nt[0]->reason == "NotTriggerScaleUp");
+  CHECK(nt[0]->message == "2 pod(s) didn't trigger scale-up: 1 node(s) didn't match Pod's node affinity/selector");
+  CHECK(r.summary.pods_pending_at_end == 2);
+  // An EKS managed node group (eks:nodegroup-name tag): CA reads its labels from the EKS API.
+  auto managed = run_text(ca_doc("2m", "  nodeGroups:\n"
+                                       "    - {name: ng-a, instanceType: m5.large, minSize: 0, maxSize: 5, labels: {pool: a},\n"
+                                       "       tags: {eks:nodegroup-name: ng-a}}\n") +
+                              deployment("a", 2, "500m", "512Mi", "      nodeSelector: {pool: a}\n"),
+                          "cluster-autoscaler");
+  CHECK(decisions(managed, "scale-up").size() == 1);
+}
+
+// Appendix C 2 and 4.1 (static_autoscaler.go allPodsAreNew): a loop that sees only pods younger
+// than 2 s neither scales up nor deletes. An empty node unneeded past its time is deleted only in
+// the next loop: the pods created at 1:10 make the 1:10 loop skip it.
+TEST_CASE("ca loop: a loop with only too-new pods does no real scale-down", "[conformance][ca]") {
+  const std::string groups =
+      "  clusterAutoscaler: {scale-down-unneeded-time: 1m}\n"
+      "  nodeGroups:\n"
+      "    - {name: idle, instanceType: m5.large, minSize: 0, maxSize: 3, desiredCapacity: 1,\n"
+      "       taints: [{key: dedicated, value: idle, effect: NoSchedule}],\n"
+      "       tags: {k8s.io/cluster-autoscaler/node-template/taint/dedicated: \"idle:NoSchedule\"}}\n"
+      "    - {name: work, instanceType: m5.large, minSize: 0, maxSize: 3}\n";
+  auto quiet = run_text(ca_doc("3m", groups), "cluster-autoscaler");
+  REQUIRE(decisions(quiet, "scale-down").size() == 1);
+  CHECK(decisions(quiet, "scale-down")[0]->at == at(1, 10));
+  auto burst = run_text(ca_doc("15m", groups + "  timeline:\n    - {at: 70s, apply: {kind: Deployment, name: web}}\n") +
+                            deployment("web", 1, "500m", "512Mi"),
+                        "cluster-autoscaler");
+  auto down = decisions(burst, "scale-down");
+  REQUIRE(down.size() == 1);
+  // 1:10: the pod is 0 s old (the trigger runs the loop at once): no deletion. The next loop at
+  // 1:20 scales up (pod 10 s old), which puts scale-down in cooldown for 10 minutes.
+  CHECK(down[0]->at == at(11, 20));
+  auto up = decisions(burst, "scale-up");
+  REQUIRE(up.size() == 1);
+  CHECK(up[0]->at == at(1, 20));
+}
