@@ -26,7 +26,7 @@ std::unique_ptr<Autoscaler> make_autoscaler(const std::string& name, const Polic
   }
   if (name == "cluster-autoscaler")
     return std::make_unique<cluster_autoscaler::ClusterAutoscaler>(
-        cluster_autoscaler::make_config(ctx.scenario, ctx.catalog, ctx.zones));
+        cluster_autoscaler::make_config(ctx.scenario, ctx.catalog, ctx.zones, ctx.fake_instance_types.get()));
   if (name == "static") return std::make_unique<StaticPolicy>();
   if (name == lower_bound::k_name) return std::make_unique<lower_bound::LowerBound>(ctx);
   throw InputError({Diagnostic{ctx.scenario.file, 0, 0, Severity::error, "spec.autoscalers",

@@ -30,13 +30,13 @@ bool requests_gpu(const cluster::PodSchedulingSpec& s) { return s.requests.get(R
 }  // namespace
 
 Config make_config(const spec::Scenario& sc, std::shared_ptr<const catalog::Catalog> cat,
-                   const std::vector<std::string>& zones) {
+                   const std::vector<std::string>& zones, const std::vector<catalog::InstanceType>* fake_types) {
   Config c;
   c.settings = sc.cluster_autoscaler;
   c.catalog = std::move(cat);
   c.region = sc.region;
   c.zones = zones;
-  c.node_groups = build_node_groups(sc, *c.catalog, zones);
+  c.node_groups = build_node_groups(sc, *c.catalog, zones, fake_types);
   c.pdbs = sc.pdbs;
   c.seed = sc.seed;
   return c;
@@ -201,7 +201,7 @@ Actions ClusterAutoscaler::reconcile(const View& view) {
       note(out, "config", "hypothetical-price-expander", "", {}, {},
            "expander price is HYPOTHETICAL on AWS: Cluster Autoscaler refuses it (the AWS provider's Pricing() is not "
            "implemented and the expander factory exits at start-up); capsim runs it with catalog prices (node: the "
-           "group's on-demand or regional spot price; pods: $" +
+           "cheapest offering of the group's type; pods: $" +
                fmt2(m_price.cpu_usd_per_hour) + "/vCPU-hour, $" + fmt2(m_price.memory_usd_per_gib_hour) +
                "/GiB-hour)");
   }
@@ -432,16 +432,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
       price.cluster_nodes = static_cast<int>(view.cluster.node_count());
       const auto chooser = [&](const std::vector<ExpansionOption>& opts) -> std::optional<std::size_t> {
         std::vector<ExpansionOption> o = opts;
-        for (auto& x : o) {
-          auto g = group_index(x.node_group);
-          const auto& ng = m_cfg.node_groups[g];
-          const auto* t = ng.template_type();
-          if (!t) continue;
-          if (ng.spec.capacity_type_at(ng.target_size) == "spot")
-            x.node_price = m_cfg.catalog->regional_spot_price(m_cfg.region, t->name);
-          else
-            x.node_price = m_cfg.catalog->on_demand_price(m_cfg.region, t->name);
-        }
+        for (auto& x : o) x.node_price = node_group_price(m_cfg.node_groups[group_index(x.node_group)]);
         return m_expander.choose(o, price);
       };
       ScaleUpResult r = compute_scale_up(snap, pending, left, groups, limits, chooser);
@@ -561,6 +552,15 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     if (!rr.removable()) {
       destination[i] = true;
       m_unremovable_until[id] = now + k_unremovable_recheck;
+      // The reason CA logs for an unremovable node, once per node and reason.
+      std::string why = std::string(unremovable_name(rr.reason));
+      if (!rr.blocking_pod.empty()) why += ": pod " + rr.blocking_pod + (rr.blocking_reason.empty() ? "" : " (" + rr.blocking_reason + ")");
+      std::string& last = m_unremovable_reason[id];
+      if (last != why) {
+        last = why;
+        note(out, "unremovable", std::string(unremovable_name(rr.reason)), n.node_group, {n.name}, rr.blocking_pod.empty() ? std::vector<std::string>{} : std::vector<std::string>{rr.blocking_pod},
+             "node " + n.name + " cannot be removed: " + why);
+      }
       continue;
     }
     Unneeded u;

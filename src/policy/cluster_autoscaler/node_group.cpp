@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 
+#include "capsim/catalog/fake_provider.hpp"
 #include "capsim/core/diagnostic.hpp"
 
 namespace capsim::policy::cluster_autoscaler {
@@ -86,7 +87,8 @@ void TemplateNode::add_pod(std::shared_ptr<const cluster::PodSchedulingSpec> spe
 }
 
 std::vector<NodeGroupModel> build_node_groups(const spec::Scenario& sc, const catalog::Catalog& cat,
-                                              const std::vector<std::string>& scenario_zones) {
+                                              const std::vector<std::string>& scenario_zones,
+                                              const std::vector<catalog::InstanceType>* fake_types) {
   std::vector<NodeGroupModel> out;
   for (const auto& g : sc.node_groups) {
     if (!g.autoscaled()) continue;
@@ -98,7 +100,8 @@ std::vector<NodeGroupModel> build_node_groups(const spec::Scenario& sc, const ca
     m.zones = g.zones.empty() ? scenario_zones : g.zones;
     std::vector<std::string> names =
         g.mixed_instances ? g.mixed_instances->overrides : std::vector<std::string>{g.instance_type};
-    auto all = catalog::build_instance_types(cat, sc.region, m.zones, node_class_params(g));
+    auto all = fake_types ? catalog::fake_types_in_zones(*fake_types, m.zones)
+                          : catalog::build_instance_types(cat, sc.region, m.zones, node_class_params(g));
     for (const auto& n : names) {
       auto it = std::find_if(all.begin(), all.end(), [&](const catalog::InstanceType& t) { return t.name == n; });
       if (it != all.end()) m.instance_types.push_back(*it);
@@ -119,24 +122,31 @@ std::vector<NodeGroupModel> build_node_groups(const spec::Scenario& sc, const ca
 std::shared_ptr<const TemplateNode> cloud_template(const NodeGroupModel& g, const std::string& region,
                                                    const std::vector<DaemonSetView>& daemonsets) {
   const catalog::InstanceType* it = g.template_type();
-  if (!it || !it->info) return nullptr;
+  if (!it) return nullptr;
   auto t = std::make_shared<TemplateNode>();
   scheduling::SnapshotNode& n = t->node;
   n.node_group = g.name();
   n.name = "template-node-for-" + g.name();
   // Capacity: vCPU, MemoryMb x 1 MiB, GPU count, 110 pods (aws_manager.go buildNodeFromTemplate).
-  n.capacity.set(Resource::cpu, Quantity::from_units(it->info->vcpu));
-  n.capacity.set(Resource::memory, Quantity::from_mib(it->info->memory_mib));
+  if (it->info) {
+    n.capacity.set(Resource::cpu, Quantity::from_units(it->info->vcpu));
+    n.capacity.set(Resource::memory, Quantity::from_mib(it->info->memory_mib));
+    if (it->info->gpu_count > 0) n.capacity.set(Resource::nvidia_gpu, Quantity::from_units(it->info->gpu_count));
+  } else {
+    n.capacity.set(Resource::cpu, it->capacity.get(Resource::cpu));
+    n.capacity.set(Resource::memory, it->capacity.get(Resource::memory));
+    n.capacity.set(Resource::nvidia_gpu, it->capacity.get(Resource::nvidia_gpu));
+  }
   n.capacity.set(Resource::pods, Quantity::from_units(110));
-  if (it->info->gpu_count > 0) n.capacity.set(Resource::nvidia_gpu, Quantity::from_units(it->info->gpu_count));
   for (const auto& [k, v] : g.spec.tags)
     if (starts_with(k, k_tag_resources))
       if (auto q = parse_quantity(v)) n.capacity.set(k.substr(k_tag_resources.size()), *q);
   n.allocatable = n.capacity;  // no kube-reserved, system-reserved or eviction threshold
   // Labels (buildGenericLabels + tags).
   const std::string zone = g.zones.empty() ? std::string() : g.zones.front();
-  n.labels["kubernetes.io/arch"] = it->info->arch;
-  n.labels["beta.kubernetes.io/arch"] = it->info->arch;
+  const std::string arch = it->info ? it->info->arch : std::string("amd64");
+  n.labels["kubernetes.io/arch"] = arch;
+  n.labels["beta.kubernetes.io/arch"] = arch;
   n.labels["kubernetes.io/os"] = "linux";
   n.labels["beta.kubernetes.io/os"] = "linux";
   n.labels["node.kubernetes.io/instance-type"] = it->name;
@@ -181,6 +191,16 @@ std::shared_ptr<const TemplateNode> cloud_template(const NodeGroupModel& g, cons
   }
   t->source = "cloud (" + it->name + ")";
   return t;
+}
+
+std::optional<Money> node_group_price(const NodeGroupModel& g) {
+  const catalog::InstanceType* it = g.template_type();
+  if (!it) return std::nullopt;
+  const std::string ct = g.spec.capacity_type_at(g.target_size);
+  std::optional<Money> best;
+  for (const auto& o : it->offerings)
+    if (o.capacity_type == ct && (!best || o.price < *best)) best = o.price;
+  return best;
 }
 
 std::shared_ptr<const TemplateNode> node_template_from(const cluster::Node& real, const cluster::ClusterState& state) {

@@ -102,7 +102,7 @@ TEST_CASE("sim ca: least-waste from zero picks c5.xlarge (worked example)", "[si
 
   // least-nodes ties m5.xlarge and c5.xlarge; random decides between them only.
   std::set<std::string> picked;
-  for (int seed = 1; seed <= 40; ++seed) {
+  for (int seed = 1; seed <= 40 && picked.size() < 2; ++seed) {
     auto rr = run_text(ca_doc("1m", "[us-east-1a]",
                               "  seed: " + std::to_string(seed) + "\n  clusterAutoscaler: {expander: least-nodes}\n" +
                                   groups) +
@@ -314,4 +314,20 @@ TEST_CASE("sim ca: deterministic", "[sim][ca]") {
   REQUIRE(r1.decisions.size() == r2.decisions.size());
   for (std::size_t i = 0; i < r1.decisions.size(); ++i) CHECK(r1.decisions[i].message == r2.decisions[i].message);
   CHECK(r1.log == r2.log);
+}
+
+// With a built-in fake catalog (spec.instanceCatalog) the node groups use its types, as the sim's
+// nodes do; the cloud template then takes the type's capacity.
+TEST_CASE("sim ca: node groups of a fake instance catalog", "[sim][ca]") {
+  auto r = run_text("apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
+                    "  instanceCatalog: karpenter-fake\n  zones: [test-zone-1]\n  duration: 3m\n"
+                    "  autoscalers: [cluster-autoscaler]\n"
+                    "  nodeGroups:\n    - {name: ng, instanceType: default-instance-type, minSize: 0, maxSize: 5}\n"
+                    "---\n" +
+                        deployment("web", 3, "1", "1Gi"),
+                    "cluster-autoscaler");
+  REQUIRE(!r.launches.empty());
+  CHECK(r.launches[0].instance_type == "default-instance-type");
+  CHECK(r.launches[0].zone == "test-zone-1");
+  CHECK(r.summary.pods_pending_at_end == 0);
 }

@@ -52,9 +52,10 @@ struct Config {
   std::vector<spec::PodDisruptionBudget> pdbs;
   std::uint64_t seed{1};
 };
-// The Config of a scenario.
+// The Config of a scenario (`fake_types`: a built-in fake catalog's types, or null).
 Config make_config(const spec::Scenario& sc, std::shared_ptr<const catalog::Catalog> cat,
-                   const std::vector<std::string>& zones);
+                   const std::vector<std::string>& zones,
+                   const std::vector<catalog::InstanceType>* fake_types = nullptr);
 
 class ClusterAutoscaler final : public Autoscaler {
  public:
@@ -141,6 +142,7 @@ class ClusterAutoscaler final : public Autoscaler {
   // Scale-down.
   std::map<cluster::NodeId, Unneeded> m_unneeded;
   std::map<cluster::NodeId, SimTime> m_unremovable_until;
+  std::map<cluster::NodeId, std::string> m_unremovable_reason;  // last logged reason per node
   std::vector<Deletion> m_deletions;
   std::set<cluster::NodeId> m_deleted_this_call;
 

@@ -81,9 +81,14 @@ struct NodeGroupModel {
   bool managed_node_group() const { return spec.tags.count(std::string(k_tag_eks_nodegroup)) > 0; }
 };
 
-// Builds the model of every autoscaled node group of the scenario, in scenario order.
+// Builds the model of every autoscaled node group of the scenario, in scenario order. With a
+// built-in fake catalog (spec.instanceCatalog) the types come from `fake_types`, as the sim's.
 std::vector<NodeGroupModel> build_node_groups(const spec::Scenario& sc, const catalog::Catalog& cat,
-                                              const std::vector<std::string>& scenario_zones);
+                                              const std::vector<std::string>& scenario_zones,
+                                              const std::vector<catalog::InstanceType>* fake_types = nullptr);
+// The hourly price of one node of the group: the cheapest offering of its (first) instance type
+// in its zones for the capacity type its next instance would get.
+std::optional<Money> node_group_price(const NodeGroupModel& g);
 
 // buildNodeFromTemplate: the optimistic template of a group without a usable node. Capacity from
 // the first instance type (vCPU, MemoryMb, GPUs; resources tags override), 110 pods, allocatable
