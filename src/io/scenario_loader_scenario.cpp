@@ -58,7 +58,7 @@ const std::vector<std::string_view> k_karpenter_versions = {"v0.29", "v1.14"};
 const std::vector<std::string_view> k_timeline_kinds = {
     "Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "Pod", "NodePool", "Provisioner"};
 const std::vector<std::string_view> k_scalable_kinds = {"Deployment", "StatefulSet", "ReplicaSet",
-                                                                      "Job"};
+                                                                      "Job", "NodeGroup"};
 
 void read_karpenter_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
   MapView m(d, n, path);
@@ -195,22 +195,23 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
     const std::string p = index_path(path, i);
     MapView m(d, n[i], p);
     if (!m.ok()) continue;
-    m.reject_unknown({"at", "scale", "delete", "apply", "replay", "update"});
+    m.reject_unknown({"at", "scale", "delete", "apply", "replay", "update", "handover"});
     spec::TimelineEvent ev;
     ev.loc = d.loc(n[i]);
     if (m.require("at"); m.has("at")) {
       if (auto v = m.duration("at")) ev.at = *v;
     }
     std::vector<std::string_view> actions;
-    for (std::string_view a : {"scale", "delete", "apply", "replay", "update"})
+    for (std::string_view a : {"scale", "delete", "apply", "replay", "update", "handover"})
       if (m.has(a)) actions.push_back(a);
     if (actions.empty()) {
-      d.error(n[i], p, "expected one of \"scale\", \"delete\", \"apply\", \"replay\", \"update\", got none");
+      d.error(n[i], p, "expected one of \"scale\", \"delete\", \"apply\", \"replay\", \"update\", \"handover\", got none");
       continue;
     }
     if (actions.size() > 1) {
       d.error(m.key_node(actions[1]), p,
-              "expected exactly one of \"scale\", \"delete\", \"apply\", \"replay\", \"update\", got both " + quote(actions[0]) +
+              "expected exactly one of \"scale\", \"delete\", \"apply\", \"replay\", \"update\", \"handover\", got both " +
+                  quote(actions[0]) +
                   " and " + quote(actions[1]));
       continue;
     }
@@ -228,6 +229,15 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
       ev.kind = action == "delete" ? spec::TimelineKind::del : spec::TimelineKind::apply;
       a.reject_unknown({"kind", "name"});
       read_target(l, d, a, ev, k_timeline_kinds);
+    } else if (action == "handover") {
+      // The `from` autoscaler's controller stops at `at` and `to` takes over (a migration).
+      ev.kind = spec::TimelineKind::handover;
+      a.reject_unknown({"from", "to"});
+      if (auto v = a.enumeration("from", k_autoscalers)) ev.handover_from = *v;
+      if (a.require("to"); a.has("to"))
+        if (auto v = a.enumeration("to", k_autoscalers)) ev.handover_to = *v;
+      if (!ev.handover_from.empty() && ev.handover_from == ev.handover_to)
+        d.error(a.get("to"), a.path("to"), "expected an autoscaler other than " + quote(ev.handover_from));
     } else if (action == "update") {
       // New versions of Karpenter objects from a file, applied at `at` (drift).
       ev.kind = spec::TimelineKind::update;

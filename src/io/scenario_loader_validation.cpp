@@ -346,6 +346,9 @@ bool exists_kind(const Loader& l, const std::string& kind, const std::string& na
   if (kind == "PriorityClass")
     return std::any_of(l.sc.priority_classes.begin(), l.sc.priority_classes.end(),
                        [&](const spec::PriorityClass& pc) { return pc.name == name; });
+  if (kind == "NodeGroup")
+    return std::any_of(l.sc.node_groups.begin(), l.sc.node_groups.end(),
+                       [&](const spec::NodeGroup& g) { return g.name == name; });
   if (kind == "NodePool" || kind == "Provisioner")
     return std::any_of(l.sc.node_pools.begin(), l.sc.node_pools.end(),
                        [&](const spec::NodePool& np) { return np.kind == kind && np.name == name; });

@@ -211,7 +211,13 @@ void World::schedule_timeline() {
         if (const auto* w = m_scenario.find_workload(e.target_kind, e.target_name))
           m_engine.schedule(at, Phase::workload, [apply_workload, w] { apply_workload(*w); });
         break;
+      case spec::TimelineKind::handover:
+        break;  // handled by the policy (policy/handover.hpp), which wakes itself at `at`
       case spec::TimelineKind::scale:
+        if (e.target_kind == "NodeGroup") {
+          m_engine.schedule(at, Phase::workload, [this, &e] { scale_node_group(e.target_name, e.replicas); });
+          break;
+        }
         m_engine.schedule(at, Phase::workload, [this, &e] {
           std::vector<cluster::PodId> remove;
           auto pods = m_controllers.scale(e.target_kind, e.target_name, e.replicas, m_state, m_engine.now(), remove);
@@ -255,6 +261,25 @@ void World::schedule_timeline() {
       }
     }
   }
+}
+
+// Timeline `scale` of a node group: an autoscaled group's desired capacity is the policy's (its
+// ASG model); a static group is scaled down here, newest nodes first (drained like any deletion).
+void World::scale_node_group(const std::string& group, int desired) {
+  log("scaled node group " + group + " to " + std::to_string(desired));
+  if (!m_autoscaler->on_node_group_scaled(group, desired, m_engine.now())) {
+    std::vector<cluster::NodeId> nodes;
+    for (auto nid : m_state.nodes()) {
+      const auto& n = m_state.node(nid);
+      if (n.node_group == group && n.state != cluster::NodeState::deleting) nodes.push_back(nid);
+    }
+    std::stable_sort(nodes.begin(), nodes.end(), [&](cluster::NodeId a, cluster::NodeId b) {
+      return m_state.node(a).created_at > m_state.node(b).created_at || (m_state.node(a).created_at == m_state.node(b).created_at && a > b);
+    });
+    for (std::size_t i = 0; static_cast<int>(nodes.size() - i) > desired && i < nodes.size(); ++i)
+      delete_node(nodes[i], "node group scaled down");
+  }
+  refresh_wakeup();
 }
 
 void World::replay_next(std::size_t idx) {

@@ -54,6 +54,7 @@ class World {
   void reclaim_spot_instance(cluster::NodeId id);
   // Trace replay.
   void replay_next(std::size_t replay_index);
+  void scale_node_group(const std::string& group, int desired);
   // The lower bound's demand-only world: one unbilled virtual node every workload pod binds to at
   // creation, and the demand D(t) recorded as time spent at each distinct demand.
   void add_virtual_node();

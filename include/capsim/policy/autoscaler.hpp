@@ -99,6 +99,15 @@ class Autoscaler {
                                 bool launched, SimTime now) {
     (void)request, (void)insufficient, (void)launched, (void)now;
   }
+  // The controller is switched off (a migration's handover): it makes no more decisions; what
+  // the cloud does on its own (an Auto Scaling group keeping its desired capacity) goes on.
+  virtual void stop_controller() {}
+  // The user set a node group's desired capacity (timeline `scale` of kind NodeGroup). Returns
+  // false when this policy does not own the group (the sim then scales a static group itself).
+  virtual bool on_node_group_scaled(const std::string& group, int desired, SimTime now) {
+    (void)group, (void)desired, (void)now;
+    return false;
+  }
   // New versions of NodePools / node classes were applied (timeline `update`).
   virtual void on_node_pools_updated(const std::vector<spec::NodePool>& pools, const std::vector<spec::NodeClass>& classes,
                                      SimTime now) {

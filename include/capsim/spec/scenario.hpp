@@ -308,7 +308,7 @@ struct TraceReplay {
   std::string format;  // csv | jsonl | "" (by extension)
 };
 
-enum class TimelineKind : std::uint8_t { apply, scale, del, replay, update };
+enum class TimelineKind : std::uint8_t { apply, scale, del, replay, update, handover };
 
 struct TimelineEvent {
   Duration at;
@@ -322,6 +322,10 @@ struct TimelineEvent {
   std::string update_file;
   std::vector<NodePool> node_pool_updates;
   std::vector<NodeClass> node_class_updates;
+  // handover: the `handover_from` autoscaler (empty = the first listed) stops deciding and
+  // `handover_to` takes over; the old autoscaler's node groups stay as they are.
+  std::string handover_from;
+  std::string handover_to;
   SourceLoc loc;
 };
 

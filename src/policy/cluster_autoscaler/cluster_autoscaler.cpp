@@ -98,7 +98,7 @@ void ClusterAutoscaler::note(Actions& out, std::string kind, std::string reason,
 
 // loop/trigger.go: a pod that turned unschedulable wakes an idle CA at once.
 void ClusterAutoscaler::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) {
-  if (!pods.empty() && m_next_loop > now) m_next_loop = now;
+  if (!pods.empty() && m_next_loop > now && !m_stopped) m_next_loop = now;
 }
 
 std::optional<SimTime> ClusterAutoscaler::next_wakeup() const {
@@ -206,9 +206,25 @@ Actions ClusterAutoscaler::reconcile(const View& view) {
                "/GiB-hour)");
   }
   progress_deletions(view, out);
-  if (view.now >= m_next_loop) run_loop(view, out);
+  if (!m_stopped && view.now >= m_next_loop) run_loop(view, out);
+  // Stopped (handover): no more loops; the ASG model below still runs each scan interval.
+  if (m_stopped && view.now >= m_next_loop) m_next_loop = view.now + m_cfg.settings.scan_interval;
   asg_reconcile(view, out);
   return out;
+}
+
+bool ClusterAutoscaler::on_node_group_scaled(const std::string& group, int desired, SimTime now) {
+  (void)now;
+  const std::size_t g = group_index(group);
+  if (g == SIZE_MAX) return false;
+  auto& ng = m_cfg.node_groups[g];
+  // SetDesiredCapacity outside [min, max] is refused by AWS; capsim lowers/raises the bound with
+  // it, as a user editing the ASG would.
+  ng.min_size = std::min(ng.min_size, desired);
+  ng.max_size = std::max(ng.max_size, desired);
+  ng.target_size = desired;
+  m_user_scaled.insert(group);
+  return true;
 }
 
 // aws_manager.go Refresh (at most every 60 s): a failed scaling activity turns the group's
@@ -741,7 +757,9 @@ void ClusterAutoscaler::asg_reconcile(const View& view, Actions& out) {
       for (auto nid : view.cluster.nodes()) {
         const auto& n = view.cluster.node(nid);
         if (n.node_group != ng.name() || m_deleted_this_call.count(nid)) continue;
-        if (n.state == cluster::NodeState::launched || n.state == cluster::NodeState::registered) surplus.push_back(&n);
+        if (n.state == cluster::NodeState::launched || n.state == cluster::NodeState::registered ||
+            (m_user_scaled.count(ng.name()) && n.state == cluster::NodeState::ready))
+          surplus.push_back(&n);
       }
       std::stable_sort(surplus.begin(), surplus.end(), [](const cluster::Node* a, const cluster::Node* b) {
         const bool ra = a->state == cluster::NodeState::registered, rb = b->state == cluster::NodeState::registered;

@@ -345,10 +345,10 @@ TEST_CASE("regions, zones and scenario structure", "[io]") {
         "\"static\", \"lower-bound\", got \"descheduler\"");
   CHECK(single_error(head + "  timeline:\n    - {at: 1m, delete: {kind: Job, name: a}, apply: {kind: Job, name: a}}\n") ==
         "scenarios/x.yaml:5:46: error: spec.timeline[0]: expected exactly one of \"scale\", \"delete\", \"apply\", "
-        "\"replay\", \"update\", got both \"delete\" and \"apply\"");
+        "\"replay\", \"update\", \"handover\", got both \"delete\" and \"apply\"");
   CHECK(single_error(head + "  timeline:\n    - {at: 1m, scale: {kind: DaemonSet, name: a, replicas: 2}}\n") ==
         "scenarios/x.yaml:5:30: error: spec.timeline[0].scale.kind: expected one of \"Deployment\", \"StatefulSet\", "
-        "\"ReplicaSet\", \"Job\", got \"DaemonSet\"");
+        "\"ReplicaSet\", \"Job\", \"NodeGroup\", got \"DaemonSet\"");
   CHECK(single_error(head + "  timeline:\n    - {at: 1m, replay: {trace: traces/none.csv}}\n") ==
         "scenarios/x.yaml:5:32: error: spec.timeline[0].replay.trace: trace file \"traces/none.csv\" not found (looked "
         "for \"scenarios/traces/none.csv\")");

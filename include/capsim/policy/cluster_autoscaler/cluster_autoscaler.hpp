@@ -67,6 +67,8 @@ class ClusterAutoscaler final : public Autoscaler {
   Actions reconcile(const View& view) override;
   void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient, bool launched,
                         SimTime now) override;
+  void stop_controller() override { m_stopped = true; }
+  bool on_node_group_scaled(const std::string& group, int desired, SimTime now) override;
 
   // Read access for tests.
   const std::vector<NodeGroupModel>& node_groups() const { return m_cfg.node_groups; }
@@ -143,6 +145,8 @@ class ClusterAutoscaler final : public Autoscaler {
   std::map<cluster::NodeId, Unneeded> m_unneeded;
   std::map<cluster::NodeId, SimTime> m_unremovable_until;
   std::map<cluster::NodeId, std::string> m_unremovable_reason;  // last logged reason per node
+  bool m_stopped{false};             // handover: the controller no longer decides
+  std::set<std::string> m_user_scaled;  // groups whose desired capacity the user set
   std::vector<Deletion> m_deletions;
   std::set<cluster::NodeId> m_deleted_this_call;
 
