@@ -7,6 +7,7 @@
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/policy/pdb.hpp"
 #include "capsim/policy/registry.hpp"
 #include "capsim/scheduling/kube_scheduler.hpp"
 
@@ -531,24 +532,9 @@ bool World::eviction_allowed(const cluster::Pod& pod) const {
   int matching = 0;
   bool allowed = true;
   for (const auto& pdb : m_scenario.pdbs) {
-    if (pdb.namespace_ != pod.namespace_ || !pdb.selector.matches(pod.labels)) continue;
+    if (!policy::pdb_selects(pdb, pod)) continue;
     ++matching;
-    int healthy = 0, expected = 0;
-    for (auto pid : m_state.live_pods()) {
-      const auto& p = m_state.pod(pid);
-      if (p.namespace_ != pdb.namespace_ || !pdb.selector.matches(p.labels)) continue;
-      ++expected;
-      // A running pod is healthy (Ready) until it is evicted, also on a node being drained.
-      if (p.bound() && (m_state.node(p.node).initialized() || m_state.node(p.node).state == cluster::NodeState::deleting)) ++healthy;
-    }
-    auto resolve = [&](const std::string& v) {
-      if (!v.empty() && v.back() == '%') return static_cast<int>(std::ceil(std::stod(v.substr(0, v.size() - 1)) * expected / 100.0));
-      return std::stoi(v);
-    };
-    int desired = expected;
-    if (pdb.min_available) desired = resolve(*pdb.min_available);
-    else if (pdb.max_unavailable) desired = expected - resolve(*pdb.max_unavailable);
-    if (healthy - desired <= 0) allowed = false;
+    if (policy::pdb_disruptions_allowed(pdb, m_state) == 0) allowed = false;
   }
   return matching <= 1 && allowed;
 }

@@ -63,6 +63,42 @@ class Requirement {
   std::optional<int> m_min_values;
 };
 
+// metav1.LabelSelector semantics (k8s.io/apimachinery labels.Selector): every matchLabels pair
+// must be present, and every expression hold: In = present with a listed value, NotIn = absent or
+// not listed, Exists = present, DoesNotExist = absent (Gt/Lt never match). An empty selector
+// matches everything. `Expr` has `key`, `op` and `values`.
+template <typename Map, typename Expr>
+bool label_selector_matches(const Map& match_labels, const std::vector<Expr>& match_expressions, const Labels& labels) {
+  for (const auto& [k, v] : match_labels) {
+    const auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  for (const auto& e : match_expressions) {
+    const auto it = labels.find(e.key);
+    const bool has = it != labels.end();
+    bool listed = false;
+    if (has)
+      for (const auto& v : e.values) listed = listed || v == it->second;
+    switch (e.op) {
+      case Operator::in:
+        if (!listed) return false;
+        break;
+      case Operator::not_in:
+        if (listed) return false;
+        break;
+      case Operator::exists:
+        if (!has) return false;
+        break;
+      case Operator::does_not_exist:
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 // Predicate deciding whether a label key is "well known" (may be left undefined by a NodePool).
 using WellKnownFn = std::function<bool(std::string_view)>;
 

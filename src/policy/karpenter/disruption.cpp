@@ -10,6 +10,7 @@
 
 #include "capsim/core/cron.hpp"
 #include "capsim/policy/karpenter/karpenter.hpp"
+#include "capsim/policy/pdb.hpp"
 
 namespace capsim::policy::karpenter {
 namespace {
@@ -122,28 +123,7 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
     int allowed;
   };
   std::vector<PdbState> pdbs;
-  for (const auto& pdb : m_cfg.pdbs) {
-    int healthy = 0, expected = 0;
-    for (auto pid : view.cluster.live_pods()) {
-      const auto& p = view.cluster.pod(pid);
-      if (p.namespace_ != pdb.namespace_ || !pdb.selector.matches(p.labels)) continue;
-      ++expected;
-      if (p.bound() && (view.cluster.node(p.node).initialized() || view.cluster.node(p.node).state == cluster::NodeState::deleting)) ++healthy;
-    }
-    auto resolve = [&](const std::string& v, bool round_up) {
-      if (!v.empty() && v.back() == '%') {
-        double pct = std::stod(v.substr(0, v.size() - 1));
-        double x = pct * expected / 100.0;
-        return static_cast<int>(round_up ? std::ceil(x) : std::floor(x));
-      }
-      return std::stoi(v);
-    };
-    int desired = 0;
-    if (pdb.min_available) desired = resolve(*pdb.min_available, true);
-    else if (pdb.max_unavailable) desired = expected - resolve(*pdb.max_unavailable, true);
-    else desired = expected;  // neither set: no disruption allowed
-    pdbs.push_back(PdbState{&pdb, std::max(healthy - desired, 0)});
-  }
+  for (const auto& pdb : m_cfg.pdbs) pdbs.push_back(PdbState{&pdb, pdb_disruptions_allowed(pdb, view.cluster)});
   const char* do_not_disrupt = v1alpha5() ? "karpenter.sh/do-not-evict" : "karpenter.sh/do-not-disrupt";
 
   std::vector<Candidate> out;
@@ -183,7 +163,7 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
       int matching = 0;
       bool zero = false;
       for (const auto& st : pdbs)
-        if (st.pdb->namespace_ == pod.namespace_ && st.pdb->selector.matches(pod.labels)) {
+        if (pdb_selects(*st.pdb, pod)) {
           ++matching;
           if (st.allowed == 0) zero = true;
         }
