@@ -7,6 +7,7 @@
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/policy/node_class.hpp"
 #include "capsim/policy/pdb.hpp"
 #include "capsim/policy/registry.hpp"
 #include "capsim/scheduling/kube_scheduler.hpp"
@@ -129,15 +130,7 @@ void World::note(const policy::Note& n) {
 
 void World::add_node_groups() {
   for (const auto& g : m_scenario.node_groups) {
-    catalog::NodeClassParams params;
-    if (auto f = catalog::parse_ami_family(g.ami_family)) params.ami_family = *f;
-    if (g.kubelet) {
-      params.kubelet.max_pods = g.kubelet->max_pods;
-      params.kubelet.pods_per_core = g.kubelet->pods_per_core;
-      params.kubelet.kube_reserved = g.kubelet->kube_reserved;
-      params.kubelet.system_reserved = g.kubelet->system_reserved;
-      params.kubelet.eviction_hard = g.kubelet->eviction_hard;
-    }
+    const catalog::NodeClassParams params = policy::node_group_params(g);
     std::vector<std::string> zones = g.zones.empty() ? m_zones : g.zones;
     auto types = m_fake_types ? catalog::fake_types_in_zones(*m_fake_types, zones)
                               : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params);

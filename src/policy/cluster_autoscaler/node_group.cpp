@@ -8,26 +8,13 @@
 
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/policy/node_class.hpp"
 
 namespace capsim::policy::cluster_autoscaler {
 
 namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-catalog::NodeClassParams node_class_params(const spec::NodeGroup& g) {
-  // The same parameters the sim gives the group's nodes (sim/world.cpp add_node_groups).
-  catalog::NodeClassParams params;
-  if (auto f = catalog::parse_ami_family(g.ami_family)) params.ami_family = *f;
-  if (g.kubelet) {
-    params.kubelet.max_pods = g.kubelet->max_pods;
-    params.kubelet.pods_per_core = g.kubelet->pods_per_core;
-    params.kubelet.kube_reserved = g.kubelet->kube_reserved;
-    params.kubelet.system_reserved = g.kubelet->system_reserved;
-    params.kubelet.eviction_hard = g.kubelet->eviction_hard;
-  }
-  return params;
-}
 
 // CA's ToBeDeleted taint and soft deletion-candidate taint, and the node lifecycle taints a
 // template must not carry (simulator/node_info_utils.go sanitizeNodeInfo / taints.SanitizeTaints).
@@ -101,7 +88,7 @@ std::vector<NodeGroupModel> build_node_groups(const spec::Scenario& sc, const ca
     std::vector<std::string> names =
         g.mixed_instances ? g.mixed_instances->overrides : std::vector<std::string>{g.instance_type};
     auto all = fake_types ? catalog::fake_types_in_zones(*fake_types, m.zones)
-                          : catalog::build_instance_types(cat, sc.region, m.zones, node_class_params(g));
+                          : catalog::build_instance_types(cat, sc.region, m.zones, node_group_params(g));
     for (const auto& n : names) {
       auto it = std::find_if(all.begin(), all.end(), [&](const catalog::InstanceType& t) { return t.name == n; });
       if (it != all.end()) m.instance_types.push_back(*it);

@@ -8,19 +8,10 @@
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/rng.hpp"
+#include "capsim/policy/node_class.hpp"
 
 namespace capsim::policy::karpenter {
 namespace {
-
-catalog::KubeletConfig to_kubelet(const spec::KubeletSpec& k) {
-  catalog::KubeletConfig c;
-  c.max_pods = k.max_pods;
-  c.pods_per_core = k.pods_per_core;
-  c.kube_reserved = k.kube_reserved;
-  c.system_reserved = k.system_reserved;
-  c.eviction_hard = k.eviction_hard;
-  return c;
-}
 
 bool is_exotic(const catalog::InstanceType& it) {
   // aws:pkg/providers/instance/filter/filter.go ExoticInstanceTypeFilter: metal sizes and types
@@ -83,18 +74,8 @@ void Karpenter::build_pools() {
     for (const auto& c : m_cfg.node_classes)
       if (c.name == p.node_class_ref) nc = &c;
     m.node_class_spec = nc;
-    if (nc) {
-      if (auto f = catalog::parse_ami_family(nc->ami_family)) m.node_class.ami_family = *f;
-      m.node_class.root_volume_size = nc->root_volume_size;
-      if (nc->kubelet) m.node_class.kubelet = to_kubelet(*nc->kubelet);
-    }
-    if (p.kubelet) m.node_class.kubelet = to_kubelet(*p.kubelet);
-    m.node_class.vm_memory_overhead_percent = m_cfg.settings.vm_memory_overhead_percent;
-    m.zones = m_cfg.zones;
-    if (nc && !nc->subnet_zones.empty())
-      std::erase_if(m.zones, [&](const std::string& z) {
-        return std::find(nc->subnet_zones.begin(), nc->subnet_zones.end(), z) == nc->subnet_zones.end();
-      });
+    m.node_class = node_pool_params(p, nc, m_cfg.settings.vm_memory_overhead_percent);
+    m.zones = node_class_zones(nc, m_cfg.zones);
     // Instance types per distinct NodeClass parameters (the provider caches them per NodeClass);
     // the cache survives NodePool updates so offering availability is kept.
     std::string key = std::string(catalog::ami_family_name(m.node_class.ami_family)) + "|" +
@@ -119,11 +100,11 @@ void Karpenter::build_pools() {
     pool_key += "|annotations:";
     for (const auto& [k, v] : p.annotations) pool_key += k + "=" + v + ";";
     pool_key += "|taints:" + taints_key(p.taints) + "|startup:" + taints_key(p.startup_taints) + "|class:" +
-                p.node_class_ref + "|kubelet:" + (p.kubelet ? kubelet_key(to_kubelet(*p.kubelet)) : "");
+                p.node_class_ref + "|kubelet:" + (p.kubelet ? kubelet_key(kubelet_config(*p.kubelet)) : "");
     m.pool_hash = hex(stable_hash(pool_key));
     m.class_hash = nc ? hex(stable_hash(nc->ami_family + "|" +
                                         (nc->root_volume_size ? std::to_string(nc->root_volume_size->milli) : "-") + "|" +
-                                        (nc->kubelet ? kubelet_key(to_kubelet(*nc->kubelet)) : "")))
+                                        (nc->kubelet ? kubelet_key(kubelet_config(*nc->kubelet)) : "")))
                       : std::string();
     m_pools.push_back(std::move(m));
   }

@@ -10,22 +10,13 @@
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/core/labels.hpp"
+#include "capsim/policy/node_class.hpp"
 #include "capsim/scheduling/solver.hpp"
 
 namespace capsim::policy::lower_bound {
 namespace {
 
 constexpr double k_bytes_per_gib = 1073741824.0;
-
-catalog::KubeletConfig to_kubelet(const spec::KubeletSpec& k) {
-  catalog::KubeletConfig c;
-  c.max_pods = k.max_pods;
-  c.pods_per_core = k.pods_per_core;
-  c.kube_reserved = k.kube_reserved;
-  c.system_reserved = k.system_reserved;
-  c.eviction_hard = k.eviction_hard;
-  return c;
-}
 
 // The types of one NodeClass in `zones`: the fake catalog's, or the EC2 catalog's.
 std::vector<catalog::InstanceType> types_for(const PolicyContext& ctx, const std::vector<std::string>& zones,
@@ -60,19 +51,8 @@ void add_column(std::vector<Column>& out, const catalog::InstanceType& it, const
 // (policy/karpenter/karpenter.cpp): NodeClass parameters, zones, requirements.
 void add_node_pool(const PolicyContext& ctx, const spec::NodePool& p, const spec::NodeClass* nc, std::vector<Column>& out) {
   const spec::Scenario& sc = ctx.scenario;
-  catalog::NodeClassParams params;
-  std::vector<std::string> zones = ctx.zones;
-  if (nc) {
-    if (auto f = catalog::parse_ami_family(nc->ami_family)) params.ami_family = *f;
-    params.root_volume_size = nc->root_volume_size;
-    if (nc->kubelet) params.kubelet = to_kubelet(*nc->kubelet);
-    if (!nc->subnet_zones.empty())
-      std::erase_if(zones, [&](const std::string& z) {
-        return std::find(nc->subnet_zones.begin(), nc->subnet_zones.end(), z) == nc->subnet_zones.end();
-      });
-  }
-  if (p.kubelet) params.kubelet = to_kubelet(*p.kubelet);
-  params.vm_memory_overhead_percent = sc.karpenter.vm_memory_overhead_percent;
+  const catalog::NodeClassParams params = node_pool_params(p, nc, sc.karpenter.vm_memory_overhead_percent);
+  const std::vector<std::string> zones = node_class_zones(nc, ctx.zones);
   Requirements reqs;
   for (const auto& r : p.requirements) reqs.add(Requirement(r.key, r.op, r.values, r.min_values));
   for (const auto& [k, v] : p.labels) reqs.add(Requirement(k, Operator::in, {v}));
@@ -104,14 +84,6 @@ void add_node_pools(const PolicyContext& ctx, std::vector<Column>& out) {
     }
     if (!any) add_node_pool(ctx, *p, nullptr, out);
   }
-}
-
-catalog::NodeClassParams node_group_params(const spec::NodeGroup& g) {
-  // The parameters the sim gives the group's nodes (sim/world.cpp add_node_groups).
-  catalog::NodeClassParams params;
-  if (auto f = catalog::parse_ami_family(g.ami_family)) params.ami_family = *f;
-  if (g.kubelet) params.kubelet = to_kubelet(*g.kubelet);
-  return params;
 }
 
 void add_node_groups(const PolicyContext& ctx, std::vector<Column>& out) {
