@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 #include <memory>
@@ -10,12 +11,14 @@
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/io/trace_reader.hpp"
+#include "capsim/io/trace_writer.hpp"
 #include "capsim/report/atomic_write.hpp"
 #include "capsim/report/catalog_listing.hpp"
 #include "capsim/report/compare_table.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/report/text_summary.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "capsim/workload/trace_generator.hpp"
 
 namespace capsim::cli {
 
@@ -125,6 +128,69 @@ int cmd_catalog(const Common& common, const std::string& region, const std::stri
   return k_exit_ok;
 }
 
+// Raw `capsim generate trace` options, parsed and checked into a TraceGeneratorSpec.
+struct GenerateOptions {
+  spec::TraceGeneratorSpec spec;
+  std::optional<double> days;
+  std::string duration, mean_lifetime = "7h", diurnal_peak = "14h";
+  std::string cpu_min = "100m", cpu_max = "2", memory_min = "256Mi", memory_max = "4Gi";
+  std::string format = "csv", out;
+};
+
+Diagnostic option_error(const std::string& option, const std::string& message) {
+  return Diagnostic{"", 0, 0, Severity::error, option, message};
+}
+
+// `capsim generate trace`: a synthetic trace, streamed to stdout or written atomically to --out.
+int cmd_generate_trace(GenerateOptions o, std::ostream& out) {
+  std::vector<Diagnostic> errors;
+  auto duration = [&](const std::string& option, const std::string& text, Duration& into) {
+    if (auto d = parse_duration(text)) into = *d;
+    else errors.push_back(option_error(option, "expected a duration such as \"720h\", got \"" + text + "\""));
+  };
+  auto quantity = [&](const std::string& option, const std::string& text, Quantity& into) {
+    if (auto q = parse_quantity(text)) into = *q;
+    else errors.push_back(option_error(option, "expected a quantity such as \"500m\" or \"1Gi\", got \"" + text + "\""));
+  };
+  if (o.days && !o.duration.empty()) errors.push_back(option_error("--days", "expected --days or --duration, not both"));
+  if (o.days) {
+    if (*o.days > 0 && *o.days <= 3660) o.spec.duration = Duration{static_cast<std::int64_t>(*o.days * 86'400'000.0)};
+    else errors.push_back(option_error("--days", "expected a number of days from 0 to 3660, got " + std::to_string(*o.days)));
+  }
+  if (!o.duration.empty()) duration("--duration", o.duration, o.spec.duration);
+  duration("--mean-lifetime", o.mean_lifetime, o.spec.mean_lifetime);
+  duration("--diurnal-peak", o.diurnal_peak, o.spec.diurnal_peak);
+  quantity("--cpu-min", o.cpu_min, o.spec.cpu_min);
+  quantity("--cpu-max", o.cpu_max, o.spec.cpu_max);
+  quantity("--memory-min", o.memory_min, o.spec.memory_min);
+  quantity("--memory-max", o.memory_max, o.spec.memory_max);
+  if (errors.empty())
+    if (auto e = spec::check_trace_generator(o.spec)) {
+      // The scenario key's command-line name: meanLifetime -> --mean-lifetime.
+      std::string option = "--";
+      for (char c : e->key) option += std::isupper(static_cast<unsigned char>(c)) ? std::string("-") + char(std::tolower(c)) : std::string(1, c);
+      errors.push_back(option_error(option, e->message));
+    }
+  if (!errors.empty()) throw InputError(errors);
+  const io::TraceFormat fmt = o.format == "jsonl" ? io::TraceFormat::jsonl : io::TraceFormat::csv;
+  workload::TraceGenerator gen(o.spec);
+  std::optional<report::AtomicFile> file;
+  if (!o.out.empty()) file.emplace(o.out);
+  std::string buf = io::trace_header(fmt);
+  auto flush = [&] {
+    if (file) file->write(buf);
+    else out << buf;
+    buf.clear();
+  };
+  while (auto e = gen.next()) {
+    io::append_trace_record(buf, *e, fmt);
+    if (buf.size() >= (1U << 20)) flush();
+  }
+  flush();
+  if (file) file->commit();
+  return k_exit_ok;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -164,6 +230,31 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   catalog_cmd->add_option("--type", cat_type, "Instance type, family or name prefix");
   catalog_cmd->add_option("--format", cat_format, "table, csv or json");
 
+  GenerateOptions gen;
+  auto* generate_cmd = app.add_subcommand("generate", "Generate synthetic inputs");
+  generate_cmd->require_subcommand(1);
+  auto* trace_cmd = generate_cmd->add_subcommand(
+      "trace", "A synthetic pod-event trace (diurnal/weekly arrivals, exponential lifetimes, ReplicaSet owners)");
+  trace_cmd->add_option("--pods", gen.spec.pods, "Pods created over the whole trace (default 10000)");
+  trace_cmd->add_option("--days", gen.days, "Length in days (default 1)");
+  trace_cmd->add_option("--duration", gen.duration, "Length as a duration, e.g. 720h (instead of --days)");
+  trace_cmd->add_option("--seed", gen.spec.seed, "Random seed (default 1)");
+  trace_cmd->add_option("--mean-lifetime", gen.mean_lifetime, "Mean pod lifetime, exponentially distributed (default 7h)");
+  trace_cmd->add_option("--diurnal-amplitude", gen.spec.diurnal_amplitude,
+                        "Daily swing of the arrival rate, 0..1: rate 1 + A cos(2 pi (t - peak) / 24h) (default 0.5)");
+  trace_cmd->add_option("--diurnal-peak", gen.diurnal_peak, "Time of day of the peak arrival rate (default 14h)");
+  trace_cmd->add_option("--weekend-factor", gen.spec.weekend_factor,
+                        "Arrival rate multiplier on Saturday and Sunday; day 0 is a Monday (default 0.6)");
+  trace_cmd->add_option("--cpu-min", gen.cpu_min, "Smallest CPU request of an owner (default 100m)");
+  trace_cmd->add_option("--cpu-max", gen.cpu_max, "Largest CPU request of an owner (default 2)");
+  trace_cmd->add_option("--memory-min", gen.memory_min, "Smallest memory request of an owner (default 256Mi)");
+  trace_cmd->add_option("--memory-max", gen.memory_max, "Largest memory request of an owner (default 4Gi)");
+  trace_cmd->add_option("--owners", gen.spec.owners, "Number of ReplicaSets owning the pods (default 50)");
+  trace_cmd->add_option("--owner-skew", gen.spec.owner_skew, "Zipf exponent of owner popularity, 0 = uniform (default 1)");
+  trace_cmd->add_option("--namespace", gen.spec.namespace_, "Namespace of every pod (default \"default\")");
+  trace_cmd->add_option("--format", gen.format, "csv or jsonl (default csv)")->check(CLI::IsMember({"csv", "jsonl"}));
+  trace_cmd->add_option("--out", gen.out, "Write the trace to this file (atomically) instead of standard output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -179,6 +270,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
+    if (*trace_cmd) return cmd_generate_trace(gen, out);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) err << d.render() << "\n";
     return k_exit_input_error;

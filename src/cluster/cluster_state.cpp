@@ -40,6 +40,7 @@ void ClusterState::bind(PodId id, NodeId node_id, SimTime now) {
   n.requested += p.spec->requests;
   n.pods.push_back(id);
   if (!p.is_daemon()) n.last_pod_event_at = now;
+  ++n.version;
   m_pending.erase(id);
   ++m_generation;
 }
@@ -50,6 +51,7 @@ void ClusterState::unbind(PodId id) {
   Node& n = m_nodes[p.node];
   n.requested -= p.spec->requests;
   std::erase(n.pods, id);
+  ++n.version;
   p.node = k_no_node;
   p.phase = PodPhase::pending;
   p.unschedulable = false;
@@ -62,7 +64,7 @@ void ClusterState::remove_pod(PodId id, SimTime now) {
   if (p.bound()) {
     Node& n = m_nodes[p.node];
     if (!p.is_daemon()) n.last_pod_event_at = now;
-    unbind(id);
+    unbind(id);  // bumps the node's version
   }
   m_pending.erase(id);
   m_live_pods.erase(id);
@@ -90,6 +92,7 @@ void ClusterState::remove_node(NodeId id) {
   Node& n = m_nodes[id];
   CAPSIM_ASSERT(n.pods.empty(), "node " + n.name + " still has pods");
   n.state = NodeState::terminated;
+  ++n.version;
   m_live_nodes.erase(id);
   m_node_by_name.erase(n.name);
   ++m_generation;

@@ -189,6 +189,31 @@ void read_target(Loader& l, Doc& d, MapView& m, spec::TimelineEvent& ev,
   }
 }
 
+// A replay's `generate:` (spec::TraceGeneratorSpec; docs/scenario-format.md).
+spec::TraceGeneratorSpec read_trace_generator(Doc& d, MapView& g) {
+  g.reject_unknown({"pods", "duration", "seed", "meanLifetime", "diurnalAmplitude", "diurnalPeak", "weekendFactor",
+                    "cpuMin", "cpuMax", "memoryMin", "memoryMax", "owners", "ownerSkew", "namespace"});
+  spec::TraceGeneratorSpec s;
+  if (auto v = g.integer("pods", 0, 100'000'000)) s.pods = *v;
+  if (auto v = g.duration("duration")) s.duration = *v;
+  if (auto v = g.integer("seed", 0)) s.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = g.duration("meanLifetime")) s.mean_lifetime = *v;
+  if (auto v = g.number("diurnalAmplitude")) s.diurnal_amplitude = *v;
+  if (auto v = g.duration("diurnalPeak")) s.diurnal_peak = *v;
+  if (auto v = g.number("weekendFactor")) s.weekend_factor = *v;
+  if (auto v = g.quantity("cpuMin")) s.cpu_min = *v;
+  if (auto v = g.quantity("cpuMax")) s.cpu_max = *v;
+  if (auto v = g.quantity("memoryMin")) s.memory_min = *v;
+  if (auto v = g.quantity("memoryMax")) s.memory_max = *v;
+  if (auto v = g.integer("owners", 1, 1'000'000)) s.owners = static_cast<int>(*v);
+  if (auto v = g.number("ownerSkew")) s.owner_skew = *v;
+  if (auto v = g.str("namespace")) s.namespace_ = *v;
+  // The generator's range rules, reported at the offending key (or the mapping, for a default).
+  if (auto e = spec::check_trace_generator(s))
+    d.error(g.has(e->key) ? g.get(e->key) : g.node(), g.has(e->key) ? g.path(e->key) : g.path(), e->message);
+  return s;
+}
+
 void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
   if (!expect_list(d, n, path)) return;
   for (std::size_t i = 0; i < n.size(); ++i) {
@@ -249,8 +274,14 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
       }
     } else {
       ev.kind = spec::TimelineKind::replay;
-      a.reject_unknown({"trace", "format"});
-      if (auto v = a.req_str("trace")) {
+      a.reject_unknown({"trace", "format", "generate"});
+      if (a.has("generate")) {
+        if (a.has("trace")) {
+          d.error(a.key_node("generate"), a.path("generate"), "expected \"trace\" or \"generate\", not both");
+        } else if (MapView g(d, a.get("generate"), a.path("generate")); g.ok()) {
+          ev.replay.generate = read_trace_generator(d, g);
+        }
+      } else if (auto v = a.req_str("trace")) {
         ev.replay.path = l.resolve(*v);
         std::error_code ec;
         if (!std::filesystem::exists(ev.replay.path, ec))

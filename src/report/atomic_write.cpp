@@ -26,39 +26,12 @@ constexpr int k_max_temp_attempts = 10'000;
   throw InputError({d});
 }
 
-// Writes `content` to a fresh "<target>.tmp.<n>" (the first n not taken, claimed with O_EXCL so
-// concurrent writers never share a temporary), fsyncs and closes it. Returns the temporary's path;
-// on failure nothing is left behind and InputError names `target`.
+// Writes `content` to a fresh temporary beside `target` (AtomicFile), fsyncs and closes it. Returns
+// the temporary's path; on failure nothing is left behind and InputError names `target`.
 std::string write_temp(const std::string& target, std::string_view content) {
-  std::string tmp;
-  int fd = -1;
-  for (int n = 0;; ++n) {
-    tmp = target + ".tmp." + std::to_string(n);
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) break;
-    if (errno != EEXIST || n + 1 >= k_max_temp_attempts) fail(target, "cannot write", errno);
-  }
-  auto abandon = [&](int err) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    fail(target, "cannot write", err);
-  };
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      abandon(errno);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) abandon(errno);
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    fail(target, "cannot write", err);
-  }
-  return tmp;
+  AtomicFile f(target);
+  f.write(content);
+  return f.close_temp();
 }
 
 // Makes the renames durable; best effort, as some file systems cannot fsync a directory.
@@ -76,14 +49,65 @@ std::string parent_of(const std::string& path) {
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, std::string_view content) {
-  const std::string tmp = write_temp(path, content);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+AtomicFile::AtomicFile(std::string target) : m_target(std::move(target)) {
+  for (int n = 0;; ++n) {
+    m_temp = m_target + ".tmp." + std::to_string(n);
+    m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (m_fd >= 0) break;
+    if (errno != EEXIST || n + 1 >= k_max_temp_attempts) fail(m_target, "cannot write", errno);
+  }
+}
+
+AtomicFile::~AtomicFile() { abandon(); }
+
+void AtomicFile::abandon() {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = -1;
+  if (!m_temp.empty()) ::unlink(m_temp.c_str());
+  m_temp.clear();
+}
+
+void AtomicFile::write(std::string_view content) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(m_fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      abandon();
+      fail(m_target, "cannot write", err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+std::string AtomicFile::close_temp() {
+  if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
+    const int err = errno;
+    m_fd = -1;
+    abandon();
+    fail(m_target, "cannot write", err);
+  }
+  m_fd = -1;
+  std::string tmp = std::move(m_temp);
+  m_temp.clear();
+  return tmp;
+}
+
+void AtomicFile::commit() {
+  const std::string tmp = close_temp();
+  if (::rename(tmp.c_str(), m_target.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    fail(path, "cannot write", err);
+    fail(m_target, "cannot write", err);
   }
-  sync_directory(parent_of(path));
+  sync_directory(parent_of(m_target));
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  AtomicFile f(path);
+  f.write(content);
+  f.commit();
 }
 
 void write_outputs_atomic(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {

@@ -104,25 +104,51 @@ std::optional<Money> cheapest_offering_price(const catalog::InstanceType& it, co
 }
 
 Solver::Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts)
-    : m_templates(std::move(templates)), m_opts(opts) {
+    : m_template_store(std::make_shared<const std::vector<NodeClaimTemplate>>(std::move(templates))),
+      m_templates(*m_template_store),
+      m_owned_nodes(std::move(nodes)),
+      m_opts(opts) {
+  std::vector<ExistingNodeRef> refs;
+  refs.reserve(m_owned_nodes.size());
+  for (auto& n : m_owned_nodes) {
+    n.has_required_anti_affinity = std::any_of(n.pods.begin(), n.pods.end(), [](const BoundPodInput& p) {
+      return p.spec && !p.spec->pod_anti_affinity.empty();
+    });
+    refs.push_back(ExistingNodeRef{&n, n.accepts_pods});
+  }
+  init(std::move(refs), false);
+}
+
+Solver::Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::vector<ExistingNodeRef> nodes,
+               SolverOptions opts, bool presorted)
+    : m_template_store(std::move(templates)), m_templates(*m_template_store), m_opts(opts) {
+  init(std::move(nodes), presorted);
+}
+
+void Solver::init(std::vector<ExistingNodeRef> nodes, bool presorted) {
   // Existing nodes: initialized first, then by name (scheduler.go NewScheduler ordering).
-  std::stable_sort(nodes.begin(), nodes.end(), [](const ExistingNodeInput& a, const ExistingNodeInput& b) {
-    if (a.initialized != b.initialized) return a.initialized;
-    return a.name < b.name;
-  });
+  if (!presorted)
+    std::stable_sort(nodes.begin(), nodes.end(), [](const ExistingNodeRef& a, const ExistingNodeRef& b) {
+      if (a.in->initialized != b.in->initialized) return a.in->initialized;
+      return a.in->name < b.in->name;
+    });
   m_nodes.reserve(nodes.size());
-  for (auto& n : nodes) {
+  for (const auto& n : nodes) {
+    if (n.in->has_required_anti_affinity) m_inverse_anti_affinity = true;
     if (!n.accepts_pods) {
-      m_count_only_nodes.push_back(std::move(n));
+      m_count_only_nodes.push_back(n.in);
       continue;
     }
     ExistingNode e;
-    e.in = std::move(n);
+    e.in = n.in;
+    e.remaining = n.in->remaining;
     m_nodes.push_back(std::move(e));
   }
-  for (const auto& t : m_templates)
+  for (const auto& t : m_templates) {
+    m_remaining_limits.push_back(t.remaining_limits);
     for (const auto& taint : t.taints)
       if (taint.effect == TaintEffect::prefer_no_schedule) m_any_prefer_no_schedule = true;
+  }
   m_tables.resize(m_templates.size());
 }
 
@@ -181,19 +207,26 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
     return a.uid < b.uid;
   });
 
-  // NewTopology: every node's bound pods count; active nodes add their domains.
+  // NewTopology: every node's bound pods count; active nodes add their domains. Without a batch
+  // pod that has topology constraints and without a bound pod with required anti-affinity there
+  // is no topology group, so the nodes need not be counted at all.
   CAPSIM_ASSERT(!m_topology, "Solver::solve runs once per Solver");
   m_topology.emplace(m_templates, m_opts.ignore_preferences);
+  const bool topology = m_inverse_anti_affinity ||
+                        std::any_of(pods.begin(), pods.end(), [](const SolverPod& p) { return p.spec->has_topology(); });
   {
     std::vector<TopologyNodeInput> tnodes;
-    tnodes.reserve(m_nodes.size() + m_count_only_nodes.size());
-    for (const auto& n : m_nodes)
-      tnodes.push_back(TopologyNodeInput{n.in.name, n.in.requirements, n.in.taints, true, n.in.pods});
-    for (const auto& n : m_count_only_nodes)
-      tnodes.push_back(TopologyNodeInput{n.name, n.requirements, n.taints, false, n.pods});
+    if (topology) {
+      tnodes.reserve(m_nodes.size() + m_count_only_nodes.size());
+      for (const auto& n : m_nodes)
+        tnodes.push_back(TopologyNodeInput{n.in->name, n.in->requirements, n.in->taints, true, n.in->pods});
+      for (const auto* n : m_count_only_nodes)
+        tnodes.push_back(TopologyNodeInput{n->name, n->requirements, n->taints, false, n->pods});
+    }
     m_topology->build(std::move(tnodes), pods);
   }
-  for (auto& n : m_nodes) n.host = m_topology->hostname_domain(hostname_of(n.in));
+  if (topology)
+    for (auto& n : m_nodes) n.host = m_topology->hostname_domain(hostname_of(*n.in));
 
   SolverResult result;
   std::deque<std::size_t> queue;
@@ -239,7 +272,7 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
     result.new_claims.push_back(std::move(c.nc));
   }
   for (const auto& n : m_nodes)
-    if (!n.pods.empty()) result.existing[n.in.id] = n.pods;
+    if (!n.pods.empty()) result.existing[n.in->id] = n.pods;
   for (const auto& [idx, e] : errors) result.errors[pods[idx].id] = e;
   return result;
 }
@@ -381,35 +414,38 @@ std::optional<std::string> Solver::apply_topology(const Attempt& a, const Requir
 bool Solver::can_add_existing(ExistingNode& n, const Attempt& a) {
   const SolverPod& pod = *a.pod;
   // Reasons from existing nodes are never reported (scheduler.go returns the template errors).
-  if (first_untolerated(n.in.taints, a.tols)) return false;
-  if (ports_conflict(n.in.used_host_ports, pod.spec->host_ports)) return false;
-  if (!pod.spec->requests.fits_in(n.in.remaining)) return false;
-  if (n.in.requirements.compatible(a.reqs, nullptr)) return false;
+  if (first_untolerated(n.in->taints, a.tols)) return false;
+  if (!pod.spec->host_ports.empty() &&
+      (ports_conflict(n.in->used_host_ports, pod.spec->host_ports) || ports_conflict(n.added_ports, pod.spec->host_ports)))
+    return false;
+  if (!pod.spec->requests.fits_in(n.remaining)) return false;
+  const Requirements& reqs = n.requirements();
+  if (reqs.compatible(a.reqs, nullptr)) return false;
   Topology::Verdict verdict = Topology::Verdict::accept;
   if (a.topology) {
-    verdict = topology_verdict(a, n.domains, n.domains_valid, n.in.requirements);
+    verdict = topology_verdict(a, n.domains, n.domains_valid, reqs);
     if (verdict == Topology::Verdict::reject) return false;
   }
   std::optional<Requirements> merged;
   if (!a.reqs.empty()) {
-    merged = n.in.requirements;
+    merged = reqs;
     merged->add(a.reqs);
   }
-  if (verdict == Topology::Verdict::unknown &&
-      apply_topology(a, n.in.requirements, merged, n.host, !a.sets_hostname, nullptr, false))
+  if (verdict == Topology::Verdict::unknown && apply_topology(a, reqs, merged, n.host, !a.sets_hostname, nullptr, false))
     return false;
-  n.in.remaining -= pod.spec->requests;
-  n.in.used_host_ports.insert(n.in.used_host_ports.end(), pod.spec->host_ports.begin(), pod.spec->host_ports.end());
+  n.remaining -= pod.spec->requests;
+  n.added_ports.insert(n.added_ports.end(), pod.spec->host_ports.begin(), pod.spec->host_ports.end());
   n.pods.push_back(pod.id);
-  if (merged && !(*merged == n.in.requirements)) {
-    n.in.requirements = std::move(*merged);
+  if (merged && !(*merged == reqs)) {
+    n.narrowed = std::move(*merged);
     n.domains_valid = false;
   }
+  if (!a.topology && !m_topology->slot_count()) return true;  // no topology group to record into
   if (!n.domains_valid || n.domains.size() < m_topology->slot_count()) {
-    m_topology->node_domains(n.in.requirements, n.domains);
+    m_topology->node_domains(n.requirements(), n.domains);
     n.domains_valid = true;
   }
-  m_topology->record(a.topo, n.in.taints, n.in.requirements, n.domains, false);
+  m_topology->record(a.topo, n.in->taints, n.requirements(), n.domains, false);
   return true;
 }
 
@@ -596,11 +632,12 @@ void Solver::reorder(std::size_t ci) {
 }
 
 std::optional<std::string> Solver::open_claim(std::size_t ti, const Attempt& a) {
-  NodeClaimTemplate& t = m_templates[ti];
+  const NodeClaimTemplate& t = m_templates[ti];
+  ResourceList& remaining_limits = m_remaining_limits[ti];
   auto limited = [&](std::string_view r) {
     return std::find(t.limited_resources.begin(), t.limited_resources.end(), r) != t.limited_resources.end();
   };
-  if (limited("nodes") && t.remaining_limits.get(Resource::nodes).milli <= 0)
+  if (limited("nodes") && remaining_limits.get(Resource::nodes).milli <= 0)
     return std::string("all available nodes limit exceeded");
 
   Claim c;
@@ -616,7 +653,7 @@ std::optional<std::string> Solver::open_claim(std::size_t ti, const Attempt& a) 
   // filterByRemainingResources: drop types whose capacity exceeds what the limits leave.
   const TemplateTable& tab = table(ti);
   std::vector<std::int64_t> remaining;
-  for (const auto& r : t.limited_resources) remaining.push_back(t.remaining_limits.get(r).milli);
+  for (const auto& r : t.limited_resources) remaining.push_back(remaining_limits.get(r).milli);
   c.type_index.reserve(t.instance_types.size());
   for (std::uint32_t i = 0; i < t.instance_types.size(); ++i) {
     bool ok = true;
@@ -635,7 +672,7 @@ std::optional<std::string> Solver::open_claim(std::size_t ti, const Attempt& a) 
     std::int64_t max_cap = 0;
     for (std::uint32_t i : c.type_index) max_cap = std::max(max_cap, tab.limit_capacity[r][i]);
     const std::string& name = t.limited_resources[r];
-    t.remaining_limits.set(name, Quantity{t.remaining_limits.get(name).milli - max_cap});
+    remaining_limits.set(name, Quantity{remaining_limits.get(name).milli - max_cap});
   }
   c.ordered_count = c.nc.pods.size();
   m_hot.push_back(ClaimHot{c.host, static_cast<std::uint32_t>(ti), 0, {}});

@@ -11,6 +11,7 @@
 #include "capsim/policy/pdb.hpp"
 #include "capsim/policy/registry.hpp"
 #include "capsim/scheduling/kube_scheduler.hpp"
+#include "capsim/workload/trace_generator.hpp"
 
 namespace capsim::sim {
 namespace {
@@ -242,9 +243,13 @@ void World::schedule_timeline() {
         });
         break;
       case spec::TimelineKind::replay: {
-        CAPSIM_ASSERT(static_cast<bool>(m_opts.open_trace), "no trace opener for a replay");
         Replay r;
-        r.source = m_opts.open_trace(e.replay);
+        if (e.replay.generate) {
+          r.source = std::make_unique<workload::TraceGenerator>(*e.replay.generate);
+        } else {
+          CAPSIM_ASSERT(static_cast<bool>(m_opts.open_trace), "no trace opener for a replay");
+          r.source = m_opts.open_trace(e.replay);
+        }
         r.start = at;
         m_replays.push_back(std::move(r));
         std::size_t idx = m_replays.size() - 1;
@@ -444,7 +449,7 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
   add_instance_labels(n.labels, it, n.zone, m_scenario.region, n.capacity_type);
   if (m_fake_types) add_fake_multi_value_labels(n.labels, it, n.requirements);
   n.labels[std::string(label::k_hostname)] = n.name;
-  m_state.touch();
+  m_state.touch(id);
   m_billing_start[id] = m_engine.now();
   ++m_live_instances;
   m_result.summary.peak_nodes = std::max(m_result.summary.peak_nodes, m_live_instances);
@@ -470,7 +475,7 @@ void World::register_node(cluster::NodeId id) {
     auto pid = m_state.add_pod(std::move(p));
     m_state.bind(pid, id, m_engine.now());
   }
-  m_state.touch();
+  m_state.touch(id);
   m_engine.schedule(m_engine.now() + m_scenario.cloud.initialization_latency, Phase::cloud,
                     [this, id] { initialize_node(id); });
 }
@@ -484,7 +489,7 @@ void World::initialize_node(cluster::NodeId id) {
   });
   n.state = cluster::NodeState::ready;
   n.initialized_at = m_engine.now();
-  m_state.touch();
+  m_state.touch(id);
   log("initialized node " + n.name);
   request_kube_scheduler();
   refresh_wakeup();
@@ -502,7 +507,7 @@ void World::mark_node(const policy::MarkNode& m) {
   const Taint& taint = m.taint ? *m.taint : k_disrupted_taint;
   if (m.marked) n.taints.push_back(taint);
   else std::erase(n.taints, taint);
-  m_state.touch();
+  m_state.touch(m.node);
   log(std::string(m.marked ? "tainted " : "untainted ") + n.name + " " + describe(taint) + " (" + m.reason + ")");
 }
 
@@ -514,7 +519,7 @@ void World::delete_node(cluster::NodeId id, const std::string& reason) {
   n.deletion_requested_at = m_engine.now();
   n.deletion_reason = reason;
   if (std::find(n.taints.begin(), n.taints.end(), k_disrupted_taint) == n.taints.end()) n.taints.push_back(k_disrupted_taint);
-  m_state.touch();
+  m_state.touch(id);
   drain(id);
 }
 
@@ -657,6 +662,7 @@ void World::reclaim_spot_instance(cluster::NodeId id) {
   n.state = cluster::NodeState::deleting;
   n.marked = false;
   n.deletion_reason = "spot-interrupted";
+  m_state.touch(id);
   log("spot instance of node " + n.name + " reclaimed by EC2");
   terminate_node(id);
 }

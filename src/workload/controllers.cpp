@@ -207,6 +207,20 @@ std::vector<cluster::PodId> Controllers::remove(const std::string& kind, const s
 
 std::optional<cluster::Pod> Controllers::on_pod_gone(const cluster::Pod& gone, bool succeeded, SimTime now) {
   if (gone.owner.kind.empty() || gone.owner.kind == "DaemonSet") return std::nullopt;
+  if (gone.owner.kind.rfind("Trace", 0) == 0) {
+    // A controller-owned trace pod that was evicted is recreated pending by its controller. It
+    // keeps the trace's name, so the trace's own delete record still ends it.
+    if (succeeded) return std::nullopt;
+    cluster::Pod p;
+    p.name = gone.name;
+    p.namespace_ = gone.namespace_;
+    p.labels = gone.labels;
+    p.annotations = gone.annotations;
+    p.owner = gone.owner;
+    p.spec = gone.spec;
+    p.created = now;
+    return p;
+  }
   Managed* m = find(gone.owner.kind, gone.owner.name);
   if (!m || m->deleted) return std::nullopt;
   --m->live;
@@ -258,8 +272,9 @@ cluster::Pod Controllers::from_trace(const spec::TraceEvent& e, SimTime now) {
   p.namespace_ = e.namespace_.empty() ? "default" : e.namespace_;
   p.labels = e.labels;
   auto slash = e.owner.find('/');
-  // Trace pods are never recreated by capsim (the trace says when pods come and go): their owner
-  // kind is prefixed so no workload controller claims them.
+  // Trace pods belong to no scenario workload (the trace says when pods come and go): their owner
+  // kind is prefixed so no workload controller claims them; evicted ones are recreated as they
+  // were (on_pod_gone).
   if (slash != std::string::npos) p.owner = cluster::OwnerRef{"Trace" + e.owner.substr(0, slash), e.owner.substr(slash + 1)};
   p.spec = std::move(s);
   p.created = now;

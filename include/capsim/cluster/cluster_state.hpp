@@ -2,6 +2,7 @@
 // run in bounded memory, and sorted id sets for deterministic iteration.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <set>
 #include <string>
@@ -42,10 +43,15 @@ class ClusterState {
   // Monotonic counter bumped on every change Karpenter's cluster state watches (pods bound or
   // removed, nodes added, removed or changing state): the "consolidated state" memo.
   std::uint64_t generation() const { return m_generation; }
-  void touch() { ++m_generation; }
+  // The caller changed node `id` in place (state, labels, taints, marks): bumps its version and
+  // the generation.
+  void touch(NodeId id) {
+    ++m_generation;
+    ++m_nodes[id].version;
+  }
 
  private:
-  std::vector<Pod> m_pods;
+  std::deque<Pod> m_pods;  // a deque: references to pods stay valid as pods are added
   std::vector<PodId> m_free_pods;
   std::vector<Node> m_nodes;
   std::set<PodId> m_pending;

@@ -171,6 +171,9 @@ struct Node {
   std::string launch_tag;     // set from LaunchNode::tag so a policy can find the nodes it asked for
   std::map<std::string, std::string> annotations;  // e.g. karpenter.sh/nodepool-hash
   std::optional<Duration> termination_grace_period;  // drain deadline (NodeClaim terminationGracePeriod)
+  // Bumped by ClusterState whenever anything about the node changes (pods bound or removed, state,
+  // labels, taints, marks): per-node caches of derived scheduling data compare it.
+  std::uint64_t version{0};
 
   bool managed() const { return !node_pool.empty(); }
   bool initialized() const { return state == NodeState::ready; }

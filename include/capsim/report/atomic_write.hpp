@@ -13,6 +13,28 @@ struct RunResult;
 
 namespace capsim::report {
 
+// A file written in pieces (a stream too large to hold, e.g. a generated trace) that appears at
+// `target` only on commit(): the pieces go to "<target>.tmp.<n>" (n: the first free number,
+// claimed with O_EXCL); commit() fsyncs it and renames it over `target`. Destroyed uncommitted,
+// the temporary is removed. Errors throw capsim::InputError naming `target` ("cannot write: ...").
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string target);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  void write(std::string_view content);
+  void commit();
+  // Fsyncs and closes the temporary without renaming it; returns its path (the caller renames).
+  std::string close_temp();
+
+ private:
+  void abandon();
+  std::string m_target;
+  std::string m_temp;
+  int m_fd{-1};
+};
+
 // Writes `content` to "<path>.tmp.<n>" (n: the first free number, claimed with O_EXCL) in the
 // same directory, fsyncs it, renames it to `path` and fsyncs the directory. On failure the
 // temporary is removed and capsim::InputError is thrown with one Diagnostic

@@ -60,6 +60,16 @@ struct ExistingNodeInput {
   // false: the node only contributes its pods to topology counts (e.g. a node marked for
   // deletion whose pods still run); nothing is placed on it and it adds no domains.
   bool accepts_pods{true};
+  // Some pod in `pods` has required pod anti-affinity (an inverse topology group); derived from
+  // `pods` by the owning Solver constructor, kept by whoever caches inputs.
+  bool has_required_anti_affinity{false};
+};
+
+// An existing node as one solve sees it: shared, read-only input (cached across solves by the
+// caller, which keeps it alive during the solve) and whether this solve may place pods on it.
+struct ExistingNodeRef {
+  const ExistingNodeInput* in{nullptr};
+  bool accepts_pods{true};
 };
 
 struct SolverPod {
@@ -132,12 +142,22 @@ struct SolverResult {
 class Solver {
  public:
   Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts);
+  // Shared templates and node inputs, nothing copied: what the disruption simulations use. With
+  // `presorted`, `nodes` already come in the solver's order (initialized first, then by name).
+  Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::vector<ExistingNodeRef> nodes,
+         SolverOptions opts, bool presorted = false);
   // One Scheduler.Solve over `pods`; call once per Solver.
   SolverResult solve(std::vector<SolverPod> pods);
 
  private:
+  // The solve's copy-on-write view of an existing node: the shared input plus what this solve
+  // placed there.
   struct ExistingNode {
-    ExistingNodeInput in;
+    const ExistingNodeInput* in{nullptr};
+    ResourceList remaining;
+    std::optional<Requirements> narrowed;  // the requirements, once a placed pod narrowed them
+    std::vector<int> added_ports;
+    const Requirements& requirements() const { return narrowed ? *narrowed : in->requirements; }
     std::vector<cluster::PodId> pods;
     std::uint32_t host{0};                // hostname domain id in the topology
     std::vector<std::uint32_t> domains;   // Topology::node_domains of `in.requirements`
@@ -221,9 +241,15 @@ class Solver {
                                      const Requirements& reqs);
   void refresh_hot(std::size_t claim_index);
 
-  std::vector<NodeClaimTemplate> m_templates;
+  void init(std::vector<ExistingNodeRef> nodes, bool presorted);
+
+  std::shared_ptr<const std::vector<NodeClaimTemplate>> m_template_store;
+  const std::vector<NodeClaimTemplate>& m_templates;
+  std::vector<ResourceList> m_remaining_limits;  // per template: limits left after this solve's claims
+  std::vector<ExistingNodeInput> m_owned_nodes;  // inputs of the owning constructor
   std::vector<ExistingNode> m_nodes;
-  std::vector<ExistingNodeInput> m_count_only_nodes;
+  std::vector<const ExistingNodeInput*> m_count_only_nodes;
+  bool m_inverse_anti_affinity{false};  // some node (placeable or not) has a pod with required anti-affinity
   std::vector<Claim> m_claims;
   std::vector<ClaimHot> m_hot;         // parallel to m_claims
   std::vector<std::uint32_t> m_order;  // claim indices by (pod count, creation): fewest pods first

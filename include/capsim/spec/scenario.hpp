@@ -17,6 +17,7 @@
 #include "capsim/core/resources.hpp"
 #include "capsim/core/taints.hpp"
 #include "capsim/core/time.hpp"
+#include "capsim/spec/trace.hpp"
 
 namespace capsim::spec {
 
@@ -306,6 +307,7 @@ struct CloudSettings {
 struct TraceReplay {
   std::string path;    // resolved against the scenario file's directory
   std::string format;  // csv | jsonl | "" (by extension)
+  std::optional<TraceGeneratorSpec> generate;  // a synthetic trace made on the fly instead of a file
 };
 
 enum class TimelineKind : std::uint8_t { apply, scale, del, replay, update, handover };

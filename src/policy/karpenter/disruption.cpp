@@ -293,10 +293,9 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   const std::uint64_t key = view.cluster.generation() * 1'000'003 + m_state_version;
   if (!m_templates_cache || m_templates_key != key) {
     std::vector<Note> ignored;
-    m_templates_cache = build_templates(view, ignored);
+    m_templates_cache = std::make_shared<const std::vector<scheduling::NodeClaimTemplate>>(build_templates(view, ignored));
     m_templates_key = key;
   }
-  auto templates = *m_templates_cache;
   auto nodes = existing_nodes(view, exclude);
   // scheduling/scheduler.go (v1.14): in consolidation simulations, candidate pods skip existing
   // nodes still inside their NodePool's consolidateAfter window, counted from the last pod event
@@ -304,17 +303,17 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   // Upstream exempts pending pods; capsim keeps such a node out of the placement for every pod of
   // the simulation (the pending pods there are ones kube-scheduler could not place anyway).
   if (consolidation && !v1alpha5())
-    for (auto& in : nodes) {
-      const auto& n = view.cluster.node(in.id);
-      if (under_consolidate_after(pool(n.node_pool), n, view.now)) in.accepts_pods = false;
+    for (auto& ref : nodes) {
+      const auto& n = view.cluster.node(ref.in->id);
+      if (under_consolidate_after(pool(n.node_pool), n, view.now)) ref.accepts_pods = false;
     }
   std::set<cluster::NodeId> uninitialized;
-  for (const auto& n : nodes)
-    if (!n.initialized) uninitialized.insert(n.id);
+  for (const auto& ref : nodes)
+    if (!ref.in->initialized) uninitialized.insert(ref.in->id);
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
-  scheduling::Solver solver(std::move(templates), std::move(nodes), opts);
+  scheduling::Solver solver(m_templates_cache, std::move(nodes), opts, /*presorted=*/true);
   auto result = solver.solve(std::move(pods));
   out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
   // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.

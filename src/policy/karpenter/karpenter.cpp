@@ -284,47 +284,84 @@ std::vector<scheduling::NodeClaimTemplate> Karpenter::build_templates(const View
   return out;
 }
 
-std::vector<scheduling::ExistingNodeInput> Karpenter::existing_nodes(const View& view,
-                                                                    const std::set<cluster::NodeId>& exclude) const {
-  std::vector<scheduling::ExistingNodeInput> out;
+scheduling::ExistingNodeInput Karpenter::make_existing_node(const View& view, const cluster::Node& n) const {
+  scheduling::ExistingNodeInput in;
+  in.id = n.id;
+  in.name = n.name;
+  in.initialized = n.initialized();
+  in.requirements = Requirements::from_labels(n.labels);
+  in.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {n.name}));
+  // Taints: for uninitialized Karpenter nodes, NodeClaim taints minus startup taints.
+  for (const auto& taint : n.taints) {
+    if (!n.initialized() && std::find(n.startup_taints.begin(), n.startup_taints.end(), taint) != n.startup_taints.end())
+      continue;
+    in.taints.push_back(taint);
+  }
+  if (n.unschedulable) in.taints.push_back(Taint{"node.kubernetes.io/unschedulable", "", TaintEffect::no_schedule});
+  in.remaining = n.allocatable - n.requested;
+  // Daemon overhead of compatible DaemonSets not yet running there.
+  for (const auto& ds : view.daemonsets) {
+    bool running = std::any_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) {
+      const auto& pod = view.cluster.pod(pid);
+      return pod.is_daemon() && pod.owner.name == ds.name;
+    });
+    if (running) continue;
+    if (first_untolerated(n.taints, ds.spec->tolerations)) continue;
+    if (!ds.spec->node_affinity_matches(n.labels)) continue;
+    in.remaining -= ds.spec->requests;
+  }
+  for (auto pid : n.pods) {
+    const auto& pod = view.cluster.pod(pid);
+    const auto& hp = pod.spec->host_ports;
+    in.used_host_ports.insert(in.used_host_ports.end(), hp.begin(), hp.end());
+    // Topology counts and inverse anti-affinity (Topology.countDomains / updateInverseAffinities).
+    in.pods.push_back(scheduling::BoundPodInput{pod.uid, pod.namespace_, &pod.labels, pod.spec.get()});
+    if (!pod.spec->pod_anti_affinity.empty()) in.has_required_anti_affinity = true;
+  }
+  return in;
+}
+
+std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& view,
+                                                                   const std::set<cluster::NodeId>& exclude) const {
+  // The inputs depend on the node (its version moves with every change) and on the DaemonSets.
+  std::uint64_t ds_key = 1469598103934665603ULL;
+  for (const auto& ds : view.daemonsets)
+    ds_key = stable_hash(ds.name, ds_key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
+  std::size_t live = 0;
   for (auto nid : view.cluster.nodes()) {
+    if (m_node_inputs.size() <= nid) m_node_inputs.resize(nid + 1);
+    NodeInputCache& c = m_node_inputs[nid];
+    const auto& n = view.cluster.node(nid);
+    ++live;
+    if (c.valid && c.version == n.version && c.daemonsets == ds_key) continue;
+    if (!c.valid || c.in.initialized != n.initialized()) m_node_order_dirty = true;
+    c.in = make_existing_node(view, n);
+    c.version = n.version;
+    c.daemonsets = ds_key;
+    c.valid = true;
+  }
+  if (live != m_node_order.size()) m_node_order_dirty = true;
+  if (m_node_order_dirty) {
+    m_node_order.assign(view.cluster.nodes().begin(), view.cluster.nodes().end());
+    for (std::size_t i = 0; i < m_node_inputs.size(); ++i)
+      if (m_node_inputs[i].valid && !view.cluster.nodes().count(static_cast<cluster::NodeId>(i))) m_node_inputs[i] = {};
+    // scheduler.go NewScheduler: initialized nodes first, then by name.
+    std::sort(m_node_order.begin(), m_node_order.end(), [&](cluster::NodeId a, cluster::NodeId b) {
+      const auto& x = m_node_inputs[a].in;
+      const auto& y = m_node_inputs[b].in;
+      if (x.initialized != y.initialized) return x.initialized;
+      return x.name < y.name;
+    });
+    m_node_order_dirty = false;
+  }
+  std::vector<scheduling::ExistingNodeRef> out;
+  out.reserve(m_node_order.size());
+  for (auto nid : m_node_order) {
     const auto& n = view.cluster.node(nid);
     if (exclude.count(nid) || !n.active() || !n.launched()) continue;
     // v0.29 considered only Karpenter-owned nodes; v1 considers every node.
     if (v1alpha5() && !n.managed()) continue;
-    scheduling::ExistingNodeInput in;
-    in.id = nid;
-    in.name = n.name;
-    in.initialized = n.initialized();
-    in.requirements = Requirements::from_labels(n.labels);
-    in.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {n.name}));
-    // Taints: for uninitialized Karpenter nodes, NodeClaim taints minus startup taints.
-    for (const auto& taint : n.taints) {
-      if (!n.initialized() && std::find(n.startup_taints.begin(), n.startup_taints.end(), taint) != n.startup_taints.end())
-        continue;
-      in.taints.push_back(taint);
-    }
-    if (n.unschedulable) in.taints.push_back(Taint{"node.kubernetes.io/unschedulable", "", TaintEffect::no_schedule});
-    in.remaining = n.allocatable - n.requested;
-    // Daemon overhead of compatible DaemonSets not yet running there.
-    for (const auto& ds : view.daemonsets) {
-      bool running = std::any_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) {
-        const auto& pod = view.cluster.pod(pid);
-        return pod.is_daemon() && pod.owner.name == ds.name;
-      });
-      if (running) continue;
-      if (first_untolerated(n.taints, ds.spec->tolerations)) continue;
-      if (!ds.spec->node_affinity_matches(n.labels)) continue;
-      in.remaining -= ds.spec->requests;
-    }
-    for (auto pid : n.pods) {
-      const auto& pod = view.cluster.pod(pid);
-      const auto& hp = pod.spec->host_ports;
-      in.used_host_ports.insert(in.used_host_ports.end(), hp.begin(), hp.end());
-      // Topology counts and inverse anti-affinity (Topology.countDomains / updateInverseAffinities).
-      in.pods.push_back(scheduling::BoundPodInput{pod.uid, pod.namespace_, &pod.labels, pod.spec.get()});
-    }
-    out.push_back(std::move(in));
+    out.push_back(scheduling::ExistingNodeRef{&m_node_inputs[nid].in, true});
   }
   return out;
 }

@@ -344,7 +344,7 @@ TEST_CASE("failure reasons", "[scheduling]") {
   SECTION("no NodePools") {
     PodSet pods;
     pods.add(make_pod_spec("1"));
-    auto r = Solver({}, {}, SolverOptions{}).solve(pods.pods());
+    auto r = Solver(std::vector<scheduling::NodeClaimTemplate>{}, {}, SolverOptions{}).solve(pods.pods());
     CHECK(r.errors.at(0) == "no nodepools found");
   }
   SECTION("untolerated taint") {

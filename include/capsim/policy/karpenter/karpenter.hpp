@@ -85,7 +85,10 @@ class Karpenter final : public Autoscaler {
   Duration nomination_window() const;
   bool synced(const View& view) const;
   std::vector<scheduling::NodeClaimTemplate> build_templates(const View& view, std::vector<Note>& notes) const;
-  std::vector<scheduling::ExistingNodeInput> existing_nodes(const View& view, const std::set<cluster::NodeId>& exclude) const;
+  // The solver's existing nodes (active, launched; v0.29: Karpenter-owned only) minus `exclude`,
+  // in the solver's order, from the per-node cache (valid until the next call).
+  std::vector<scheduling::ExistingNodeRef> existing_nodes(const View& view, const std::set<cluster::NodeId>& exclude) const;
+  scheduling::ExistingNodeInput make_existing_node(const View& view, const cluster::Node& n) const;
   cloud::FleetRequest fleet_request(const scheduling::NewNodeClaim& nc) const;
   LaunchNode launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const;
   bool nominated(cluster::NodeId id, SimTime now) const;
@@ -156,7 +159,18 @@ class Karpenter final : public Autoscaler {
 
   // Bumped when offering availability or the NodePools change (caches below depend on it).
   std::uint64_t m_state_version{0};
-  mutable std::optional<std::vector<scheduling::NodeClaimTemplate>> m_templates_cache;
+  mutable std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> m_templates_cache;
+  // Per node (by id): the solver input derived from it, rebuilt when the node's version or the
+  // DaemonSets change; and the live nodes in the solver's order (initialized first, then name).
+  struct NodeInputCache {
+    std::uint64_t version{0};
+    std::uint64_t daemonsets{0};
+    bool valid{false};
+    scheduling::ExistingNodeInput in;
+  };
+  mutable std::vector<NodeInputCache> m_node_inputs;
+  mutable std::vector<cluster::NodeId> m_node_order;
+  mutable bool m_node_order_dirty{true};
   mutable std::uint64_t m_templates_key{0};
   std::map<int, std::string> m_consolidation_memo;
 
