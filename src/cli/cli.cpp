@@ -236,6 +236,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   auto* trace_cmd = generate_cmd->add_subcommand(
       "trace", "A synthetic pod-event trace (diurnal/weekly arrivals, exponential lifetimes, ReplicaSet owners)");
   trace_cmd->add_option("--pods", gen.spec.pods, "Pods created over the whole trace (default 10000)");
+  trace_cmd->add_option("--initial-pods", gen.spec.initial_pods,
+                        "How many of the pods exist at t = 0, a warm cluster (default 0)");
   trace_cmd->add_option("--days", gen.days, "Length in days (default 1)");
   trace_cmd->add_option("--duration", gen.duration, "Length as a duration, e.g. 720h (instead of --days)");
   trace_cmd->add_option("--seed", gen.spec.seed, "Random seed (default 1)");

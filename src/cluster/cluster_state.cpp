@@ -41,6 +41,7 @@ void ClusterState::bind(PodId id, NodeId node_id, SimTime now) {
   n.pods.push_back(id);
   if (!p.is_daemon()) n.last_pod_event_at = now;
   ++n.version;
+  if (!p.spec->pod_anti_affinity.empty()) ++m_bound_anti_affinity;
   m_pending.erase(id);
   ++m_generation;
 }
@@ -52,6 +53,7 @@ void ClusterState::unbind(PodId id) {
   n.requested -= p.spec->requests;
   std::erase(n.pods, id);
   ++n.version;
+  if (!p.spec->pod_anti_affinity.empty()) --m_bound_anti_affinity;
   p.node = k_no_node;
   p.phase = PodPhase::pending;
   p.unschedulable = false;

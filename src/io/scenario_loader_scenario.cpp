@@ -191,10 +191,11 @@ void read_target(Loader& l, Doc& d, MapView& m, spec::TimelineEvent& ev,
 
 // A replay's `generate:` (spec::TraceGeneratorSpec; docs/scenario-format.md).
 spec::TraceGeneratorSpec read_trace_generator(Doc& d, MapView& g) {
-  g.reject_unknown({"pods", "duration", "seed", "meanLifetime", "diurnalAmplitude", "diurnalPeak", "weekendFactor",
+  g.reject_unknown({"pods", "initialPods", "duration", "seed", "meanLifetime", "diurnalAmplitude", "diurnalPeak", "weekendFactor",
                     "cpuMin", "cpuMax", "memoryMin", "memoryMax", "owners", "ownerSkew", "namespace"});
   spec::TraceGeneratorSpec s;
   if (auto v = g.integer("pods", 0, 100'000'000)) s.pods = *v;
+  if (auto v = g.integer("initialPods", 0, 100'000'000)) s.initial_pods = *v;
   if (auto v = g.duration("duration")) s.duration = *v;
   if (auto v = g.integer("seed", 0)) s.seed = static_cast<std::uint64_t>(*v);
   if (auto v = g.duration("meanLifetime")) s.mean_lifetime = *v;

@@ -6,32 +6,49 @@
 
 namespace capsim::scheduling {
 
-std::string kube_filter(const cluster::Node& node, const cluster::PodSchedulingSpec& pod,
-                        const cluster::ClusterState& state) {
-  if (!node.schedulable()) return "node(s) were unschedulable";
+namespace {
+
+// The default filters; `why` (when not null) gets the reason of a failure. Fast callers pass null.
+bool passes_filters(const cluster::Node& node, const cluster::PodSchedulingSpec& pod, const cluster::ClusterState& state,
+                    std::string* why) {
+  auto fail = [&](auto&& reason) {
+    if (why) *why = reason();
+    return false;
+  };
+  if (!node.schedulable()) return fail([] { return std::string("node(s) were unschedulable"); });
   // TaintToleration filter: NoSchedule and NoExecute taints must be tolerated.
   for (const auto& taint : node.taints) {
     if (taint.effect == TaintEffect::prefer_no_schedule) continue;
     bool ok = std::any_of(pod.tolerations.begin(), pod.tolerations.end(),
                           [&](const Toleration& t) { return tolerates(t, taint); });
-    if (!ok) return "node(s) had untolerated taint {" + describe(taint) + "}";
+    if (!ok) return fail([&] { return "node(s) had untolerated taint {" + describe(taint) + "}"; });
   }
-  if (!pod.node_affinity_matches(node.labels)) return "node(s) didn't match Pod's node affinity/selector";
+  if (!pod.node_affinity_matches(node.labels))
+    return fail([] { return std::string("node(s) didn't match Pod's node affinity/selector"); });
   if (!pod.host_ports.empty()) {
     for (auto pid : node.pods) {
       const auto& other = state.pod(pid);
       for (int p : other.spec->host_ports)
         if (std::find(pod.host_ports.begin(), pod.host_ports.end(), p) != pod.host_ports.end())
-          return "node(s) didn't have free ports for the requested pod ports";
+          return fail([] { return std::string("node(s) didn't have free ports for the requested pod ports"); });
     }
   }
-  ResourceList avail = node.available();
-  if (!pod.requests.fits_in(avail)) {
-    std::string r = pod.requests.first_exceeding(avail);
-    if (r == "pods") return "Too many pods";
-    return "Insufficient " + r;
-  }
-  return {};
+  const ResourceList avail = node.available();
+  if (!pod.requests.fits_in(avail))
+    return fail([&] {
+      std::string r = pod.requests.first_exceeding(avail);
+      return r == "pods" ? std::string("Too many pods") : "Insufficient " + r;
+    });
+  return true;
+}
+
+}  // namespace
+
+std::string kube_filter(const cluster::Node& node, const cluster::PodSchedulingSpec& pod,
+                        const cluster::ClusterState& state) {
+  std::string why;
+  passes_filters(node, pod, state, &why);
+  return why;
 }
 
 namespace {
@@ -120,6 +137,8 @@ KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const
   // and, for this pod's required terms, the matching existing pods per topology pair (an existing
   // pod counts for affinity only if it matches every affinity term).
   if (!spec.pod_affinity.empty() || !spec.pod_anti_affinity.empty()) m_active = true;
+  // Nothing to count: no affinity terms of its own and no bound pod with required anti-affinity.
+  if (!m_active && state.bound_anti_affinity_pods() == 0) return;
   m_self_affinity = !spec.pod_affinity.empty() &&
                     std::all_of(spec.pod_affinity.begin(), spec.pod_affinity.end(),
                                 [&](const cluster::PodAffinityTerm& t) { return term_matches(t, pod.namespace_, pod); });
@@ -201,19 +220,12 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
   BindChoice choice;
   std::int64_t best = -1;
   const std::string* best_name = nullptr;
-  std::map<std::string, int> reasons;
-  int total = 0;
   const KubeTopologyFilter topology(state, pod);
   for (auto nid : state.nodes()) {
     const auto& node = state.node(nid);
     if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
-    ++total;
-    std::string why = kube_filter(node, *pod.spec, state);
-    if (why.empty() && topology.active()) why = topology.check(node);
-    if (!why.empty()) {
-      ++reasons[why];
-      continue;
-    }
+    if (!passes_filters(node, *pod.spec, state, nullptr)) continue;
+    if (topology.active() && !topology.check(node).empty()) continue;
     std::int64_t s = least_allocated_score(node, *pod.spec);
     if (s > best || (s == best && node.name < *best_name)) {
       best = s;
@@ -221,14 +233,24 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
       choice.node = nid;
     }
   }
-  if (!choice.node) {
-    // "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint ..." (sorted)
-    choice.reason = std::to_string(0) + "/" + std::to_string(total) + " nodes are available";
-    std::string sep = ": ";
-    for (const auto& [r, n] : reasons) {
-      choice.reason += sep + std::to_string(n) + " " + r;
-      sep = ", ";
-    }
+  if (choice.node) return choice;
+  // No node fits: the reasons, counted per distinct reason (a second pass, only on failure).
+  // "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint ..." (sorted)
+  std::map<std::string, int> reasons;
+  int total = 0;
+  for (auto nid : state.nodes()) {
+    const auto& node = state.node(nid);
+    if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
+    ++total;
+    std::string why = kube_filter(node, *pod.spec, state);
+    if (why.empty() && topology.active()) why = topology.check(node);
+    if (!why.empty()) ++reasons[why];
+  }
+  choice.reason = std::to_string(0) + "/" + std::to_string(total) + " nodes are available";
+  std::string sep = ": ";
+  for (const auto& [r, n] : reasons) {
+    choice.reason += sep + std::to_string(n) + " " + r;
+    sep = ", ";
   }
   return choice;
 }

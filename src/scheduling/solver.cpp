@@ -214,19 +214,18 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
   m_topology.emplace(m_templates, m_opts.ignore_preferences);
   const bool topology = m_inverse_anti_affinity ||
                         std::any_of(pods.begin(), pods.end(), [](const SolverPod& p) { return p.spec->has_topology(); });
-  {
+  if (topology) {
     std::vector<TopologyNodeInput> tnodes;
-    if (topology) {
-      tnodes.reserve(m_nodes.size() + m_count_only_nodes.size());
-      for (const auto& n : m_nodes)
-        tnodes.push_back(TopologyNodeInput{n.in->name, n.in->requirements, n.in->taints, true, n.in->pods});
-      for (const auto* n : m_count_only_nodes)
-        tnodes.push_back(TopologyNodeInput{n->name, n->requirements, n->taints, false, n->pods});
-    }
+    tnodes.reserve(m_nodes.size() + m_count_only_nodes.size());
+    for (const auto& n : m_nodes)
+      tnodes.push_back(TopologyNodeInput{n.in->name, n.in->requirements, n.in->taints, true, n.in->pods});
+    for (const auto* n : m_count_only_nodes)
+      tnodes.push_back(TopologyNodeInput{n->name, n->requirements, n->taints, false, n->pods});
     m_topology->build(std::move(tnodes), pods);
-  }
-  if (topology)
     for (auto& n : m_nodes) n.host = m_topology->hostname_domain(hostname_of(*n.in));
+  } else {
+    m_topology->build_without_groups(pods);
+  }
 
   SolverResult result;
   std::deque<std::size_t> queue;

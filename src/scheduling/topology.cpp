@@ -259,6 +259,19 @@ std::uint32_t Topology::pod_class(const cluster::PodSchedulingSpec* spec, std::u
   return pid;
 }
 
+void Topology::build_without_groups(const std::vector<SolverPod>& batch) {
+  // No batch pod has constraints and no bound pod has required anti-affinity: no group will ever
+  // exist, so every pod gets one shared label class (it selects nothing) and one pod class (it
+  // owns nothing).
+  m_nodes.clear();
+  m_node_labels.clear();
+  m_excluded.clear();
+  m_batch.clear();
+  if (batch.empty()) return;
+  const PodHandle h{pod_class(batch.front().spec, label_class(batch.front().namespace_, nullptr)), 0};
+  m_batch.assign(batch.size(), PodHandle{h.pod_class, m_pod_classes[h.pod_class].label_class});
+}
+
 void Topology::build(std::vector<TopologyNodeInput> nodes, const std::vector<SolverPod>& batch) {
   m_nodes = std::move(nodes);
   // excludedPods: the pods being scheduled are not counted where they are bound now.

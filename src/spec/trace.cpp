@@ -5,6 +5,9 @@ namespace capsim::spec {
 std::optional<GeneratorProblem> check_trace_generator(const TraceGeneratorSpec& s) {
   auto problem = [](std::string key, std::string message) { return GeneratorProblem{std::move(key), std::move(message)}; };
   if (s.pods < 0) return problem("pods", "expected a non-negative integer, got " + std::to_string(s.pods));
+  if (s.initial_pods < 0 || s.initial_pods > s.pods)
+    return problem("initialPods", "expected an integer from 0 to pods (" + std::to_string(s.pods) + "), got " +
+                                      std::to_string(s.initial_pods));
   if (s.duration.ms <= 0) return problem("duration", "expected a positive duration, got \"" + format_duration(s.duration) + "\"");
   if (s.mean_lifetime.ms <= 0)
     return problem("meanLifetime", "expected a positive duration, got \"" + format_duration(s.mean_lifetime) + "\"");

@@ -49,7 +49,7 @@ TraceGenerator::TraceGenerator(spec::TraceGeneratorSpec spec)
     const std::int64_t len = std::min(k_minute_ms, total - start);
     m_cumulative.push_back(m_cumulative.back() + rate(m_spec, Duration{start + len / 2}) * static_cast<double>(len));
   }
-  if (m_cumulative.back() <= 0.0 && m_spec.pods > 0)
+  if (m_cumulative.back() <= 0.0 && m_spec.pods > m_spec.initial_pods)
     throw InputError({Diagnostic{"", 0, 0, Severity::error, "generate",
                                  "the arrival rate is zero over the whole duration (weekendFactor 0 on a weekend-only trace?)"}});
   // Owners: names, request shapes and Zipf weights.
@@ -93,7 +93,8 @@ std::string TraceGenerator::pod_name(std::uint32_t owner, std::uint64_t pod) con
 }
 
 std::optional<spec::TraceEvent> TraceGenerator::next() {
-  if (!m_pending_arrival && m_created < static_cast<std::uint64_t>(m_spec.pods)) m_pending_arrival = next_arrival_ms();
+  if (!m_pending_arrival && m_created < static_cast<std::uint64_t>(m_spec.pods))
+    m_pending_arrival = m_created < static_cast<std::uint64_t>(m_spec.initial_pods) ? 0 : next_arrival_ms();
   const bool deletion_first =
       !m_deletions.empty() && (!m_pending_arrival || m_deletions.top().at_ms <= *m_pending_arrival);
   spec::TraceEvent e;

@@ -39,6 +39,9 @@ class ClusterState {
   const std::set<NodeId>& nodes() const { return m_live_nodes; }
 
   std::size_t node_count() const { return m_live_nodes.size(); }
+  // Bound pods with required pod anti-affinity (kube-scheduler's existing-pods anti-affinity
+  // check has nothing to count while this is 0).
+  std::size_t bound_anti_affinity_pods() const { return m_bound_anti_affinity; }
   std::uint64_t pods_created() const { return m_next_uid; }
   // Monotonic counter bumped on every change Karpenter's cluster state watches (pods bound or
   // removed, nodes added, removed or changing state): the "consolidated state" memo.
@@ -60,6 +63,7 @@ class ClusterState {
   std::unordered_map<std::string, PodId> m_pod_by_name;  // ns/name
   std::unordered_map<std::string, NodeId> m_node_by_name;
   std::uint64_t m_next_uid{0};
+  std::size_t m_bound_anti_affinity{0};
   std::uint64_t m_generation{0};
 };
 

@@ -101,6 +101,9 @@ class Topology {
   // pods with required anti-affinity; one group per distinct constraint of the batch pods (counted
   // against the bound pods, with domains of the active nodes).
   void build(std::vector<TopologyNodeInput> nodes, const std::vector<SolverPod>& batch);
+  // build() when no group can exist (no batch pod has topology constraints and no bound pod has
+  // required anti-affinity): handles only, nothing counted.
+  void build_without_groups(const std::vector<SolverPod>& batch);
 
   // Handle of a batch pod (index in the batch passed to build).
   struct PodHandle {

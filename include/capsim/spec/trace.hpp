@@ -39,6 +39,9 @@ struct TraceEvent {
 // `seed`, so the same parameters give the same trace byte for byte.
 struct TraceGeneratorSpec {
   std::int64_t pods{10'000};
+  // Of `pods`, how many already exist at t = 0 (a warm cluster; their lifetimes are exponential
+  // too, the memoryless residual of pods created earlier). The rest arrive over the duration.
+  std::int64_t initial_pods{0};
   Duration duration{Duration::hours(24)};
   std::uint64_t seed{1};
   Duration mean_lifetime{Duration::hours(7)};

@@ -115,16 +115,45 @@ std::map<std::string, int> Karpenter::budgets(const View& view, const std::strin
   return out;
 }
 
+const Karpenter::PodSummary& Karpenter::pod_summary(const View& view, const cluster::Node& n) const {
+  if (m_pod_summaries.size() <= n.id) m_pod_summaries.resize(n.id + 1);
+  PodSummary& s = m_pod_summaries[n.id];
+  if (s.valid && s.version == n.version) return s;
+  s = PodSummary{};
+  s.valid = true;
+  s.version = n.version;
+  const char* do_not_disrupt = v1alpha5() ? "karpenter.sh/do-not-evict" : "karpenter.sh/do-not-disrupt";
+  for (auto pid : n.pods) {
+    const auto& pod = view.cluster.pod(pid);
+    const double cost = eviction_cost(pod);
+    s.eviction_costs.push_back(cost);
+    if (!reschedulable(pod)) continue;
+    // ValidatePodsDisruptable: do-not-disrupt pods and PDB-blocked pods block the node.
+    if (auto a = pod.annotations.find(do_not_disrupt); a != pod.annotations.end()) {
+      // pkg/utils/pod/scheduling.go IsDoNotDisruptActive (v1): "true", or a duration still
+      // running since the pod started (capsim: its bind); invalid values do not block.
+      if (a->second == "true") s.do_not_disrupt = true;
+      else if (auto d = v1alpha5() ? std::nullopt : parse_duration(a->second))
+        s.do_not_disrupt_until = std::max(s.do_not_disrupt_until.value_or(SimTime{INT64_MIN}), pod.bound_at + *d);
+    }
+    int matching = 0;
+    for (std::uint32_t i = 0; i < m_cfg.pdbs.size(); ++i)
+      if (pdb_selects(m_cfg.pdbs[i], pod)) {
+        ++matching;
+        if (std::find(s.pdbs.begin(), s.pdbs.end(), i) == s.pdbs.end()) s.pdbs.push_back(i);
+      }
+    if (matching > 1) s.multi_pdb = true;
+    s.reschedulable.push_back(pid);
+    s.reschedule_cost += std::max(0.0, cost);
+  }
+  return s;
+}
+
 std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method m) const {
   const SimTime now = view.now;
   // PDB state (k8s disruption controller): disruptionsAllowed = healthy - desired healthy.
-  struct PdbState {
-    const spec::PodDisruptionBudget* pdb;
-    int allowed;
-  };
-  std::vector<PdbState> pdbs;
-  for (const auto& pdb : m_cfg.pdbs) pdbs.push_back(PdbState{&pdb, pdb_disruptions_allowed(pdb, view.cluster)});
-  const char* do_not_disrupt = v1alpha5() ? "karpenter.sh/do-not-evict" : "karpenter.sh/do-not-disrupt";
+  std::vector<int> pdb_allowed;
+  for (const auto& pdb : m_cfg.pdbs) pdb_allowed.push_back(pdb_disruptions_allowed(pdb, view.cluster));
 
   std::vector<Candidate> out;
   for (auto nid : view.cluster.nodes()) {
@@ -135,43 +164,26 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
     if (auto a = n.annotations.find("karpenter.sh/do-not-disrupt"); a != n.annotations.end() && a->second == "true") continue;
     const NodePoolModel* p = pool(n.node_pool);
     if (!p) continue;
+    const PodSummary& ps = pod_summary(view, n);
+    // A do-not-disrupt pod, a pod under more than one PDB or under one that allows no disruption
+    // blocks the node.
+    bool blocked = ps.do_not_disrupt || ps.multi_pdb || (ps.do_not_disrupt_until && now < *ps.do_not_disrupt_until);
+    for (auto i : ps.pdbs)
+      if (pdb_allowed[i] == 0) blocked = true;
+    if (blocked) continue;
     Candidate c;
     c.id = nid;
     c.pool = p;
     c.price = n.price_per_hour;
-    bool blocked = false;
     double lifetime = 1.0;
     std::optional<Duration> ttl = v1alpha5() && p->spec.ttl_seconds_until_expired
                                       ? std::optional<Duration>(Duration::seconds(*p->spec.ttl_seconds_until_expired))
                                       : (v1alpha5() ? std::nullopt : p->spec.expire_after);
     if (ttl && ttl->ms > 0)
       lifetime = std::clamp(static_cast<double>((*ttl - (now - n.created_at)).ms) / static_cast<double>(ttl->ms), 0.0, 1.0);
-    for (auto pid : n.pods) {
-      const auto& pod = view.cluster.pod(pid);
-      double cost = eviction_cost(pod);
-      c.legacy_cost += cost * lifetime;
-      if (!reschedulable(pod)) continue;
-      // ValidatePodsDisruptable: do-not-disrupt pods and PDB-blocked pods block the node.
-      auto a = pod.annotations.find(do_not_disrupt);
-      if (a != pod.annotations.end()) {
-        // pkg/utils/pod/scheduling.go IsDoNotDisruptActive (v1): "true", or a duration still
-        // running since the pod started (capsim: its bind); invalid values do not block.
-        if (a->second == "true") blocked = true;
-        else if (auto d = v1alpha5() ? std::nullopt : parse_duration(a->second); d && now < pod.bound_at + *d)
-          blocked = true;
-      }
-      int matching = 0;
-      bool zero = false;
-      for (const auto& st : pdbs)
-        if (pdb_selects(*st.pdb, pod)) {
-          ++matching;
-          if (st.allowed == 0) zero = true;
-        }
-      if (matching > 1 || zero) blocked = true;
-      c.pods.push_back(pid);
-      c.reschedule_cost += std::max(0.0, cost);
-    }
-    if (blocked) continue;
+    for (double cost : ps.eviction_costs) c.legacy_cost += cost * lifetime;
+    c.pods = ps.reschedulable;
+    c.reschedule_cost = ps.reschedule_cost;
     const bool empty = c.reschedule_cost <= 1.0;
     const SimTime since = std::max(n.last_pod_event_at, n.initialized_at);
     switch (m) {
@@ -289,13 +301,8 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
     const auto& p = view.cluster.pod(pid);
     pods.push_back(scheduling::solver_pod(p));
   }
-  // Templates depend only on the cluster state and offering availability: built once per state.
-  const std::uint64_t key = view.cluster.generation() * 1'000'003 + m_state_version;
-  if (!m_templates_cache || m_templates_key != key) {
-    std::vector<Note> ignored;
-    m_templates_cache = std::make_shared<const std::vector<scheduling::NodeClaimTemplate>>(build_templates(view, ignored));
-    m_templates_key = key;
-  }
+  std::vector<Note> ignored;
+  auto templates = this->templates(view, ignored);
   auto nodes = existing_nodes(view, exclude);
   // scheduling/scheduler.go (v1.14): in consolidation simulations, candidate pods skip existing
   // nodes still inside their NodePool's consolidateAfter window, counted from the last pod event
@@ -313,7 +320,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
-  scheduling::Solver solver(m_templates_cache, std::move(nodes), opts, /*presorted=*/true);
+  scheduling::Solver solver(std::move(templates), std::move(nodes), opts, /*presorted=*/true);
   auto result = solver.solve(std::move(pods));
   out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
   // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.

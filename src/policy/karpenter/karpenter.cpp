@@ -214,6 +214,27 @@ std::optional<SimTime> Karpenter::next_wakeup() const {
   return t;
 }
 
+std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> Karpenter::templates(const View& view,
+                                                                                   std::vector<Note>& notes) const {
+  std::uint64_t key = stable_hash(std::to_string(m_state_version));
+  for (const auto& ds : view.daemonsets) key = stable_hash(ds.name, key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
+  for (const auto& p : m_pools) {
+    if (!p.spec.has_limits) continue;
+    for (auto nid : view.cluster.nodes()) {
+      const auto& n = view.cluster.node(nid);
+      if (n.node_pool != p.spec.name) continue;
+      key = stable_hash(to_string(n.capacity), key ^ nid);
+    }
+  }
+  if (!m_templates_cache || m_templates_key != key) {
+    m_templates_notes.clear();
+    m_templates_cache = std::make_shared<const std::vector<scheduling::NodeClaimTemplate>>(build_templates(view, m_templates_notes));
+    m_templates_key = key;
+  }
+  notes.insert(notes.end(), m_templates_notes.begin(), m_templates_notes.end());
+  return m_templates_cache;
+}
+
 std::vector<scheduling::NodeClaimTemplate> Karpenter::build_templates(const View& view, std::vector<Note>& notes) const {
   std::vector<scheduling::NodeClaimTemplate> out;
   for (const auto& p : m_pools) {

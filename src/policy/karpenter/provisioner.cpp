@@ -163,12 +163,11 @@ Actions Karpenter::provision(const View& view) {
   }
   if (pods.empty()) return out;
 
-  auto templates = build_templates(view, out.notes);
+  auto templates = this->templates(view, out.notes);
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
-  scheduling::Solver solver(std::make_shared<const std::vector<scheduling::NodeClaimTemplate>>(std::move(templates)),
-                            existing_nodes(view, {}), opts, /*presorted=*/true);
+  scheduling::Solver solver(std::move(templates), existing_nodes(view, {}), opts, /*presorted=*/true);
   std::size_t n_pods = pods.size();
   auto result = solver.solve(std::move(pods));
 

@@ -85,6 +85,10 @@ class Karpenter final : public Autoscaler {
   Duration nomination_window() const;
   bool synced(const View& view) const;
   std::vector<scheduling::NodeClaimTemplate> build_templates(const View& view, std::vector<Note>& notes) const;
+  // build_templates, cached: they change only with offering availability or the NodePools
+  // (m_state_version), the DaemonSets, and - for pools with limits - the pool's node capacities.
+  // `notes` gets the build's notes on every call.
+  std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> templates(const View& view, std::vector<Note>& notes) const;
   // The solver's existing nodes (active, launched; v0.29: Karpenter-owned only) minus `exclude`,
   // in the solver's order, from the per-node cache (valid until the next call).
   std::vector<scheduling::ExistingNodeRef> existing_nodes(const View& view, const std::set<cluster::NodeId>& exclude) const;
@@ -169,9 +173,24 @@ class Karpenter final : public Autoscaler {
     scheduling::ExistingNodeInput in;
   };
   mutable std::vector<NodeInputCache> m_node_inputs;
+  // Per node (by id): what candidates() derives from its pods, rebuilt when its version moves.
+  struct PodSummary {
+    std::uint64_t version{0};
+    bool valid{false};
+    std::vector<cluster::PodId> reschedulable;  // non-DaemonSet, non-mirror pods, bind order
+    double reschedule_cost{1.0};                // 1 + sum of positive eviction costs of those
+    std::vector<double> eviction_costs;         // of every pod, bind order (the legacy DisruptionCost)
+    bool do_not_disrupt{false};                 // a reschedulable pod has do-not-disrupt "true"
+    std::optional<SimTime> do_not_disrupt_until;  // latest end of a duration-valued do-not-disrupt (v1)
+    bool multi_pdb{false};                       // a reschedulable pod is selected by more than one PDB
+    std::vector<std::uint32_t> pdbs;             // PDBs (index in Config::pdbs) selecting some reschedulable pod
+  };
+  const PodSummary& pod_summary(const View& view, const cluster::Node& n) const;
+  mutable std::vector<PodSummary> m_pod_summaries;
   mutable std::vector<cluster::NodeId> m_node_order;
   mutable bool m_node_order_dirty{true};
   mutable std::uint64_t m_templates_key{0};
+  mutable std::vector<Note> m_templates_notes;
   std::map<int, std::string> m_consolidation_memo;
 
   Config m_cfg;
