@@ -53,6 +53,7 @@ void ClusterState::unbind(PodId id) {
   n.requested -= p.spec->requests;
   std::erase(n.pods, id);
   ++n.version;
+  ++m_capacity_generation;
   if (!p.spec->pod_anti_affinity.empty()) --m_bound_anti_affinity;
   p.node = k_no_node;
   p.phase = PodPhase::pending;
@@ -87,6 +88,7 @@ NodeId ClusterState::add_node(Node node) {
   m_nodes.push_back(std::move(node));
   m_live_nodes.insert(id);
   ++m_generation;
+  ++m_capacity_generation;
   return id;
 }
 
@@ -95,6 +97,7 @@ void ClusterState::remove_node(NodeId id) {
   CAPSIM_ASSERT(n.pods.empty(), "node " + n.name + " still has pods");
   n.state = NodeState::terminated;
   ++n.version;
+  ++m_capacity_generation;
   m_live_nodes.erase(id);
   m_node_by_name.erase(n.name);
   ++m_generation;

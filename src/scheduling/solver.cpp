@@ -146,6 +146,7 @@ void Solver::init(std::vector<ExistingNodeRef> nodes, bool presorted) {
   }
   for (const auto& t : m_templates) {
     m_remaining_limits.push_back(t.remaining_limits);
+    if (t.requirements.has_min_values()) m_any_min_values = true;
     for (const auto& taint : t.taints)
       if (taint.effect == TaintEffect::prefer_no_schedule) m_any_prefer_no_schedule = true;
   }
@@ -235,6 +236,8 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
   std::vector<std::optional<std::size_t>> pushed_at_len(pods.size());
   std::map<std::size_t, std::string> errors;
   Attempt attempt;
+  const cluster::PodSchedulingSpec* attempt_spec = nullptr;  // the spec of `attempt` when made unrelaxed
+  Topology::PodHandle attempt_handle;
   Relaxation relaxation;
   while (!queue.empty()) {
     std::size_t idx = queue.front();
@@ -248,10 +251,30 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
     relaxation = Relaxation{};
     for (std::uint32_t i = 0; i < pod.spec->topology_spread.size(); ++i) relaxation.spread.push_back(i);
     std::optional<std::string> err;
-    while (true) {
-      make_attempt(pod, h, relaxation, attempt);
+    for (bool fresh = true;; fresh = false) {
+      // An unrelaxed attempt without topology depends on the spec alone (and the handle's classes):
+      // pods of one workload share it.
+      if (fresh && attempt_spec == pod.spec && attempt_handle.pod_class == h.pod_class &&
+          attempt_handle.label_class == h.label_class && !attempt.topology) {
+        attempt.pod = &pod;
+      } else {
+        make_attempt(pod, h, relaxation, attempt);
+        attempt_spec = fresh ? pod.spec : nullptr;
+        attempt_handle = h;
+      }
       err = try_add(attempt);
       if (!err || !relax(*pod.spec, relaxation)) break;
+    }
+    if (m_opts.stop_when_not_consolidatable) {
+      // helpers.go SimulateScheduling / consolidation.go computeConsolidation: a moved pod that
+      // cannot be placed or lands on an uninitialized node, or more than one new NodeClaim, makes
+      // the move a no-op whatever the other pods do.
+      const bool is_moved = moved(attempt);
+      if ((err && is_moved && !attempt.topology) || (!err && is_moved && m_placed_on && !m_placed_on->in->initialized) ||
+          (m_claims.size() > 1 && !m_any_min_values)) {
+        result.stopped = true;
+        break;
+      }
     }
     if (err) {
       errors[idx] = *err;
@@ -348,9 +371,17 @@ bool Solver::relax(const cluster::PodSchedulingSpec& spec, Relaxation& r) const 
   return false;
 }
 
+bool Solver::moved(const Attempt& a) const {
+  return m_opts.stop_when_not_consolidatable && m_opts.stop_when_not_consolidatable->count(a.pod->id) > 0;
+}
+
 std::optional<std::string> Solver::try_add(const Attempt& a) {
+  m_placed_on = nullptr;
   for (auto& n : m_nodes)
-    if (can_add_existing(n, a)) return std::nullopt;
+    if (can_add_existing(n, a)) {
+      m_placed_on = &n;
+      return std::nullopt;
+    }
 
   // In-flight NodeClaims of this solve, fewest pods first (ties: creation order).
   for (std::size_t k = 0; k < m_order.size(); ++k) {

@@ -341,6 +341,14 @@ void World::kube_scheduler_pass() {
   std::vector<cluster::PodId> unschedulable;
   const SimTime now = m_engine.now();
   for (auto pid : pending) {
+    // Queueing hint (kube-scheduler moves an unschedulable pod back only on events that may make
+    // it schedulable): a pod without inter-pod constraints that found no node cannot find one
+    // until something other than a bind happened (binding only takes capacity away).
+    {
+      const cluster::Pod& p = m_state.pod(pid);
+      if (!m_lower_bound && p.failed_at_capacity_generation == m_state.capacity_generation() && !p.spec->has_topology())
+        continue;
+    }
     // The lower bound's world: every workload pod runs from its creation, on the virtual node.
     auto choice = m_lower_bound ? scheduling::BindChoice{} : scheduling::select_node(m_state, m_state.pod(pid));
     if (m_lower_bound) choice.node = m_virtual_node;
@@ -357,6 +365,7 @@ void World::kube_scheduler_pass() {
       }
       continue;
     }
+    p.failed_at_capacity_generation = m_state.capacity_generation();
     // PodScheduled=False/Unschedulable is set once; only that transition is a pod event that
     // triggers Karpenter (later retries come from its own 10 s requeue).
     if (!p.unschedulable) {

@@ -261,12 +261,29 @@ std::vector<cluster::Pod> Controllers::daemon_pods_for(const cluster::Node& node
 }
 
 cluster::Pod Controllers::from_trace(const spec::TraceEvent& e, SimTime now) {
-  auto s = std::make_shared<cluster::PodSchedulingSpec>();
-  s->requests = e.requests;
-  s->requests.set(Resource::pods, Quantity::from_units(1));
-  s->node_selector = e.node_selector;
-  s->tolerations = e.tolerations;
-  s->priority = e.priority;
+  // Trace pods with the same requests, node selector, tolerations and priority share one spec, as
+  // the replicas of a workload do (the solver caches per spec).
+  std::string key = to_string(e.requests) + '|' + std::to_string(e.priority) + '|';
+  for (const auto& [k, v] : e.node_selector) key += k + '=' + v + ';';
+  key += '|';
+  for (const auto& t : e.tolerations)
+    key += t.key + (t.op_exists ? "?" : "=") + t.value + ':' + (t.effect ? std::string(taint_effect_name(*t.effect)) : "*") + ';';
+  std::shared_ptr<const cluster::PodSchedulingSpec> shared = m_trace_specs[key].lock();
+  if (!shared) {
+    auto s = std::make_shared<cluster::PodSchedulingSpec>();
+    s->requests = e.requests;
+    s->requests.set(Resource::pods, Quantity::from_units(1));
+    s->node_selector = e.node_selector;
+    s->tolerations = e.tolerations;
+    s->priority = e.priority;
+    shared = s;
+    m_trace_specs[key] = shared;
+    // Forget shapes no live pod uses any more, so a trace of distinct shapes stays bounded.
+    if (m_trace_specs.size() > 2 * m_trace_specs_pruned_at + 1024) {
+      std::erase_if(m_trace_specs, [](const auto& kv) { return kv.second.expired(); });
+      m_trace_specs_pruned_at = m_trace_specs.size();
+    }
+  }
   cluster::Pod p;
   p.name = e.pod;
   p.namespace_ = e.namespace_.empty() ? "default" : e.namespace_;
@@ -276,7 +293,7 @@ cluster::Pod Controllers::from_trace(const spec::TraceEvent& e, SimTime now) {
   // kind is prefixed so no workload controller claims them; evicted ones are recreated as they
   // were (on_pod_gone).
   if (slash != std::string::npos) p.owner = cluster::OwnerRef{"Trace" + e.owner.substr(0, slash), e.owner.substr(slash + 1)};
-  p.spec = std::move(s);
+  p.spec = std::move(shared);
   p.created = now;
   return p;
 }

@@ -46,10 +46,14 @@ class ClusterState {
   // Monotonic counter bumped on every change Karpenter's cluster state watches (pods bound or
   // removed, nodes added, removed or changing state): the "consolidated state" memo.
   std::uint64_t generation() const { return m_generation; }
+  // Bumped by every change that can make a pending pod schedulable (everything but binding a pod
+  // or adding one): kube-scheduler's queueing hint for pods that failed before.
+  std::uint64_t capacity_generation() const { return m_capacity_generation; }
   // The caller changed node `id` in place (state, labels, taints, marks): bumps its version and
   // the generation.
   void touch(NodeId id) {
     ++m_generation;
+    ++m_capacity_generation;
     ++m_nodes[id].version;
   }
 
@@ -65,6 +69,7 @@ class ClusterState {
   std::uint64_t m_next_uid{0};
   std::size_t m_bound_anti_affinity{0};
   std::uint64_t m_generation{0};
+  std::uint64_t m_capacity_generation{0};
 };
 
 }  // namespace capsim::cluster

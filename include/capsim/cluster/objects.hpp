@@ -119,6 +119,8 @@ struct Pod {
   // PodScheduled=False reason Unschedulable (kube-scheduler tried and failed): Karpenter's trigger.
   bool unschedulable{false};
   SimTime first_unschedulable_at;
+  // ClusterState::capacity_generation() when kube-scheduler last found no node for the pod.
+  std::optional<std::uint64_t> failed_at_capacity_generation;
   std::optional<Duration> run_duration;  // Job pods: succeed after running this long
 
   bool is_daemon() const { return owner.kind == "DaemonSet"; }

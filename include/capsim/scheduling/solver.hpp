@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,11 @@ struct SolverOptions {
   std::size_t max_instance_types{600};  // MaxInstanceTypes (600 since v1.7, 100 before v0.36)
   bool min_values_strict{true};
   bool ignore_preferences{false};
+  // A consolidation simulation whose caller only needs to know whether the move is possible: the
+  // solve stops (SolverResult::stopped) as soon as the result cannot be a DELETE or a REPLACE - a
+  // pod of this set fails for good (no topology involved, so a retry cannot succeed), lands on an
+  // existing node that is not initialized, or a second NodeClaim opens. Null: solve everything.
+  const std::set<cluster::PodId>* stop_when_not_consolidatable{nullptr};
 };
 
 // The daemon overhead of each instance type of a NodeClaim, aligned with its instance_types. The
@@ -137,6 +143,8 @@ struct SolverResult {
   std::vector<NewNodeClaim> new_claims;
   std::map<cluster::NodeId, std::vector<cluster::PodId>> existing;  // pods planned onto existing nodes
   std::map<cluster::PodId, std::string> errors;                     // unschedulable pods with reasons
+  // SolverOptions::stop_when_not_consolidatable fired: the rest is partial.
+  bool stopped{false};
 };
 
 class Solver {
@@ -225,6 +233,11 @@ class Solver {
   void make_attempt(const SolverPod& pod, Topology::PodHandle h, const Relaxation& r, Attempt& a);
   bool relax(const cluster::PodSchedulingSpec& spec, Relaxation& r) const;
   std::optional<std::string> try_add(const Attempt& a);
+  // The stop rule of SolverOptions::stop_when_not_consolidatable, after `a` was placed
+  // (`on_existing`: on that existing node; null: on a NodeClaim) or failed (`failed`).
+  bool moved(const Attempt& a) const;
+  const ExistingNode* m_placed_on{nullptr};  // set by try_add when the pod went to an existing node
+  bool m_any_min_values{false};  // finalize may drop a NodeClaim (minValues), so claim counts are not final
   bool can_add_existing(ExistingNode& n, const Attempt& a);
   // explain=false (in-flight NodeClaims, whose reasons are never reported) skips building the
   // reason text and uses integer-only pre-checks; the decision is the same.

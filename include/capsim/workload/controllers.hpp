@@ -66,6 +66,9 @@ class Controllers {
   std::optional<int> m_default_priority;
   std::map<std::string, Managed> m_workloads;  // key kind/name
   std::vector<DaemonSetInfo> m_daemonsets;
+  // Specs of trace pods by shape (from_trace), shared while some pod uses them.
+  std::map<std::string, std::weak_ptr<const cluster::PodSchedulingSpec>> m_trace_specs;
+  std::size_t m_trace_specs_pruned_at{0};
 };
 
 }  // namespace capsim::workload

@@ -280,8 +280,8 @@ void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidat
   c = std::move(inter);
 }
 
-Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands,
-                                          bool consolidation) const {
+Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation,
+                                          bool stop_early) const {
   // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
   // provisionable pods + the candidates' reschedulable pods.
   SimOutcome out;
@@ -320,8 +320,10 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  if (stop_early) opts.stop_when_not_consolidatable = &moved;
   scheduling::Solver solver(std::move(templates), std::move(nodes), opts, /*presorted=*/true);
   auto result = solver.solve(std::move(pods));
+  if (result.stopped) return out;  // a no-op; the caller asked for no reason
   out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
   // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.
   for (const auto& [pid, why] : result.errors)
@@ -342,8 +344,8 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
 }
 
 std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& view, const std::vector<Candidate>& cands,
-                                                                   bool single, std::string& why) const {
-  auto sim = simulate(view, cands, true);
+                                                                   bool explain, bool single, std::string& why) const {
+  auto sim = simulate(view, cands, true, !explain);
   if (!sim.ok) {
     why = sim.why;
     return std::nullopt;
@@ -436,7 +438,7 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
     const std::size_t mid = (lo + hi) / 2;
     std::vector<Candidate> prefix(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(mid + 1));
     std::string why;
-    auto cmd = compute_consolidation(view, prefix, false, why);
+    auto cmd = compute_consolidation(view, prefix, /*explain=*/false, false, why);
     bool valid = cmd.has_value();
     if (valid && !cmd->replacements.empty()) {
       // filterOutSameInstanceType: never replace [A, A, small] by one A; cap the price at the
@@ -480,10 +482,19 @@ std::optional<Karpenter::Command> Karpenter::single_node(
   for (const auto& c : cands) {
     if (budget[c.pool->spec.name] <= 0) continue;
     std::string why;
-    if (auto cmd = compute_consolidation(view, {c}, true, why)) return cmd;
-    if (unconsolidatable && !why.empty()) unconsolidatable->emplace_back(c.id, why);
+    const bool explain = unconsolidatable && unconsolidatable_due(c.id, view.now);
+    if (auto cmd = compute_consolidation(view, {c}, explain, true, why)) return cmd;
+    if (explain && !why.empty()) unconsolidatable->emplace_back(c.id, why);
   }
   return std::nullopt;
+}
+
+// pkg/events/recorder.go publishEvent: an event with DedupeValues is dropped while its key
+// ("unconsolidatable-<node UID>", the message not included) is in the cache; the first one
+// published puts it there for the event's DedupeTimeout.
+bool Karpenter::unconsolidatable_due(cluster::NodeId node, SimTime now) const {
+  auto it = m_unconsolidatable.find(node);
+  return it == m_unconsolidatable.end() || now > it->second + k_unconsolidatable_dedupe;
 }
 
 Actions Karpenter::expire(const View& view) {
@@ -603,11 +614,19 @@ Actions Karpenter::disrupt(const View& view) {
     // "Nothing changed" memo (state/cluster.go ConsolidationState): a method that found nothing
     // is skipped until the cluster state moves. capsim keys it by the state generation, the
     // candidates, their budgets and offering availability, so skipping never changes a decision
-    // (which also makes upstream's forced 5-minute re-check a no-op). v1 only: v0.29's candidate
-    // order depends on time.
+    // v1 only: v0.29's candidate order depends on time. Upstream's forced re-check
+    // (ConsolidationState resets to now once the last change is 5 minutes old) re-runs a method
+    // that changes no decision but may publish Unconsolidatable events again (15-minute dedupe).
     std::string memo;
     if (!v1alpha5()) {
-      memo = std::to_string(view.cluster.generation()) + "/" + std::to_string(m_state_version) + ":";
+      if (view.cluster.generation() != m_state_change_generation) {
+        m_state_change_generation = view.cluster.generation();
+        m_state_change_at = now;
+      } else if (now - m_state_change_at >= k_consolidation_state_recheck) {
+        m_state_change_at = now;
+      }
+      memo = std::to_string(view.cluster.generation()) + "/" + std::to_string(m_state_version) + "@" +
+             std::to_string(m_state_change_at.ms) + ":";
       for (const auto& c : cands) memo += std::to_string(c.id) + ",";
       for (const auto& [pool_name, b] : budgets(view, "Underutilized")) memo += pool_name + "=" + std::to_string(b) + ";";
       // Time moves nodes out of their consolidateAfter window (the simulation's destination rule).
@@ -620,11 +639,9 @@ Actions Karpenter::disrupt(const View& view) {
     auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands))
                                        : single_node(view, std::move(cands), &unconsolidatable);
     // consolidation.go computeConsolidation publishes an Unconsolidatable event for a single
-    // candidate that cannot be consolidated; noted once per node and reason.
+    // candidate that cannot be consolidated; the recorder keeps one per node per 15 minutes.
     for (const auto& [nid, why] : unconsolidatable) {
-      std::string& last = m_unconsolidatable[nid];
-      if (last == why) continue;
-      last = why;
+      m_unconsolidatable[nid] = now;
       const auto& n = view.cluster.node(nid);
       out.notes.push_back(Note{"disrupt", "unconsolidatable", n.node_pool, {n.name}, {n.instance_type}, {},
                                "node " + n.name + " is unconsolidatable: " + why});
@@ -667,7 +684,7 @@ bool Karpenter::revalidate(const View& view, Command& cmd) const {
   // Re-run the simulation: a DELETE must still need no new NodeClaim; a REPLACE must still need
   // exactly one whose options include every instance type of the command's replacement.
   std::string why;
-  auto again = compute_consolidation(view, still, cmd.method == Method::single_node, why);
+  auto again = compute_consolidation(view, still, /*explain=*/false, cmd.method == Method::single_node, why);
   if (!again || again->replacements.size() != cmd.replacements.size()) return false;
   if (!cmd.replacements.empty()) {
     const auto& now_types = again->replacements.front().instance_types;

@@ -193,12 +193,17 @@ TEST_CASE("D1 spot-to-spot consolidation replaces a spot node within the 15 chea
 // here the NodePool narrows the assorted catalogue to amd64 / linux / test-zone-1 / spot, one type
 // per size: the node is 2 CPU / 1 GiB ($0.3074) and its remaining pod fits only one cheaper spot
 // type (1 CPU / 1 GiB, $0.2074), fewer than 15.
+// The event cadence is the live recorder's (pkg/events/recorder.go, Unconsolidatable in
+// disruption/events/events.go: one event per node per 15 minutes, whatever the message): the
+// first, at 1m10s, says "got 0" (both pods on the node); `b` goes at 5m and the next evaluations
+// (5m, then the forced re-checks of state/cluster.go ConsolidationState at 10m and 15m) publish
+// nothing; the re-check at 20m, past 1m10s + 15m, publishes "got 1".
 TEST_CASE("D2 spot-to-spot consolidation needs 15 cheaper instance types", "[conformance][karpenter]") {
   const std::string reqs =
       "[{key: kubernetes.io/arch, operator: In, values: [amd64]}, {key: kubernetes.io/os, operator: In, values: [linux]}, "
       "{key: topology.kubernetes.io/zone, operator: In, values: [test-zone-1]}, "
       "{key: karpenter.sh/capacity-type, operator: In, values: [spot]}]";
-  auto r = run_text(scenario("10m", timeline({"at: 5m, delete: {kind: Deployment, name: b}"})) + suite_pool(reqs) +
+  auto r = run_text(scenario("30m", timeline({"at: 5m, delete: {kind: Deployment, name: b}"})) + suite_pool(reqs) +
                     deploy("a", 1, "100m", "100Mi") + deploy("b", 1, "1", "100Mi"));
   REQUIRE(r.launches.size() == 1);
   CHECK(r.launches[0].instance_type == "2-cpu-1-mem-amd64-linux-test-zone-1-spot");
@@ -206,6 +211,12 @@ TEST_CASE("D2 spot-to-spot consolidation needs 15 cheaper instance types", "[con
   CHECK(has_note(r, "unconsolidatable",
                  "SpotToSpotConsolidation requires 15 cheaper instance type options than the current candidate to "
                  "consolidate, got 1"));
+  auto notes = decisions(r, "disrupt", "unconsolidatable");
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0]->at.ms == 70'000);
+  CHECK(notes[0]->message.find("got 0") != std::string::npos);
+  CHECK(notes[1]->at.ms == 1'200'000);
+  CHECK(notes[1]->message.find("got 1") != std::string::npos);
 }
 
 // D3. consolidation_test.go › Replace › "cannot replace spot with spot if the
@@ -305,7 +316,10 @@ TEST_CASE("a duration do-not-disrupt annotation protects its node until it runs 
 // an uninitialized node". Initialization takes 5 minutes here: node1 (pod `a`, amd64) is
 // initialized at 333 s; node0 (pod `b`, which requires arm64) is launched at 363 s and initialized
 // at 693 s. In between, the only place for `a` is node0, which is not initialized: no command.
-// Once node0 is initialized (and `b` bound to it) node1 is deleted.
+// Once node0 is initialized (and `b` bound to it) node1 is deleted. The Unconsolidatable event
+// for node1 is published at 6m ("can't replace with a cheaper node", before node0 exists); the
+// "would schedule against uninitialized nodeclaim" evaluations that follow fall within its
+// 15-minute dedupe (pkg/events/recorder.go), so the run (20m) publishes no second one.
 TEST_CASE("D8 pods are not consolidated onto an uninitialized node", "[conformance][karpenter]") {
   std::string doc = scenario("20m", "  cloud: {initializationLatency: 5m}\n" +
                                         timeline({"at: 6m, apply: {kind: Deployment, name: b}"})) +
@@ -314,11 +328,35 @@ TEST_CASE("D8 pods are not consolidated onto an uninitialized node", "[conforman
   auto r = run_text(doc);
   REQUIRE(r.launches.size() == 2);
   CHECK(r.launches[1].launched_at.ms == 363'000);
-  CHECK(has_note(r, "unconsolidatable", "would schedule against uninitialized nodeclaim"));
+  std::vector<const sim::Decision*> notes;  // node1's
+  for (const auto* d : decisions(r, "disrupt", "unconsolidatable"))
+    if (d->nodes == std::vector<std::string>{r.launches[0].node}) notes.push_back(d);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]->at.ms == 360'000);
+  CHECK(notes[0]->message.find("can't replace with a cheaper node") != std::string::npos);
   REQUIRE(r.terminations.size() == 1);
   CHECK(r.terminations[0].node == r.launches[0].node);
   CHECK(r.terminations[0].at.ms > 693'000);
   CHECK(r.summary.pods_pending_at_end == 0);
+}
+
+// D8 again with `b` applied at 1m: node0 (arm64, for `b`) is launched before node1 (`a`) is
+// initialized at 333 s, so node1's first evaluation already finds `a` only placeable on node0,
+// uninitialized until 393 s: the first Unconsolidatable event carries that reason
+// (helpers.go SimulateScheduling, UninitializedNodeError), and node1 goes once node0 is up.
+TEST_CASE("D8 the uninitialized-node reason is published when it is the first", "[conformance][karpenter]") {
+  std::string doc = scenario("20m", "  cloud: {initializationLatency: 5m}\n" +
+                                        timeline({"at: 1m, apply: {kind: Deployment, name: b}"})) +
+                    suite_pool() + deploy("a", 1, "300m", "300Mi", k_od) +
+                    deploy("b", 1, "300m", "300Mi", "{karpenter.sh/capacity-type: on-demand, kubernetes.io/arch: arm64}");
+  auto r = run_text(doc);
+  REQUIRE(r.launches.size() == 2);
+  auto notes = decisions(r, "disrupt", "unconsolidatable");
+  REQUIRE(!notes.empty());
+  CHECK(notes[0]->message.find("would schedule against uninitialized nodeclaim") != std::string::npos);
+  REQUIRE(r.terminations.size() == 1);
+  CHECK(r.terminations[0].node == r.launches[0].node);
+  CHECK(r.terminations[0].at.ms > 393'000);
 }
 
 // D10. consolidation_test.go › Delete › "can delete nodes with a permanently pending pod": a pod

@@ -58,6 +58,9 @@ inline constexpr std::size_t k_aws_max_instance_types = 60;              // aws 
 inline constexpr std::size_t k_max_instance_types_v1 = 600;              // nodeclaimtemplate.go (v1.7+)
 inline constexpr std::size_t k_max_instance_types_v0 = 100;              // before v0.36
 inline constexpr Duration k_unavailable_offering_ttl = Duration::minutes(3);  // aws pkg/cache/cache.go
+// disruption/events/events.go Unconsolidatable: DedupeValues {node UID}, DedupeTimeout 15 min.
+inline constexpr Duration k_unconsolidatable_dedupe = Duration::minutes(15);
+inline constexpr Duration k_consolidation_state_recheck = Duration::minutes(5);  // state/cluster.go ConsolidationState
 
 class Karpenter final : public Autoscaler {
  public:
@@ -134,8 +137,12 @@ class Karpenter final : public Autoscaler {
   std::map<std::string, int> budgets(const View& view, const std::string& reason) const;
   // `consolidation`: a consolidation simulation (IsConsolidationSimulation), where moved pods may
   // not land on nodes inside their consolidateAfter window (v1.14).
-  SimOutcome simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation = false) const;
-  std::optional<Command> compute_consolidation(const View& view, const std::vector<Candidate>& cands, bool single,
+  // `stop_early`: the caller needs no reason text, so the solve may stop once the move is
+  // certainly a no-op (SolverOptions::stop_when_not_consolidatable).
+  SimOutcome simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation = false,
+                      bool stop_early = false) const;
+  // `explain`: the no-op reason `why` will be published, so the simulation runs to the end.
+  std::optional<Command> compute_consolidation(const View& view, const std::vector<Candidate>& cands, bool explain, bool single,
                                                std::string& why) const;
   std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands) const;
   // `unconsolidatable` collects (candidate, reason) for every candidate found to be a no-op (the
@@ -192,6 +199,9 @@ class Karpenter final : public Autoscaler {
   mutable std::uint64_t m_templates_key{0};
   mutable std::vector<Note> m_templates_notes;
   std::map<int, std::string> m_consolidation_memo;
+  // Cluster.ConsolidationState: when the state last changed (or was forced to, every 5 minutes).
+  std::uint64_t m_state_change_generation{UINT64_MAX};
+  SimTime m_state_change_at{0};
 
   Config m_cfg;
   std::vector<NodePoolModel> m_pools;  // in weight order (weight desc, name desc)
@@ -214,8 +224,10 @@ class Karpenter final : public Autoscaler {
   std::optional<SimTime> m_next_command_check;
   std::optional<PendingValidation> m_validation;
   std::map<cluster::NodeId, SimTime> m_nominated_until;
-  // The last Unconsolidatable reason noted per node (the event recorder de-duplicates repeats).
-  std::map<cluster::NodeId, std::string> m_unconsolidatable;
+  // When an Unconsolidatable event was last published per node: the event recorder drops
+  // repeats for 15 minutes whatever their message (unconsolidatable_due).
+  std::map<cluster::NodeId, SimTime> m_unconsolidatable;
+  bool unconsolidatable_due(cluster::NodeId node, SimTime now) const;
   // v0.29: candidates of executed commands; the deprovisioning loop waits until they are gone
   // (deprovisioning/controller.go executeCommand -> waitForDeletion).
   std::set<cluster::NodeId> m_awaiting_deletion;
