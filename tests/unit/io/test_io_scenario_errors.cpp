@@ -352,6 +352,17 @@ TEST_CASE("regions, zones and scenario structure", "[io]") {
   CHECK(single_error(head + "  timeline:\n    - {at: 1m, replay: {trace: traces/none.csv}}\n") ==
         "scenarios/x.yaml:5:32: error: spec.timeline[0].replay.trace: trace file \"traces/none.csv\" not found (looked "
         "for \"scenarios/traces/none.csv\")");
+  CHECK(single_error(head + "  timeline:\n    - {at: 1m, replay: {generate: {pods: 10, owners: 0}}}\n") ==
+        "scenarios/x.yaml:5:54: error: spec.timeline[0].replay.generate.owners: expected an integer from 1 to 1000000, "
+        "got \"0\"");
+  CHECK(single_error(head + "  timeline:\n    - {at: 1m, replay: {generate: {pods: 10, initialPods: 20}}}\n") ==
+        "scenarios/x.yaml:5:59: error: spec.timeline[0].replay.generate.initialPods: expected an integer from 0 to "
+        "pods (10), got 20");
+  CHECK(single_error(head + "  timeline:\n    - {at: 1m, replay: {generate: {pods: 10, meanLifetime: soon}}}\n") ==
+        "scenarios/x.yaml:5:60: error: spec.timeline[0].replay.generate.meanLifetime: expected a duration such as "
+        "\"30s\", got \"soon\"");
+  CHECK(single_error(head + "  timeline:\n    - {at: 1m, replay: {generate: {pods: 10}, trace: a.csv}}\n") ==
+        "scenarios/x.yaml:5:25: error: spec.timeline[0].replay.generate: expected \"trace\" or \"generate\", not both");
   CHECK(single_error(head + "  expectations:\n    - {metric: peakNodes}\n") ==
         "scenarios/x.yaml:5:7: error: spec.expectations[0]: expected one of \"equals\", \"atMost\", \"atLeast\", "
         "\"lessThan\", \"greaterThan\", got none");
