@@ -11,22 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/cli/cli.hpp"
+#include "support/cli_runner.hpp"
 
 namespace {
 
-struct Out {
-  int rc;
-  std::string out, err;
-};
-
-Out run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "capsim");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  int rc = capsim::cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {rc, out.str(), err.str()};
-}
+using capsim::test::run_cli;
 
 const std::string k_seed = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/seed-nginx-scaleout.yaml";
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capsim/cli/cli.hpp"
+#include "support/cli_runner.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/io/trace_writer.hpp"
@@ -44,19 +45,7 @@ std::string text(const std::vector<spec::TraceEvent>& events, io::TraceFormat fm
   return out;
 }
 
-struct Out {
-  int rc;
-  std::string out, err;
-};
-
-Out run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "capsim");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  int rc = cli::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {rc, out.str(), err.str()};
-}
+using capsim::test::run_cli;
 
 }  // namespace
 
