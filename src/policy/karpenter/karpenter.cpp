@@ -22,6 +22,13 @@ bool is_exotic(const catalog::InstanceType& it) {
   return false;
 }
 
+// Identity of the DaemonSets a view holds (names and specs): caches derived from them compare it.
+std::uint64_t daemonsets_key(const View& view) {
+  std::uint64_t key = 1469598103934665603ULL;
+  for (const auto& ds : view.daemonsets) key = stable_hash(ds.name, key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
+  return key;
+}
+
 std::string nc_key_zones(const std::vector<std::string>& zones) {
   std::string s;
   for (const auto& z : zones) s += z + ",";
@@ -217,7 +224,7 @@ std::optional<SimTime> Karpenter::next_wakeup() const {
 std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> Karpenter::templates(const View& view,
                                                                                    std::vector<Note>& notes) const {
   std::uint64_t key = stable_hash(std::to_string(m_state_version));
-  for (const auto& ds : view.daemonsets) key = stable_hash(ds.name, key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
+  key ^= daemonsets_key(view);
   for (const auto& p : m_pools) {
     if (!p.spec.has_limits) continue;
     for (auto nid : view.cluster.nodes()) {
@@ -345,9 +352,7 @@ scheduling::ExistingNodeInput Karpenter::make_existing_node(const View& view, co
 std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& view,
                                                                    const std::set<cluster::NodeId>& exclude) const {
   // The inputs depend on the node (its version moves with every change) and on the DaemonSets.
-  std::uint64_t ds_key = 1469598103934665603ULL;
-  for (const auto& ds : view.daemonsets)
-    ds_key = stable_hash(ds.name, ds_key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
+  const std::uint64_t ds_key = daemonsets_key(view);
   std::size_t live = 0;
   for (auto nid : view.cluster.nodes()) {
     if (m_node_inputs.size() <= nid) m_node_inputs.resize(nid + 1);
