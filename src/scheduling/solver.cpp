@@ -116,34 +116,33 @@ Solver::Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNod
     });
     refs.push_back(ExistingNodeRef{&n, n.accepts_pods});
   }
-  init(std::move(refs), false);
+  m_index = std::make_shared<const NodeIndex>(std::move(refs), false);
+  init({});
 }
 
 Solver::Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::vector<ExistingNodeRef> nodes,
                SolverOptions opts, bool presorted)
-    : m_template_store(std::move(templates)), m_templates(*m_template_store), m_opts(opts) {
-  init(std::move(nodes), presorted);
+    : m_template_store(std::move(templates)),
+      m_templates(*m_template_store),
+      m_index(std::make_shared<const NodeIndex>(std::move(nodes), presorted)),
+      m_opts(opts) {
+  init({});
 }
 
-void Solver::init(std::vector<ExistingNodeRef> nodes, bool presorted) {
-  // Existing nodes: initialized first, then by name (scheduler.go NewScheduler ordering).
-  if (!presorted)
-    std::stable_sort(nodes.begin(), nodes.end(), [](const ExistingNodeRef& a, const ExistingNodeRef& b) {
-      if (a.in->initialized != b.in->initialized) return a.in->initialized;
-      return a.in->name < b.in->name;
-    });
-  m_nodes.reserve(nodes.size());
-  for (const auto& n : nodes) {
-    if (n.in->has_required_anti_affinity) m_inverse_anti_affinity = true;
-    if (!n.accepts_pods) {
-      m_count_only_nodes.push_back(n.in);
-      continue;
-    }
-    ExistingNode e;
-    e.in = n.in;
-    e.remaining = n.in->remaining;
-    m_nodes.push_back(std::move(e));
-  }
+Solver::Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::shared_ptr<const NodeIndex> nodes,
+               std::vector<cluster::NodeId> excluded, SolverOptions opts)
+    : m_template_store(std::move(templates)), m_templates(*m_template_store), m_index(std::move(nodes)), m_opts(opts) {
+  init(std::move(excluded));
+}
+
+void Solver::init(std::vector<cluster::NodeId> excluded) {
+  m_excluded = std::move(excluded);
+  std::sort(m_excluded.begin(), m_excluded.end());
+  m_slot.assign(m_index->size(), k_untouched);
+  for (auto id : m_excluded)
+    if (auto pos = m_index->position(id); pos < m_index->size()) m_slot[pos] = k_excluded;
+  for (auto id : m_index->anti_affinity_nodes())
+    if (!is_excluded(id)) m_inverse_anti_affinity = true;
   for (const auto& t : m_templates) {
     m_remaining_limits.push_back(t.remaining_limits);
     if (t.requirements.has_min_values()) m_any_min_values = true;
@@ -151,6 +150,19 @@ void Solver::init(std::vector<ExistingNodeRef> nodes, bool presorted) {
       if (taint.effect == TaintEffect::prefer_no_schedule) m_any_prefer_no_schedule = true;
   }
   m_tables.resize(m_templates.size());
+}
+
+bool Solver::is_excluded(cluster::NodeId id) const { return std::binary_search(m_excluded.begin(), m_excluded.end(), id); }
+
+Solver::ExistingNode& Solver::node_at(std::size_t position) {
+  std::int32_t& slot = m_slot[position];
+  if (slot >= 0) return m_touched[static_cast<std::size_t>(slot)];
+  ExistingNode& e = m_touched.emplace_back();
+  e.in = &(*m_index)[position];
+  e.position = position;
+  e.remaining = e.in->remaining;
+  slot = static_cast<std::int32_t>(m_touched.size() - 1);
+  return e;
 }
 
 // Built when the template first opens a NodeClaim: most disruption simulations never do.
@@ -217,13 +229,17 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
                         std::any_of(pods.begin(), pods.end(), [](const SolverPod& p) { return p.spec->has_topology(); });
   if (topology) {
     std::vector<TopologyNodeInput> tnodes;
-    tnodes.reserve(m_nodes.size() + m_count_only_nodes.size());
-    for (const auto& n : m_nodes)
-      tnodes.push_back(TopologyNodeInput{n.in->name, n.in->requirements, n.in->taints, true, n.in->pods});
-    for (const auto* n : m_count_only_nodes)
-      tnodes.push_back(TopologyNodeInput{n->name, n->requirements, n->taints, false, n->pods});
+    tnodes.reserve(m_index->size() + m_index->count_only().size());
+    for (std::size_t i = 0; i < m_index->size(); ++i) {
+      if (m_slot[i] == k_excluded) continue;
+      const ExistingNodeInput& n = (*m_index)[i];
+      tnodes.push_back(TopologyNodeInput{n.name, n.requirements, n.taints, true, n.pods});
+    }
+    for (const auto* n : m_index->count_only())
+      if (!is_excluded(n->id)) tnodes.push_back(TopologyNodeInput{n->name, n->requirements, n->taints, false, n->pods});
     m_topology->build(std::move(tnodes), pods);
-    for (auto& n : m_nodes) n.host = m_topology->hostname_domain(hostname_of(*n.in));
+    for (std::size_t i = 0; i < m_index->size(); ++i)
+      if (m_slot[i] != k_excluded) node_at(i).host = m_topology->hostname_domain(hostname_of(*node_at(i).in));
   } else {
     m_topology->build_without_groups(pods);
   }
@@ -293,7 +309,7 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
     }
     result.new_claims.push_back(std::move(c.nc));
   }
-  for (const auto& n : m_nodes)
+  for (const auto& n : m_touched)
     if (!n.pods.empty()) result.existing[n.in->id] = n.pods;
   for (const auto& [idx, e] : errors) result.errors[pods[idx].id] = e;
   return result;
@@ -377,11 +393,21 @@ bool Solver::moved(const Attempt& a) const {
 
 std::optional<std::string> Solver::try_add(const Attempt& a) {
   m_placed_on = nullptr;
-  for (auto& n : m_nodes)
+  // First fit in the solver's order, over the nodes whose remaining resources can hold the pod
+  // (fitting is necessary for can_add_existing, and placements only shrink what the index saw).
+  const NodeIndex& nodes = *m_index;
+  const auto cpu = a.requests[static_cast<std::size_t>(Resource::cpu)];
+  const auto memory = a.requests[static_cast<std::size_t>(Resource::memory)];
+  const auto pod_slots = a.requests[static_cast<std::size_t>(Resource::pods)];
+  for (std::size_t i = nodes.next_fit(0, cpu, memory, pod_slots); i < nodes.size();
+       i = nodes.next_fit(i + 1, cpu, memory, pod_slots)) {
+    if (m_slot[i] == k_excluded) continue;
+    ExistingNode& n = node_at(i);
     if (can_add_existing(n, a)) {
       m_placed_on = &n;
       return std::nullopt;
     }
+  }
 
   // In-flight NodeClaims of this solve, fewest pods first (ties: creation order).
   for (std::size_t k = 0; k < m_order.size(); ++k) {

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/cluster/objects.hpp"
+#include "capsim/scheduling/node_index.hpp"
 #include "capsim/scheduling/topology.hpp"
 
 namespace capsim::scheduling {
@@ -44,33 +46,6 @@ struct NodeClaimTemplate {
   // limited_resources are limited (a limit may be 0).
   ResourceList remaining_limits;
   std::vector<std::string> limited_resources;
-};
-
-struct ExistingNodeInput {
-  cluster::NodeId id{cluster::k_no_node};
-  std::string name;
-  bool initialized{false};
-  Requirements requirements;  // node labels as In, hostname included
-  std::vector<Taint> taints;
-  ResourceList remaining;  // allocatable - requested - missing daemon overhead
-  std::vector<int> used_host_ports;
-  // Pods bound here (running, not terminating): topology spread / pod affinity counts and the
-  // inverse anti-affinity of pods with required anti-affinity. Pods of the batch being solved
-  // may be listed; they are not counted (Topology.excludedPods).
-  std::vector<BoundPodInput> pods;
-  // false: the node only contributes its pods to topology counts (e.g. a node marked for
-  // deletion whose pods still run); nothing is placed on it and it adds no domains.
-  bool accepts_pods{true};
-  // Some pod in `pods` has required pod anti-affinity (an inverse topology group); derived from
-  // `pods` by the owning Solver constructor, kept by whoever caches inputs.
-  bool has_required_anti_affinity{false};
-};
-
-// An existing node as one solve sees it: shared, read-only input (cached across solves by the
-// caller, which keeps it alive during the solve) and whether this solve may place pods on it.
-struct ExistingNodeRef {
-  const ExistingNodeInput* in{nullptr};
-  bool accepts_pods{true};
 };
 
 struct SolverPod {
@@ -150,10 +125,14 @@ struct SolverResult {
 class Solver {
  public:
   Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts);
-  // Shared templates and node inputs, nothing copied: what the disruption simulations use. With
-  // `presorted`, `nodes` already come in the solver's order (initialized first, then by name).
+  // Shared templates and node inputs, nothing copied. With `presorted`, `nodes` already come in
+  // the solver's order (initialized first, then by name).
   Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::vector<ExistingNodeRef> nodes,
          SolverOptions opts, bool presorted = false);
+  // Shared templates and a shared node index minus `excluded` (the disruption candidates): what
+  // the simulations of a disruption pass use. Setting up costs O(nodes) in small integers only.
+  Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::shared_ptr<const NodeIndex> nodes,
+         std::vector<cluster::NodeId> excluded, SolverOptions opts);
   // One Scheduler.Solve over `pods`; call once per Solver.
   SolverResult solve(std::vector<SolverPod> pods);
 
@@ -162,6 +141,7 @@ class Solver {
   // placed there.
   struct ExistingNode {
     const ExistingNodeInput* in{nullptr};
+    std::size_t position{0};  // in the NodeIndex
     ResourceList remaining;
     std::optional<Requirements> narrowed;  // the requirements, once a placed pod narrowed them
     std::vector<int> added_ports;
@@ -254,14 +234,22 @@ class Solver {
                                      const Requirements& reqs);
   void refresh_hot(std::size_t claim_index);
 
-  void init(std::vector<ExistingNodeRef> nodes, bool presorted);
+  void init(std::vector<cluster::NodeId> excluded);
+  // The solve's view of the node at `position`, made on first use.
+  ExistingNode& node_at(std::size_t position);
+  bool is_excluded(cluster::NodeId id) const;
 
   std::shared_ptr<const std::vector<NodeClaimTemplate>> m_template_store;
   const std::vector<NodeClaimTemplate>& m_templates;
   std::vector<ResourceList> m_remaining_limits;  // per template: limits left after this solve's claims
   std::vector<ExistingNodeInput> m_owned_nodes;  // inputs of the owning constructor
-  std::vector<ExistingNode> m_nodes;
-  std::vector<const ExistingNodeInput*> m_count_only_nodes;
+  std::shared_ptr<const NodeIndex> m_index;
+  std::vector<cluster::NodeId> m_excluded;  // sorted
+  // Per index position: k_untouched, k_excluded, or the node's entry in m_touched.
+  static constexpr std::int32_t k_untouched = -1;
+  static constexpr std::int32_t k_excluded = -2;
+  std::vector<std::int32_t> m_slot;
+  std::deque<ExistingNode> m_touched;  // stable addresses (m_placed_on)
   bool m_inverse_anti_affinity{false};  // some node (placeable or not) has a pod with required anti-affinity
   std::vector<Claim> m_claims;
   std::vector<ClaimHot> m_hot;         // parallel to m_claims

@@ -52,15 +52,6 @@ const char* method_name(int m) {
   return k_names[m];
 }
 
-// pkg/utils/disruption/disruption.go IsUnderConsolidateAfter: an initialized NodeClaim whose pool's
-// consolidateAfter (not 0s, not Never) has not passed since its last pod event (else since it was
-// initialized).
-bool under_consolidate_after(const NodePoolModel* p, const cluster::Node& n, SimTime now) {
-  if (!p || !n.managed() || !n.initialized() || !p->spec.consolidate_after || p->spec.consolidate_after->ms == 0)
-    return false;
-  return now - std::max(n.last_pod_event_at, n.initialized_at) < *p->spec.consolidate_after;
-}
-
 // Offerings.WorstLaunchPrice: among available offerings compatible with `reqs`, the first
 // capacity-type class that has any (reserved, spot, on-demand), and the maximum price in it.
 std::optional<Money> worst_launch_price(const catalog::InstanceType& it, const Requirements& reqs) {
@@ -285,10 +276,10 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
   // provisionable pods + the candidates' reschedulable pods.
   SimOutcome out;
-  std::set<cluster::NodeId> exclude;
+  std::vector<cluster::NodeId> exclude;
   std::set<cluster::PodId> moved;
   for (const auto& c : cands) {
-    exclude.insert(c.id);
+    exclude.push_back(c.id);
     moved.insert(c.pods.begin(), c.pods.end());
   }
   std::vector<scheduling::SolverPod> pods;
@@ -303,25 +294,11 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   }
   std::vector<Note> ignored;
   auto templates = this->templates(view, ignored);
-  auto nodes = existing_nodes(view, exclude);
-  // scheduling/scheduler.go (v1.14): in consolidation simulations, candidate pods skip existing
-  // nodes still inside their NodePool's consolidateAfter window, counted from the last pod event
-  // (else initialization); 0s and Never never block (pkg/utils/disruption IsUnderConsolidateAfter).
-  // Upstream exempts pending pods; capsim keeps such a node out of the placement for every pod of
-  // the simulation (the pending pods there are ones kube-scheduler could not place anyway).
-  if (consolidation && !v1alpha5())
-    for (auto& ref : nodes) {
-      const auto& n = view.cluster.node(ref.in->id);
-      if (under_consolidate_after(pool(n.node_pool), n, view.now)) ref.accepts_pods = false;
-    }
-  std::set<cluster::NodeId> uninitialized;
-  for (const auto& ref : nodes)
-    if (!ref.in->initialized) uninitialized.insert(ref.in->id);
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
   if (stop_early) opts.stop_when_not_consolidatable = &moved;
-  scheduling::Solver solver(std::move(templates), std::move(nodes), opts, /*presorted=*/true);
+  scheduling::Solver solver(std::move(templates), node_index(view, consolidation && !v1alpha5()), std::move(exclude), opts);
   auto result = solver.solve(std::move(pods));
   if (result.stopped) return out;  // a no-op; the caller asked for no reason
   out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
@@ -333,7 +310,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
     }
   // A moved pod planned onto an uninitialized node is an error (helpers.go).
   for (const auto& [nid, pids] : result.existing)
-    if (uninitialized.count(nid))
+    if (!view.cluster.node(nid).initialized())
       for (auto pid : pids)
         if (moved.count(pid)) {
           out.why = "would schedule against uninitialized nodeclaim";

@@ -349,8 +349,39 @@ scheduling::ExistingNodeInput Karpenter::make_existing_node(const View& view, co
   return in;
 }
 
-std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& view,
-                                                                   const std::set<cluster::NodeId>& exclude) const {
+// pkg/utils/disruption/disruption.go IsUnderConsolidateAfter: an initialized NodeClaim whose pool's
+// consolidateAfter (not 0s, not Never) has not passed since its last pod event (else since it was
+// initialized).
+bool Karpenter::under_consolidate_after(const NodePoolModel* p, const cluster::Node& n, SimTime now) {
+  if (!p || !n.managed() || !n.initialized() || !p->spec.consolidate_after || p->spec.consolidate_after->ms == 0)
+    return false;
+  return now - std::max(n.last_pod_event_at, n.initialized_at) < *p->spec.consolidate_after;
+}
+
+std::shared_ptr<const scheduling::NodeIndex> Karpenter::node_index(const View& view, bool consolidation) const {
+  const std::uint64_t ds_key = daemonsets_key(view);
+  const SimTime at = consolidation ? view.now : SimTime{0};
+  NodeIndexCache& c = m_node_index[consolidation ? 1 : 0];
+  if (c.index && c.generation == view.cluster.generation() && c.daemonsets == ds_key && c.state_version == m_state_version &&
+      c.at == at)
+    return c.index;
+  auto nodes = existing_nodes(view);
+  // scheduling/scheduler.go (v1.14): in consolidation simulations, candidate pods skip existing
+  // nodes still inside their NodePool's consolidateAfter window, counted from the last pod event
+  // (else initialization); 0s and Never never block (pkg/utils/disruption IsUnderConsolidateAfter).
+  // Upstream exempts pending pods; capsim keeps such a node out of the placement for every pod of
+  // the simulation (the pending pods there are ones kube-scheduler could not place anyway).
+  if (consolidation)
+    for (auto& ref : nodes) {
+      const auto& n = view.cluster.node(ref.in->id);
+      if (under_consolidate_after(pool(n.node_pool), n, view.now)) ref.accepts_pods = false;
+    }
+  c = NodeIndexCache{view.cluster.generation(), ds_key, m_state_version, at,
+                     std::make_shared<const scheduling::NodeIndex>(std::move(nodes), /*presorted=*/true)};
+  return c.index;
+}
+
+std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& view) const {
   // The inputs depend on the node (its version moves with every change) and on the DaemonSets.
   const std::uint64_t ds_key = daemonsets_key(view);
   std::size_t live = 0;
@@ -360,6 +391,7 @@ std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& v
     const auto& n = view.cluster.node(nid);
     ++live;
     if (c.valid && c.version == n.version && c.daemonsets == ds_key) continue;
+    m_node_index = {};  // the cached indexes point at the inputs about to change
     if (!c.valid || c.in.initialized != n.initialized()) m_node_order_dirty = true;
     c.in = make_existing_node(view, n);
     c.version = n.version;
@@ -368,6 +400,7 @@ std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& v
   }
   if (live != m_node_order.size()) m_node_order_dirty = true;
   if (m_node_order_dirty) {
+    m_node_index = {};
     m_node_order.assign(view.cluster.nodes().begin(), view.cluster.nodes().end());
     for (std::size_t i = 0; i < m_node_inputs.size(); ++i)
       if (m_node_inputs[i].valid && !view.cluster.nodes().count(static_cast<cluster::NodeId>(i))) m_node_inputs[i] = {};
@@ -384,7 +417,7 @@ std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& v
   out.reserve(m_node_order.size());
   for (auto nid : m_node_order) {
     const auto& n = view.cluster.node(nid);
-    if (exclude.count(nid) || !n.active() || !n.launched()) continue;
+    if (!n.active() || !n.launched()) continue;
     // v0.29 considered only Karpenter-owned nodes; v1 considers every node.
     if (v1alpha5() && !n.managed()) continue;
     out.push_back(scheduling::ExistingNodeRef{&m_node_inputs[nid].in, true});

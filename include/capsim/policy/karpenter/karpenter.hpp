@@ -92,9 +92,14 @@ class Karpenter final : public Autoscaler {
   // (m_state_version), the DaemonSets, and - for pools with limits - the pool's node capacities.
   // `notes` gets the build's notes on every call.
   std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> templates(const View& view, std::vector<Note>& notes) const;
-  // The solver's existing nodes (active, launched; v0.29: Karpenter-owned only) minus `exclude`,
-  // in the solver's order, from the per-node cache (valid until the next call).
-  std::vector<scheduling::ExistingNodeRef> existing_nodes(const View& view, const std::set<cluster::NodeId>& exclude) const;
+  // The solver's existing nodes (active, launched; v0.29: Karpenter-owned only) in the solver's
+  // order, from the per-node cache. `consolidation`: a consolidation simulation's view (v1.14),
+  // where nodes inside their NodePool's consolidateAfter window take no pods. Cached until the
+  // cluster, the DaemonSets, the NodePools or (for consolidation) the time change, so the
+  // simulations of one disruption pass share it.
+  std::shared_ptr<const scheduling::NodeIndex> node_index(const View& view, bool consolidation) const;
+  std::vector<scheduling::ExistingNodeRef> existing_nodes(const View& view) const;
+  static bool under_consolidate_after(const NodePoolModel* p, const cluster::Node& n, SimTime now);
   scheduling::ExistingNodeInput make_existing_node(const View& view, const cluster::Node& n) const;
   cloud::FleetRequest fleet_request(const scheduling::NewNodeClaim& nc) const;
   LaunchNode launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const;
@@ -195,6 +200,12 @@ class Karpenter final : public Autoscaler {
   const PodSummary& pod_summary(const View& view, const cluster::Node& n) const;
   mutable std::vector<PodSummary> m_pod_summaries;
   mutable std::vector<cluster::NodeId> m_node_order;
+  struct NodeIndexCache {
+    std::uint64_t generation{0}, daemonsets{0}, state_version{0};
+    SimTime at{0};
+    std::shared_ptr<const scheduling::NodeIndex> index;
+  };
+  mutable std::array<NodeIndexCache, 2> m_node_index;  // [consolidation]
   mutable bool m_node_order_dirty{true};
   mutable std::uint64_t m_templates_key{0};
   mutable std::vector<Note> m_templates_notes;
