@@ -245,6 +245,7 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
   }
 
   SolverResult result;
+  result.topology = topology;
   std::deque<std::size_t> queue;
   for (std::size_t i = 0; i < pods.size(); ++i) queue.push_back(i);
   // Retry queue: a failed pod goes to the tail remembering the queue length at that moment; stop
@@ -279,7 +280,9 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
         attempt_handle = h;
       }
       err = try_add(attempt);
-      if (!err || !relax(*pod.spec, relaxation)) break;
+      if (!err) break;
+      result.retried = true;
+      if (!relax(*pod.spec, relaxation)) break;
     }
     if (m_opts.stop_when_not_consolidatable) {
       // helpers.go SimulateScheduling / consolidation.go computeConsolidation: a moved pod that
@@ -287,7 +290,7 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
       // the move a no-op whatever the other pods do.
       const bool is_moved = moved(attempt);
       if ((err && is_moved && !attempt.topology) || (!err && is_moved && m_placed_on && !m_placed_on->in->initialized) ||
-          (m_claims.size() > 1 && !m_any_min_values)) {
+          (m_claims.size() > (m_opts.stop_at_first_claim ? 0U : 1U) && !m_any_min_values)) {
         result.stopped = true;
         break;
       }

@@ -72,6 +72,9 @@ struct SolverOptions {
   // pod of this set fails for good (no topology involved, so a retry cannot succeed), lands on an
   // existing node that is not initialized, or a second NodeClaim opens. Null: solve everything.
   const std::set<cluster::PodId>* stop_when_not_consolidatable{nullptr};
+  // With stop_when_not_consolidatable: the first NodeClaim already makes the move a no-op (the
+  // caller knows no replacement can be cheaper than the candidates), so the solve stops there.
+  bool stop_at_first_claim{false};
 };
 
 // The daemon overhead of each instance type of a NodeClaim, aligned with its instance_types. The
@@ -120,6 +123,10 @@ struct SolverResult {
   std::map<cluster::PodId, std::string> errors;                     // unschedulable pods with reasons
   // SolverOptions::stop_when_not_consolidatable fired: the rest is partial.
   bool stopped{false};
+  // Some topology group was involved (placements then depend on every node's pods).
+  bool topology{false};
+  // Some pod failed an attempt (it was relaxed, retried, or is left unschedulable).
+  bool retried{false};
 };
 
 class Solver {

@@ -271,8 +271,20 @@ void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidat
   c = std::move(inter);
 }
 
+std::optional<Money> Karpenter::launch_price_floor(
+    const std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>>& templates) const {
+  if (templates == m_floor_templates) return m_floor;
+  m_floor_templates = templates;
+  m_floor.reset();
+  for (const auto& t : *templates)
+    for (const auto* it : t.instance_types)
+      for (const auto& o : it->offerings)
+        if (o.available && (!m_floor || o.price < *m_floor)) m_floor = o.price;
+  return m_floor;
+}
+
 Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation,
-                                          bool stop_early) const {
+                                          bool stop_early, std::optional<Money> replaced_price, bool with_pending) const {
   // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
   // provisionable pods + the candidates' reschedulable pods.
   SimOutcome out;
@@ -285,7 +297,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   std::vector<scheduling::SolverPod> pods;
   for (auto pid : view.cluster.pending_pods()) {
     const auto& p = view.cluster.pod(pid);
-    if (!p.unschedulable || !reschedulable(p)) continue;
+    if (!with_pending || !p.unschedulable || !reschedulable(p)) continue;
     pods.push_back(scheduling::solver_pod(p));
   }
   for (auto pid : moved) {
@@ -297,9 +309,18 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
-  if (stop_early) opts.stop_when_not_consolidatable = &moved;
+  if (stop_early) {
+    opts.stop_when_not_consolidatable = &moved;
+    if (replaced_price) {
+      const auto floor = launch_price_floor(templates);
+      opts.stop_at_first_claim = !floor || *replaced_price <= *floor;
+    }
+  }
   scheduling::Solver solver(std::move(templates), node_index(view, consolidation && !v1alpha5()), std::move(exclude), opts);
+  for (const auto& p : pods) out.requests.push_back(&p.spec->requests);
   auto result = solver.solve(std::move(pods));
+  out.topology = result.topology;
+  for (const auto& [nid, pids] : result.existing) out.used.push_back(nid);
   if (result.stopped) return out;  // a no-op; the caller asked for no reason
   out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
   // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.
@@ -321,8 +342,16 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
 }
 
 std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& view, const std::vector<Candidate>& cands,
-                                                                   bool explain, bool single, std::string& why) const {
-  auto sim = simulate(view, cands, true, !explain);
+                                                                   bool explain, bool single, std::string& why,
+                                                                   NoOpMemo* memo, bool with_pending) const {
+  Money candidate_price;
+  for (const auto& c : cands) candidate_price += c.price;
+  auto sim = simulate(view, cands, true, !explain, candidate_price, with_pending);
+  if (memo && !sim.topology) {
+    memo->valid = true;
+    memo->used = std::move(sim.used);
+    memo->requests = std::move(sim.requests);
+  }
   if (!sim.ok) {
     why = sim.why;
     return std::nullopt;
@@ -337,12 +366,8 @@ std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& v
     return std::nullopt;
   }
   scheduling::NewNodeClaim nc = std::move(sim.claims.front());
-  Money candidate_price;
   bool all_spot = true;
-  for (const auto& c : cands) {
-    candidate_price += c.price;
-    all_spot = all_spot && view.cluster.node(c.id).capacity_type == label::k_spot;
-  }
+  for (const auto& c : cands) all_spot = all_spot && view.cluster.node(c.id).capacity_type == label::k_spot;
   const Requirement* ct = nc.requirements.get(label::k_capacity_type);
   const bool may_spot = !ct || ct->has(label::k_spot);
   const bool may_od = !ct || ct->has(label::k_on_demand);
@@ -455,15 +480,111 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
 std::optional<Karpenter::Command> Karpenter::single_node(
     const View& view, std::vector<Candidate> cands,
     std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable) const {
+  // Each candidate's simulation is its own pods plus the pending pods. When the pending pods land
+  // on their own on existing nodes at their first attempt (pending_placement), a candidate whose
+  // pods land elsewhere (and which is none of those nodes) gets the result of its pods alone:
+  // every node either side uses rejected the other side's pods before and still does (placements
+  // only shrink a node), the pending pods open no NodeClaim, and both sides keep their first
+  // fits. That result is memoized across passes (NoOpMemo); anything else simulates everything.
   auto budget = budgets(view, "Underutilized");
+  refresh_noop_memo(view);
+  const auto pending = pending_placement(view);
+  auto separable = [&](cluster::NodeId candidate, const std::vector<cluster::NodeId>& used) {
+    if (!pending) return false;
+    for (auto nid : *pending)
+      if (nid == candidate || std::find(used.begin(), used.end(), nid) != used.end()) return false;
+    return true;
+  };
   for (const auto& c : cands) {
     if (budget[c.pool->spec.name] <= 0) continue;
-    std::string why;
     const bool explain = unconsolidatable && unconsolidatable_due(c.id, view.now);
+    auto known = m_noop.find(c.id);
+    if (pending && (known == m_noop.end() || (explain && !known->second.explained))) {
+      NoOpMemo memo;
+      auto cmd = compute_consolidation(view, {c}, explain, true, memo.why, &memo, /*with_pending=*/false);
+      known = m_noop.end();
+      if (memo.valid && separable(c.id, memo.used)) {
+        if (cmd) return cmd;
+        memo.version = view.cluster.node(c.id).version;
+        memo.explained = explain;
+        known = m_noop.insert_or_assign(c.id, std::move(memo)).first;
+      }
+    }
+    if (known != m_noop.end() && (known->second.explained || !explain) && separable(c.id, known->second.used)) {
+      if (explain && !known->second.why.empty()) unconsolidatable->emplace_back(c.id, known->second.why);
+      continue;
+    }
+    std::string why;
     if (auto cmd = compute_consolidation(view, {c}, explain, true, why)) return cmd;
     if (explain && !why.empty()) unconsolidatable->emplace_back(c.id, why);
   }
   return std::nullopt;
+}
+
+std::optional<std::vector<cluster::NodeId>> Karpenter::pending_placement(const View& view) const {
+  std::vector<scheduling::SolverPod> pods;
+  for (auto pid : view.cluster.pending_pods()) {
+    const auto& p = view.cluster.pod(pid);
+    if (p.unschedulable && reschedulable(p)) pods.push_back(scheduling::solver_pod(p));
+  }
+  std::vector<cluster::NodeId> nodes;
+  if (pods.empty()) return nodes;
+  std::vector<Note> ignored;
+  scheduling::SolverOptions opts;
+  opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
+  opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  scheduling::Solver solver(templates(view, ignored), node_index(view, !v1alpha5()), {}, opts);
+  const std::size_t n = pods.size();
+  auto result = solver.solve(std::move(pods));
+  std::size_t placed = 0;
+  for (const auto& [nid, pids] : result.existing) {
+    nodes.push_back(nid);
+    placed += pids.size();
+  }
+  if (result.topology || result.retried || placed != n) return std::nullopt;
+  return nodes;
+}
+
+void Karpenter::refresh_noop_memo(const View& view) const {
+  std::vector<Note> ignored;
+  auto templates = this->templates(view, ignored);
+  const std::uint64_t ds_key = daemonsets_key(view);
+  if (templates != m_noop_templates || ds_key != m_noop_daemonsets) {
+    m_noop.clear();
+    m_noop_templates = std::move(templates);
+    m_noop_daemonsets = ds_key;
+  }
+  // Memos of candidates that changed (other pods, other state) or are gone.
+  std::erase_if(m_noop, [&](const auto& e) {
+    return !view.cluster.nodes().count(e.first) || view.cluster.node(e.first).version != e.second.version;
+  });
+  // The nodes as the simulations now see them, and those that changed since the last refresh.
+  const auto index = node_index(view, !v1alpha5());
+  std::vector<NodeSeen> seen(m_noop_seen.size());
+  std::vector<std::pair<cluster::NodeId, const scheduling::ExistingNodeInput*>> changed;  // null: takes no pods
+  auto see = [&](const scheduling::ExistingNodeInput& in, bool accepts) {
+    if (seen.size() <= in.id) seen.resize(in.id + 1);
+    seen[in.id] = NodeSeen{view.cluster.node(in.id).version, true, accepts};
+    const NodeSeen before = in.id < m_noop_seen.size() ? m_noop_seen[in.id] : NodeSeen{};
+    if (!before.present || before.version != seen[in.id].version || before.accepts != accepts)
+      changed.emplace_back(in.id, accepts ? &in : nullptr);
+  };
+  for (std::size_t i = 0; i < index->size(); ++i) see((*index)[i], true);
+  for (const auto* in : index->count_only()) see(*in, false);
+  for (std::size_t id = 0; id < m_noop_seen.size(); ++id)
+    if (m_noop_seen[id].present && (id >= seen.size() || !seen[id].present))
+      changed.emplace_back(static_cast<cluster::NodeId>(id), nullptr);
+  m_noop_seen = std::move(seen);
+  // A changed node the simulation placed nothing on matters only if it can now take one of its
+  // pods; an uninitialized one cannot turn a no-op into a move (a moved pod landing there is itself
+  // a no-op, helpers.go), so only reasons published from the memo need it to reject them.
+  for (const auto& [nid, in] : changed)
+    std::erase_if(m_noop, [&](const auto& e) {
+      const NoOpMemo& m = e.second;
+      if (std::find(m.used.begin(), m.used.end(), nid) != m.used.end()) return true;
+      if (!in || (!in->initialized && !m.explained)) return false;
+      return std::any_of(m.requests.begin(), m.requests.end(), [&](const ResourceList* r) { return r->fits_in(in->remaining); });
+    });
 }
 
 // pkg/events/recorder.go publishEvent: an event with DedupeValues is dropped while its key

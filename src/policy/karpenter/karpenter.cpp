@@ -22,13 +22,6 @@ bool is_exotic(const catalog::InstanceType& it) {
   return false;
 }
 
-// Identity of the DaemonSets a view holds (names and specs): caches derived from them compare it.
-std::uint64_t daemonsets_key(const View& view) {
-  std::uint64_t key = 1469598103934665603ULL;
-  for (const auto& ds : view.daemonsets) key = stable_hash(ds.name, key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
-  return key;
-}
-
 std::string nc_key_zones(const std::vector<std::string>& zones) {
   std::string s;
   for (const auto& z : zones) s += z + ",";
@@ -36,6 +29,12 @@ std::string nc_key_zones(const std::vector<std::string>& zones) {
 }
 
 }  // namespace
+
+std::uint64_t Karpenter::daemonsets_key(const View& view) {
+  std::uint64_t key = 1469598103934665603ULL;
+  for (const auto& ds : view.daemonsets) key = stable_hash(ds.name, key ^ reinterpret_cast<std::uintptr_t>(ds.spec));
+  return key;
+}
 
 Karpenter::Karpenter(Config cfg) : m_cfg(std::move(cfg)) {
   CAPSIM_ASSERT(m_cfg.catalog != nullptr, "karpenter needs a catalog");

@@ -100,6 +100,8 @@ class Karpenter final : public Autoscaler {
   std::shared_ptr<const scheduling::NodeIndex> node_index(const View& view, bool consolidation) const;
   std::vector<scheduling::ExistingNodeRef> existing_nodes(const View& view) const;
   static bool under_consolidate_after(const NodePoolModel* p, const cluster::Node& n, SimTime now);
+  // Identity of the DaemonSets a view holds (names and specs): caches derived from them compare it.
+  static std::uint64_t daemonsets_key(const View& view);
   scheduling::ExistingNodeInput make_existing_node(const View& view, const cluster::Node& n) const;
   cloud::FleetRequest fleet_request(const scheduling::NewNodeClaim& nc) const;
   LaunchNode launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const;
@@ -131,7 +133,37 @@ class Karpenter final : public Autoscaler {
     bool ok{false};  // every non-pending pod scheduled, none onto an uninitialized node
     std::vector<scheduling::NewNodeClaim> claims;
     std::string why;
+    // What the simulation read beyond the candidates (NoOpMemo): the nodes it placed pods on, the
+    // requests of its pods, whether topology was involved.
+    std::vector<cluster::NodeId> used;
+    std::vector<const ResourceList*> requests;
+    bool topology{false};
   };
+  // A single-node consolidation no-op of a candidate's pods alone (without the pending pods),
+  // carried across passes. It stays exact while the candidate, the NodeClaim templates and the
+  // DaemonSets are unchanged and every node that changed since is one the simulation placed
+  // nothing on and that cannot hold any of its pods now: a first-fit simulation without topology
+  // then makes the same placements (nodes that reject every pod do not matter where they stand
+  // in the order) and the same NodeClaims.
+  struct NoOpMemo {
+    bool valid{false};         // the simulation can be memoized (no topology)
+    std::uint64_t version{0};  // the candidate node's
+    std::vector<cluster::NodeId> used;
+    std::vector<const ResourceList*> requests;  // owned by the candidate's pods
+    bool explained{false};                      // `why` was computed
+    std::string why;
+  };
+  // Drops the memos that the changes since the last call may affect.
+  void refresh_noop_memo(const View& view) const;
+  mutable std::map<cluster::NodeId, NoOpMemo> m_noop;
+  struct NodeSeen {
+    std::uint64_t version{0};
+    bool present{false};
+    bool accepts{false};
+  };
+  mutable std::vector<NodeSeen> m_noop_seen;  // by node id, as of the last refresh
+  mutable std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> m_noop_templates;
+  mutable std::uint64_t m_noop_daemonsets{0};
 
   Actions disrupt(const View& view);
   Actions expire(const View& view);
@@ -144,11 +176,28 @@ class Karpenter final : public Autoscaler {
   // not land on nodes inside their consolidateAfter window (v1.14).
   // `stop_early`: the caller needs no reason text, so the solve may stop once the move is
   // certainly a no-op (SolverOptions::stop_when_not_consolidatable).
+  // `replaced_price` (with stop_early): the candidates' price. When no instance type of any
+  // NodePool launches for less, a NodeClaim cannot be a cheaper replacement, so the solve stops at
+  // the first one.
+  // `with_pending` false: the candidates' pods only (see single_node).
   SimOutcome simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation = false,
-                      bool stop_early = false) const;
+                      bool stop_early = false, std::optional<Money> replaced_price = std::nullopt,
+                      bool with_pending = true) const;
+  // The lowest price of any available offering of any instance type of `templates` (a floor
+  // for Offerings.WorstLaunchPrice of every NodeClaim they can make); cached per templates.
+  std::optional<Money> launch_price_floor(const std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>>& templates) const;
+  mutable std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> m_floor_templates;
+  mutable std::optional<Money> m_floor;
   // `explain`: the no-op reason `why` will be published, so the simulation runs to the end.
+  // `memo`, if given, receives what a no-op result depends on (NoOpMemo); left untouched when the
+  // simulation involved topology.
   std::optional<Command> compute_consolidation(const View& view, const std::vector<Candidate>& cands, bool explain, bool single,
-                                               std::string& why) const;
+                                               std::string& why, NoOpMemo* memo = nullptr, bool with_pending = true) const;
+  // Where the provisionable pending pods land when solved on their own on the consolidation view
+  // of the nodes; nullopt unless each lands on an existing node at its first attempt without
+  // topology. Then a single-node simulation of a candidate whose own pods touch none of those
+  // nodes (nor is one) makes the placements of its pods alone plus these (see single_node).
+  std::optional<std::vector<cluster::NodeId>> pending_placement(const View& view) const;
   std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands) const;
   // `unconsolidatable` collects (candidate, reason) for every candidate found to be a no-op (the
   // Unconsolidatable events computeConsolidation publishes for single candidates).
