@@ -96,6 +96,17 @@ bool ResourceList::fits_in(const ResourceList& avail) const {
   return true;
 }
 
+bool ResourceList::fits_in(const ResourceList& total, const ResourceList& used) const {
+  if (!m_extended.empty() || !total.m_extended.empty() || !used.m_extended.empty()) return fits_in(total - used);
+  bool fits = true;
+  for (std::size_t i = 0; i < k_fixed_resources; ++i) {
+    const std::int64_t left = total.m_fixed[i] - used.m_fixed[i];
+    if (left < 0) return false;
+    if (m_fixed[i] > left) fits = false;
+  }
+  return fits;
+}
+
 std::string ResourceList::first_exceeding(const ResourceList& avail) const {
   for (std::size_t i = 0; i < k_fixed_resources; ++i)
     if (m_fixed[i] > avail.m_fixed[i] || avail.m_fixed[i] < 0) return std::string(k_names[i]);

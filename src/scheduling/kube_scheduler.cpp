@@ -15,6 +15,8 @@ bool passes_filters(const cluster::Node& node, const cluster::PodSchedulingSpec&
     if (why) *why = reason();
     return false;
   };
+  // Without a reason to report, the cheapest test first: most nodes of a busy cluster are full.
+  if (!why && !pod.requests.fits_in(node.allocatable, node.requested)) return false;
   if (!node.schedulable()) return fail([] { return std::string("node(s) were unschedulable"); });
   // TaintToleration filter: NoSchedule and NoExecute taints must be tolerated.
   for (const auto& taint : node.taints) {
@@ -33,10 +35,9 @@ bool passes_filters(const cluster::Node& node, const cluster::PodSchedulingSpec&
           return fail([] { return std::string("node(s) didn't have free ports for the requested pod ports"); });
     }
   }
-  const ResourceList avail = node.available();
-  if (!pod.requests.fits_in(avail))
+  if (!pod.requests.fits_in(node.allocatable, node.requested))
     return fail([&] {
-      std::string r = pod.requests.first_exceeding(avail);
+      std::string r = pod.requests.first_exceeding(node.available());
       return r == "pods" ? std::string("Too many pods") : "Insufficient " + r;
     });
   return true;

@@ -73,6 +73,8 @@ class ResourceList {
   // Karpenter resources.Fits (pkg/utils/resources/resources.go): false if any available amount
   // is negative; otherwise every requested amount must be <= the available one (missing = 0).
   bool fits_in(const ResourceList& available) const;
+  // fits_in(total - used), without building the difference.
+  bool fits_in(const ResourceList& total, const ResourceList& used) const;
   // The name of the first resource that does not fit, or empty.
   std::string first_exceeding(const ResourceList& available) const;
 

@@ -140,19 +140,22 @@ const Karpenter::PodSummary& Karpenter::pod_summary(const View& view, const clus
   return s;
 }
 
-std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method m) const {
+const std::vector<Karpenter::Candidate>& Karpenter::disruptable(const View& view) const {
+  const CandidateKey key{view.now, view.cluster.generation(), m_state_version, m_nominations};
+  if (m_disruptable_key && *m_disruptable_key == key) return m_disruptable;
+  m_disruptable_key = key;
+  m_disruptable.clear();
   const SimTime now = view.now;
   // PDB state (k8s disruption controller): disruptionsAllowed = healthy - desired healthy.
   std::vector<int> pdb_allowed;
   for (const auto& pdb : m_cfg.pdbs) pdb_allowed.push_back(pdb_disruptions_allowed(pdb, view.cluster));
-
-  std::vector<Candidate> out;
+  static const std::string k_do_not_disrupt = "karpenter.sh/do-not-disrupt";
   for (auto nid : view.cluster.nodes()) {
     const auto& n = view.cluster.node(nid);
     // ValidateNodeDisruptable: Karpenter-managed, initialized, not marked or deleting, not nominated.
     if (!n.managed() || !n.initialized() || n.marked_for_deletion() || nominated(nid, now)) continue;
     // karpenter.sh/do-not-disrupt on the node (from the NodePool template annotations).
-    if (auto a = n.annotations.find("karpenter.sh/do-not-disrupt"); a != n.annotations.end() && a->second == "true") continue;
+    if (auto a = n.annotations.find(k_do_not_disrupt); a != n.annotations.end() && a->second == "true") continue;
     const NodePoolModel* p = pool(n.node_pool);
     if (!p) continue;
     const PodSummary& ps = pod_summary(view, n);
@@ -175,6 +178,18 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
     for (double cost : ps.eviction_costs) c.legacy_cost += cost * lifetime;
     c.pods = ps.reschedulable;
     c.reschedule_cost = ps.reschedule_cost;
+    m_disruptable.push_back(std::move(c));
+  }
+  return m_disruptable;
+}
+
+std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method m) const {
+  const SimTime now = view.now;
+  std::vector<Candidate> out;
+  for (const Candidate& c : disruptable(view)) {
+    const auto& n = view.cluster.node(c.id);
+    const NodePoolModel* p = c.pool;
+    const cluster::NodeId nid = c.id;
     const bool empty = c.reschedule_cost <= 1.0;
     const SimTime since = std::max(n.last_pod_event_at, n.initialized_at);
     switch (m) {
@@ -212,7 +227,7 @@ std::vector<Karpenter::Candidate> Karpenter::candidates(const View& view, Method
           continue;
         break;
     }
-    out.push_back(std::move(c));
+    out.push_back(c);
   }
   sort_candidates(view, m, out);
   return out;
@@ -251,12 +266,24 @@ void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidat
     return;
   }
   // v1.14: descending savings ratio price / RescheduleDisruptionCost; ties by node name.
-  std::stable_sort(c.begin(), c.end(), [&](const Candidate& a, const Candidate& b) {
-    const double ra = a.price.usd() / a.reschedule_cost, rb = b.price.usd() / b.reschedule_cost;
-    if (ra != rb) return ra > rb;
-    return name(a) < name(b);
+  struct Key {
+    double ratio;
+    const std::string* name;
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(c.size());
+  for (std::size_t i = 0; i < c.size(); ++i) keys.push_back(Key{c[i].price.usd() / c[i].reschedule_cost, &name(c[i]), i});
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.ratio != b.ratio) return a.ratio > b.ratio;
+    return *a.name < *b.name;
   });
+  std::vector<Candidate> sorted;
+  sorted.reserve(c.size());
+  for (const auto& k : keys) sorted.push_back(std::move(c[k.index]));
+  c = std::move(sorted);
   if (m != Method::single_node) return;
+  if (std::all_of(c.begin(), c.end(), [&](const Candidate& x) { return x.pool == c.front().pool; })) return;
   // Single-node consolidation interleaves NodePools round-robin, in their first-appearance order.
   std::vector<std::string> order;
   std::map<std::string, std::vector<Candidate>> by_pool;

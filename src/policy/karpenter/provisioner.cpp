@@ -187,6 +187,7 @@ Actions Karpenter::provision(const View& view) {
 
   for (const auto& [nid, pids] : result.existing) {
     m_nominated_until[nid] = now + nomination_window();
+    ++m_nominations;
     const auto& n = view.cluster.node(nid);
     out.notes.push_back(Note{"nominate", "pods fit existing node", n.node_pool, {n.name}, {n.instance_type},
                              pod_names(pids),

@@ -134,6 +134,22 @@ TEST_CASE("resource list max_with, clamp_non_negative, any_negative, is_zero", "
   CHECK_FALSE(ResourceList{}.any_negative());
 }
 
+TEST_CASE("fits_in(total, used) is fits_in(total - used)", "[core]") {
+  const ResourceList total = rl({{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "10"}});
+  const ResourceList used = rl({{"cpu", "2500m"}, {"memory", "2Gi"}, {"pods", "9"}});
+  CHECK(rl({{"cpu", "1500m"}, {"memory", "6Gi"}, {"pods", "1"}}).fits_in(total, used));  // exactly what is left
+  CHECK_FALSE(rl({{"cpu", "1501m"}}).fits_in(total, used));
+  CHECK_FALSE(rl({{"pods", "2"}}).fits_in(total, used));
+  // Over-committed memory: nothing fits, even a request of nothing (resources.Fits).
+  const ResourceList over = rl({{"memory", "9Gi"}});
+  CHECK_FALSE(ResourceList{}.fits_in(total, over));
+  CHECK_FALSE(rl({{"cpu", "1"}}).fits_in(total, over));
+  // Extended resources take the general path.
+  const ResourceList gpus = rl({{"cpu", "4"}, {"example.com/widget", "2"}});
+  CHECK(rl({{"example.com/widget", "1"}}).fits_in(gpus, rl({{"example.com/widget", "1"}})));
+  CHECK_FALSE(rl({{"example.com/widget", "2"}}).fits_in(gpus, rl({{"example.com/widget", "1"}})));
+}
+
 TEST_CASE("fits_in follows Karpenter resources.Fits", "[core]") {
   const ResourceList avail = rl({{"cpu", "2"}, {"memory", "4Gi"}, {"pods", "10"}});
 

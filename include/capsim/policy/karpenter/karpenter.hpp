@@ -170,6 +170,17 @@ class Karpenter final : public Autoscaler {
   void note_new_claim_expiry(SimTime created, const NodePoolModel& p);
   Actions finish_validation(const View& view);
   std::vector<Candidate> candidates(const View& view, Method m) const;
+  // The nodes every method may consider (ValidateNodeDisruptable, do-not-disrupt, PDBs) as
+  // candidates, in node id order; computed once per instant and cluster state.
+  const std::vector<Candidate>& disruptable(const View& view) const;
+  struct CandidateKey {
+    SimTime now;
+    std::uint64_t generation{0}, state_version{0}, nominations{0};
+    bool operator==(const CandidateKey&) const = default;
+  };
+  mutable std::optional<CandidateKey> m_disruptable_key;
+  mutable std::vector<Candidate> m_disruptable;
+  std::uint64_t m_nominations{0};  // bumped with every nomination (m_nominated_until)
   void sort_candidates(const View& view, Method m, std::vector<Candidate>& c) const;
   std::map<std::string, int> budgets(const View& view, const std::string& reason) const;
   // `consolidation`: a consolidation simulation (IsConsolidationSimulation), where moved pods may
