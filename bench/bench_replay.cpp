@@ -53,6 +53,7 @@ void BM_Replay(benchmark::State& state, const std::string& autoscaler) {
   gen.initial_pods = pods * 9 / 1000;
   capsim::sim::SimOptions opts;
   opts.catalog = cat;
+  opts.keep_decisions = false;  // as `capsim run` without --out: bounded memory
   // The trace events inside the replayed window (creations and deletions).
   std::int64_t events = 0;
   {

@@ -48,9 +48,11 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
   for (const auto& w : s.warnings) err << w.render() << "\n";
 }
 
-sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat) {
+// `keep_decisions`: the run's decisions are written (--out); otherwise only counted.
+sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, bool keep_decisions) {
   sim::SimOptions opts;
   opts.catalog = std::move(cat);
+  opts.keep_decisions = keep_decisions;
   opts.open_trace = [](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
     io::TraceFormat fmt = io::TraceFormat::auto_detect;
     if (!r.format.empty())
@@ -72,7 +74,7 @@ int cmd_run(const std::string& path, const Common& common, const std::string& fo
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  sim::RunResult result = sim::run_scenario(scenario, sim_options(cat));
+  sim::RunResult result = sim::run_scenario(scenario, sim_options(cat, !out_dir.empty()));
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
   if (format == "json") out << report::to_json(result);
   else out << report::text_summary(result);
@@ -87,7 +89,7 @@ int cmd_compare(const std::string& path, const Common& common, const std::string
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  sim::RunResult result = sim::compare_scenario(scenario, sim_options(cat));
+  sim::RunResult result = sim::compare_scenario(scenario, sim_options(cat, !out_dir.empty()));
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
   if (format == "json") out << report::to_json(result);
   else out << report::compare_table(result);

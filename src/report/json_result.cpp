@@ -151,7 +151,7 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
   for (const auto& t : r.terminations) terminations.push_back(termination_json(t));
   return {
       {"autoscaler", r.autoscaler},
-      {"decisionCount", r.decisions.size()},
+      {"decisionCount", r.decision_count},
       {"launches", std::move(launches)},
       {"summary", summary_json(r.summary)},
       {"terminations", std::move(terminations)},

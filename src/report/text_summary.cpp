@@ -32,7 +32,7 @@ void render_summary(std::string& out, const sim::AutoscalerResult& r) {
   t.add({"pod pending p50 (s)", num(round_to(s.pod_pending_p50_s, 3))});
   t.add({"pod pending p95 (s)", num(round_to(s.pod_pending_p95_s, 3))});
   t.add({"pod pending max (s)", num(round_to(s.pod_pending_max_s, 3))});
-  t.add({"decisions", std::to_string(r.decisions.size())});
+  t.add({"decisions", std::to_string(r.decision_count)});
   t.render(out, 2);
 }
 

@@ -114,6 +114,11 @@ void World::log(const std::string& line) {
     m_result.log.push_back("[t=" + format_clock(m_engine.now()) + " " + m_autoscaler_name + "] " + line);
 }
 
+void World::record(Decision d) {
+  ++m_result.decision_count;
+  if (m_opts.keep_decisions) m_result.decisions.push_back(std::move(d));
+}
+
 void World::note(const policy::Note& n) {
   Decision d;
   d.at = m_engine.now();
@@ -126,7 +131,7 @@ void World::note(const policy::Note& n) {
   d.pods = n.pods;
   d.message = n.message;
   log(n.message);
-  m_result.decisions.push_back(std::move(d));
+  record(std::move(d));
 }
 
 void World::add_node_groups() {
@@ -654,7 +659,7 @@ void World::spot_interruption_notice(cluster::NodeId id, const std::string& caus
     d.message = "spot interruption warning (" + cause + ") for node " + n.name + " (" + n.instance_type + ", " + n.zone +
                 "): instance reclaimed at t=" + format_clock(m_engine.now() + cloud::k_spot_interruption_notice);
     log(d.message);
-    m_result.decisions.push_back(std::move(d));
+    record(std::move(d));
   }
   m_engine.schedule(m_engine.now() + cloud::k_spot_interruption_notice, Phase::cloud,
                     [this, id] { reclaim_spot_instance(id); });

@@ -85,7 +85,8 @@ struct AutoscalerResult {
   Summary summary;
   std::vector<LaunchRecord> launches;  // autoscaler-launched nodes only
   std::vector<TerminationRecord> terminations;
-  std::vector<Decision> decisions;
+  std::vector<Decision> decisions;  // empty when SimOptions::keep_decisions is false
+  std::size_t decision_count{0};    // every decision made
   std::vector<Sample> samples;
   std::vector<std::string> log;  // "[t=00:05:30.000 karpenter] ..." lines
 };

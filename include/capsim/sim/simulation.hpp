@@ -23,6 +23,9 @@ struct SimOptions {
   TraceOpener open_trace;  // needed only when the scenario replays traces
   Duration sample_interval{Duration::seconds(60)};
   std::size_t max_log_lines{100000};
+  // false: decisions are counted (AutoscalerResult::decision_count) but not kept, so a replay of
+  // months keeps bounded memory when nothing reads them (no --out, no golden comparison).
+  bool keep_decisions{true};
 };
 
 // Runs one autoscaler on the scenario.

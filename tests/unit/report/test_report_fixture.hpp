@@ -49,6 +49,7 @@ inline sim::AutoscalerResult make_karpenter_result() {
                          {"c5.xlarge"},
                          {},
                          "disrupting nodeclaim(s) via delete"});
+  r.decision_count = r.decisions.size();
 
   r.samples.push_back({SimTime{0}, {}, 0, 0, Money{0}});
   r.samples.push_back({SimTime{60'000}, {{"", 2}}, 2, 0, Money{0}});

@@ -100,3 +100,23 @@ TEST_CASE("trace replay: a million-event trace runs in bounded memory", "[sim][t
   // one cluster sample per minute), not the trace. 64 MiB is far below a trace held whole.
   CHECK(grown_kib < 64 * 1024);
 }
+
+// SimOptions::keep_decisions = false (capsim run / compare without --out): the same run, the
+// same decision count, nothing kept.
+TEST_CASE("decisions are counted, not kept, when nothing reads them", "[sim][trace]") {
+  const std::string yaml = test::scenario_doc("v1.14", "2h", "  timeline:\n    - {at: 0s, replay: {generate: {pods: 400, duration: 2h, seed: 3}}}\n") +
+                           test::node_pool_v1("default", "[{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]",
+                                              "{consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 1m}");
+  spec::Scenario s = test::load_text(yaml);
+  sim::SimOptions keep = options();
+  sim::SimOptions drop = options();
+  drop.keep_decisions = false;
+  const auto a = sim::run_autoscaler(s, "karpenter", keep);
+  const auto b = sim::run_autoscaler(s, "karpenter", drop);
+  REQUIRE(a.decision_count > 10);
+  CHECK(a.decisions.size() == a.decision_count);
+  CHECK(b.decision_count == a.decision_count);
+  CHECK(b.decisions.empty());
+  CHECK(b.summary.cost.usd() == a.summary.cost.usd());
+  CHECK(b.terminations.size() == a.terminations.size());
+}
