@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,11 +36,51 @@ struct SnapshotPod {
   bool mirror{false};
 };
 
+// A snapshot node's labels: borrowed from the cluster node (no copy per loop; the node outlives
+// the snapshot) or owned (template nodes). Writing through operator[] first makes an owned copy.
+class SnapshotLabels {
+ public:
+  SnapshotLabels() : m_own(std::make_shared<Labels>()), m_ptr(m_own.get()) {}
+  SnapshotLabels(Labels l) : m_own(std::make_shared<Labels>(std::move(l))), m_ptr(m_own.get()) {}  // NOLINT: a map
+  static SnapshotLabels borrow(const Labels& l) {
+    SnapshotLabels s;
+    s.m_own.reset();
+    s.m_ptr = &l;
+    return s;
+  }
+  operator const Labels&() const { return *m_ptr; }  // NOLINT: reads as the map
+  const Labels& get() const { return *m_ptr; }
+  Labels::const_iterator find(const std::string& k) const { return m_ptr->find(k); }
+  Labels::const_iterator begin() const { return m_ptr->begin(); }
+  Labels::const_iterator end() const { return m_ptr->end(); }
+  std::size_t count(const std::string& k) const { return m_ptr->count(k); }
+  const std::string& at(const std::string& k) const { return m_ptr->at(k); }
+  std::size_t size() const { return m_ptr->size(); }
+  std::string& operator[](const std::string& k) {
+    own();
+    return (*m_own)[k];
+  }
+  std::size_t erase(const std::string& k) {
+    own();
+    return m_own->erase(k);
+  }
+  bool operator==(const SnapshotLabels& o) const { return *m_ptr == *o.m_ptr; }
+
+ private:
+  void own() {
+    if (m_own && m_own.use_count() == 1 && m_ptr == m_own.get()) return;
+    m_own = std::make_shared<Labels>(*m_ptr);
+    m_ptr = m_own.get();
+  }
+  std::shared_ptr<Labels> m_own;
+  const Labels* m_ptr;
+};
+
 struct SnapshotNode {
   std::string name;
   cluster::NodeId id{cluster::k_no_node};  // the cluster node, or k_no_node for a template copy
   std::string node_group;                  // "" for nodes of no node group
-  Labels labels;
+  SnapshotLabels labels;
   std::vector<Taint> taints;
   bool unschedulable{false};  // cordoned
   ResourceList capacity;

@@ -339,7 +339,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     sn.name = n.name;
     sn.id = nid;
     sn.node_group = n.node_group;
-    sn.labels = n.labels;
+    sn.labels = scheduling::SnapshotLabels::borrow(n.labels);
     sn.taints = n.taints;
     if (r != Readiness::ready) sn.taints.push_back(k_not_ready);
     sn.unschedulable = n.unschedulable;
