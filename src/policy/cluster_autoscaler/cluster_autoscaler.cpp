@@ -174,8 +174,23 @@ std::shared_ptr<const TemplateNode> ClusterAutoscaler::group_template(std::size_
       if (!fallback) fallback = &n;
       continue;
     }
-    m_state[g].cached_template = node_template_from(n, view.cluster);
-    return m_state[g].cached_template;
+    GroupState::Source src;
+    src.node = nid;
+    for (auto pid : n.pods)
+      if (view.cluster.pod(pid).is_daemon() || view.cluster.pod(pid).is_mirror()) src.daemon_pods.push_back(view.cluster.pod(pid).uid);
+    GroupState& st = m_state[g];
+    // Cheap fields first: most loops find the same node with the same DaemonSet pods.
+    if (st.cached_template && st.template_source.node == nid && st.template_source.daemon_pods == src.daemon_pods &&
+        st.template_source.labels == n.labels && st.template_source.taints == n.taints &&
+        st.template_source.capacity == n.capacity && st.template_source.allocatable == n.allocatable)
+      return st.cached_template;
+    src.labels = n.labels;
+    src.taints = n.taints;
+    src.capacity = n.capacity;
+    src.allocatable = n.allocatable;
+    st.template_source = std::move(src);
+    st.cached_template = node_template_from(n, view.cluster);
+    return st.cached_template;
   }
   if (m_state[g].cached_template) return m_state[g].cached_template;
   if (auto t = cloud_template(ng, m_cfg.region, view.daemonsets)) return t;

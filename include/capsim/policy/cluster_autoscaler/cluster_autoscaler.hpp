@@ -87,6 +87,17 @@ class ClusterAutoscaler final : public Autoscaler {
     std::optional<ScaleUpRequest> request;
     int failed_unnoticed{0};  // launches that failed since the last AWS refresh
     std::shared_ptr<const TemplateNode> cached_template;  // the last real-node template
+    // What cached_template was made from (node_template_from reads nothing else): it is reused
+    // while the chosen node still has these.
+    struct Source {
+      cluster::NodeId node{cluster::k_no_node};
+      Labels labels;
+      std::vector<Taint> taints;
+      ResourceList capacity, allocatable;
+      std::vector<std::uint64_t> daemon_pods;  // uids of its DaemonSet and mirror pods
+      bool operator==(const Source&) const = default;
+    };
+    Source template_source;
   };
   struct Unneeded {
     SimTime since;
