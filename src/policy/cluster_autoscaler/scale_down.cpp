@@ -122,9 +122,10 @@ std::vector<std::size_t> PdbTracker::matching(const cluster::Pod& pod) const {
 
 namespace {
 
-std::string annotation(const cluster::Pod& p, std::string_view key) {
-  auto it = p.annotations.find(std::string(key));
-  return it == p.annotations.end() ? std::string() : it->second;
+const std::string& annotation(const cluster::Pod& p, const std::string& key) {
+  static const std::string none;
+  auto it = p.annotations.find(key);
+  return it == p.annotations.end() ? none : it->second;
 }
 
 // Controllers CA accepts as "replicated" (drain.go: ReplicationController, ReplicaSet (a
@@ -142,7 +143,8 @@ PodDrainResult drain_verdict(const cluster::Pod& pod, const PdbTracker& pdbs, co
   if (pod.is_mirror()) return {DrainVerdict::ignore, ""};
   // 4. DaemonSet pods are not rescheduled.
   if (pod.is_daemon()) return {DrainVerdict::daemonset, ""};
-  const std::string safe = annotation(pod, k_safe_to_evict);
+  static const std::string safe_key(k_safe_to_evict), local_volumes_key(k_safe_to_evict_local_volumes);
+  const std::string& safe = annotation(pod, safe_key);
   // 5. safe-to-evict: "true" overrides every later rule, the PDB included.
   if (safe == "true") return {DrainVerdict::move, ""};
   // 6. terminal pods.
@@ -160,7 +162,7 @@ PodDrainResult drain_verdict(const cluster::Pod& pod, const PdbTracker& pdbs, co
   if (safe == "false") return {DrainVerdict::block, "NotSafeToEvictAnnotation"};
   // 11. local storage not listed in safe-to-evict-local-volumes.
   if (opt.skip_nodes_with_local_storage && !pod.spec->local_storage_volumes.empty()) {
-    const std::string listed = "," + annotation(pod, k_safe_to_evict_local_volumes) + ",";
+    const std::string listed = "," + annotation(pod, local_volumes_key) + ",";
     for (const auto& v : pod.spec->local_storage_volumes) {
       std::string needle = "," + v + ",";
       std::string compact;
