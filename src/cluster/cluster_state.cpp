@@ -87,6 +87,7 @@ NodeId ClusterState::add_node(Node node) {
   m_node_by_name.emplace(node.name, id);
   m_nodes.push_back(std::move(node));
   m_live_nodes.insert(id);
+  m_live_node_ids.insert(std::lower_bound(m_live_node_ids.begin(), m_live_node_ids.end(), id), id);
   ++m_generation;
   ++m_capacity_generation;
   return id;
@@ -99,6 +100,7 @@ void ClusterState::remove_node(NodeId id) {
   ++n.version;
   ++m_capacity_generation;
   m_live_nodes.erase(id);
+  m_live_node_ids.erase(std::lower_bound(m_live_node_ids.begin(), m_live_node_ids.end(), id));
   m_node_by_name.erase(n.name);
   ++m_generation;
 }

@@ -107,7 +107,7 @@ KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const
   }
   if (!hard.empty()) {
     m_active = true;
-    for (auto nid : state.nodes()) {
+    for (auto nid : state.node_ids()) {
       const auto& node = state.node(nid);
       if (!in_snapshot(node)) continue;
       const bool all_keys = std::all_of(hard.begin(), hard.end(), [&](const cluster::TopologySpreadConstraint* c) {
@@ -147,7 +147,7 @@ KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const
     auto it = node.labels.find(key);
     if (it != node.labels.end()) ++m[Pair{key, it->second}];
   };
-  for (auto nid : state.nodes()) {
+  for (auto nid : state.node_ids()) {
     const auto& node = state.node(nid);
     if (!in_snapshot(node)) continue;
     for (auto pid : node.pods) {
@@ -217,12 +217,12 @@ std::int64_t least_allocated_score(const cluster::Node& node, const cluster::Pod
   return (cpu + mem) / 2;
 }
 
-BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod) {
+BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod, bool explain) {
   BindChoice choice;
   std::int64_t best = -1;
   const std::string* best_name = nullptr;
   const KubeTopologyFilter topology(state, pod);
-  for (auto nid : state.nodes()) {
+  for (auto nid : state.node_ids()) {
     const auto& node = state.node(nid);
     if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
     if (!passes_filters(node, *pod.spec, state, nullptr)) continue;
@@ -234,12 +234,12 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
       choice.node = nid;
     }
   }
-  if (choice.node) return choice;
+  if (choice.node || !explain) return choice;
   // No node fits: the reasons, counted per distinct reason (a second pass, only on failure).
   // "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint ..." (sorted)
   std::map<std::string, int> reasons;
   int total = 0;
-  for (auto nid : state.nodes()) {
+  for (auto nid : state.node_ids()) {
     const auto& node = state.node(nid);
     if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
     ++total;

@@ -355,7 +355,7 @@ void World::kube_scheduler_pass() {
         continue;
     }
     // The lower bound's world: every workload pod runs from its creation, on the virtual node.
-    auto choice = m_lower_bound ? scheduling::BindChoice{} : scheduling::select_node(m_state, m_state.pod(pid));
+    auto choice = m_lower_bound ? scheduling::BindChoice{} : scheduling::select_node(m_state, m_state.pod(pid), /*explain=*/false);
     if (m_lower_bound) choice.node = m_virtual_node;
     cluster::Pod& p = m_state.pod(pid);
     if (choice.node) {

@@ -37,6 +37,8 @@ class ClusterState {
   const std::set<PodId>& pending_pods() const { return m_pending; }
   const std::set<PodId>& live_pods() const { return m_live_pods; }
   const std::set<NodeId>& nodes() const { return m_live_nodes; }
+  // The same ids in a vector (ascending), for scans over every node.
+  const std::vector<NodeId>& node_ids() const { return m_live_node_ids; }
 
   std::size_t node_count() const { return m_live_nodes.size(); }
   // Bound pods with required pod anti-affinity (kube-scheduler's existing-pods anti-affinity
@@ -64,6 +66,7 @@ class ClusterState {
   std::set<PodId> m_pending;
   std::set<PodId> m_live_pods;
   std::set<NodeId> m_live_nodes;
+  std::vector<NodeId> m_live_node_ids;  // m_live_nodes, ascending
   std::unordered_map<std::string, PodId> m_pod_by_name;  // ns/name
   std::unordered_map<std::string, NodeId> m_node_by_name;
   std::uint64_t m_next_uid{0};

@@ -63,6 +63,7 @@ std::int64_t least_allocated_score(const cluster::Node& node, const cluster::Pod
 
 // Highest score wins; ties go to the lowest node name (upstream picks uniformly at random among
 // the top scores, selectHost in schedule_one.go; capsim fixes the lexical rule for determinism).
-BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod);
+// `explain`: on failure, fill BindChoice::reason (a second pass over the nodes).
+BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod, bool explain = true);
 
 }  // namespace capsim::scheduling

@@ -141,7 +141,7 @@ int ClusterAutoscaler::upcoming(std::size_t g, const View& view, bool for_reques
   const auto& ng = m_cfg.node_groups[g];
   if (!m_state[g].request || m_backoff.backed_off(ng.name(), view.now)) return 0;
   int provisioned = 0;
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (n.node_group != ng.name()) continue;
     switch (readiness(n, view.now)) {
@@ -162,7 +162,7 @@ int ClusterAutoscaler::upcoming(std::size_t g, const View& view, bool for_reques
 std::shared_ptr<const TemplateNode> ClusterAutoscaler::group_template(std::size_t g, const View& view) {
   const auto& ng = m_cfg.node_groups[g];
   const cluster::Node* fallback = nullptr;
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (n.node_group != ng.name() || n.state == cluster::NodeState::deleting) continue;
     if (n.state == cluster::NodeState::registered && !fallback) fallback = &n;
@@ -282,7 +282,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
   // Node readiness and cluster health (clusterstate.go IsClusterHealthy: unready registered
   // nodes against ok-total-unready-count and max-total-unready-percentage of registered nodes).
   int ready = 0, unready = 0, not_started = 0;
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     switch (readiness(view.cluster.node(nid), now)) {
       case Readiness::ready: ++ready; break;
       case Readiness::unready: ++unready; break;
@@ -342,7 +342,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
   // The snapshot: registered nodes (not being deleted) with their non-expendable pods; the
   // not-yet-started nodes of groups with upcoming nodes are replaced by template copies.
   scheduling::ClusterSnapshot snap;
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     const Readiness r = readiness(n, now);
     if (r == Readiness::unregistered || r == Readiness::long_unregistered || r == Readiness::deleting) continue;
@@ -440,7 +440,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
         sg.backed_off = m_backoff.backed_off(ng.name(), now);
         // clusterstate.go IsNodeGroupHealthy: ready nodes missing beyond the acceptable range.
         int group_ready = 0, group_unready = 0, group_not_started = 0;
-        for (auto nid : view.cluster.nodes()) {
+        for (auto nid : view.cluster.node_ids()) {
           const auto& n = view.cluster.node(nid);
           if (n.node_group != ng.name()) continue;
           const auto r = readiness(n, now);
@@ -619,7 +619,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     (d.drain ? drain_in_flight : empty_in_flight) += 1;
   }
   std::int64_t cores = 0, memory = 0;
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (n.state == cluster::NodeState::deleting) continue;
     cores += node_cores(n.capacity);
@@ -769,7 +769,7 @@ void ClusterAutoscaler::asg_reconcile(const View& view, Actions& out) {
       // surplus, capsim's rule: instances that have not registered, then registered ones that are
       // not Ready, newest first (never a launch still in flight, never a Ready node).
       std::vector<const cluster::Node*> surplus;
-      for (auto nid : view.cluster.nodes()) {
+      for (auto nid : view.cluster.node_ids()) {
         const auto& n = view.cluster.node(nid);
         if (n.node_group != ng.name() || m_deleted_this_call.count(nid)) continue;
         if (n.state == cluster::NodeState::launched || n.state == cluster::NodeState::registered ||

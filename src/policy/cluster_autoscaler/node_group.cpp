@@ -297,7 +297,7 @@ std::string planned_zone(const cluster::Node& n) {
 
 AsgInstances count_instances(const NodeGroupModel& g, const cluster::ClusterState& state) {
   AsgInstances out;
-  for (auto nid : state.nodes()) {
+  for (auto nid : state.node_ids()) {
     const cluster::Node& n = state.node(nid);
     if (n.node_group != g.name() || n.state == cluster::NodeState::deleting ||
         n.state == cluster::NodeState::terminated)

@@ -80,7 +80,7 @@ std::map<std::string, int> Karpenter::budgets(const View& view, const std::strin
     // numNodes: initialized nodes of the pool not yet terminating; disrupting: those of them that
     // are marked for deletion or being deleted.
     int num = 0, disrupting = 0;
-    for (auto nid : view.cluster.nodes()) {
+    for (auto nid : view.cluster.node_ids()) {
       const auto& n = view.cluster.node(nid);
       if (n.node_pool != p.spec.name || n.state == cluster::NodeState::terminated) continue;
       if (!n.initialized() && n.state != cluster::NodeState::deleting) continue;
@@ -150,7 +150,7 @@ const std::vector<Karpenter::Candidate>& Karpenter::disruptable(const View& view
   std::vector<int> pdb_allowed;
   for (const auto& pdb : m_cfg.pdbs) pdb_allowed.push_back(pdb_disruptions_allowed(pdb, view.cluster));
   static const std::string k_do_not_disrupt = "karpenter.sh/do-not-disrupt";
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     // ValidateNodeDisruptable: Karpenter-managed, initialized, not marked or deleting, not nominated.
     if (!n.managed() || !n.initialized() || n.marked_for_deletion() || nominated(nid, now)) continue;
@@ -646,7 +646,7 @@ Actions Karpenter::expire(const View& view) {
     return start_command(view, std::move(cmd));
   }
   m_next_expiry.reset();
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (!n.managed() || n.marked_for_deletion()) continue;
     const NodePoolModel* p = pool(n.node_pool);
@@ -755,7 +755,7 @@ Actions Karpenter::disrupt(const View& view) {
       for (const auto& c : cands) memo += std::to_string(c.id) + ",";
       for (const auto& [pool_name, b] : budgets(view, "Underutilized")) memo += pool_name + "=" + std::to_string(b) + ";";
       // Time moves nodes out of their consolidateAfter window (the simulation's destination rule).
-      for (auto nid : view.cluster.nodes())
+      for (auto nid : view.cluster.node_ids())
         if (under_consolidate_after(pool(view.cluster.node(nid).node_pool), view.cluster.node(nid), now))
           memo += "w" + std::to_string(nid) + ",";
       if (m_consolidation_memo[static_cast<int>(m)] == memo) continue;
@@ -912,7 +912,7 @@ Actions Karpenter::progress_commands(const View& view) {
   for (auto it = m_commands.begin(); it != m_commands.end();) {
     RunningCommand& rc = *it;
     std::size_t initialized = 0, present = 0;
-    for (auto nid : view.cluster.nodes()) {
+    for (auto nid : view.cluster.node_ids()) {
       const auto& n = view.cluster.node(nid);
       if (n.launch_tag != rc.tag) continue;
       ++present;

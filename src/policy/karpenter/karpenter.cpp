@@ -131,7 +131,7 @@ void Karpenter::on_node_pools_updated(const std::vector<spec::NodePool>& pools, 
 }
 
 void Karpenter::detect_drift(const View& view) {
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (!n.managed() || !n.launched() || n.marked_for_deletion() || m_drifted.count(nid)) continue;
     const NodePoolModel* p = pool(n.node_pool);
@@ -198,7 +198,7 @@ void Karpenter::note_new_claim_expiry(SimTime created, const NodePoolModel& p) {
 
 bool Karpenter::synced(const View& view) const {
   // state/cluster.go Synced: every NodeClaim has been launched (has a provider id).
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (n.managed() && n.state == cluster::NodeState::launching) return false;
   }
@@ -226,7 +226,7 @@ std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> Karpenter::tem
   key ^= daemonsets_key(view);
   for (const auto& p : m_pools) {
     if (!p.spec.has_limits) continue;
-    for (auto nid : view.cluster.nodes()) {
+    for (auto nid : view.cluster.node_ids()) {
       const auto& n = view.cluster.node(nid);
       if (n.node_pool != p.spec.name) continue;
       key = stable_hash(to_string(n.capacity), key ^ nid);
@@ -299,7 +299,7 @@ std::vector<scheduling::NodeClaimTemplate> Karpenter::build_templates(const View
       t.remaining_limits = p.spec.limits;
       for (const auto& [name, q] : p.spec.limits.sorted_entries()) t.limited_resources.push_back(name);
       if (t.limited_resources.empty()) t.limited_resources.push_back("cpu");  // an explicit limit of 0
-      for (auto nid : view.cluster.nodes()) {
+      for (auto nid : view.cluster.node_ids()) {
         const auto& n = view.cluster.node(nid);
         if (n.node_pool != p.spec.name) continue;
         t.remaining_limits -= n.capacity;
@@ -384,7 +384,7 @@ std::vector<scheduling::ExistingNodeRef> Karpenter::existing_nodes(const View& v
   // The inputs depend on the node (its version moves with every change) and on the DaemonSets.
   const std::uint64_t ds_key = daemonsets_key(view);
   std::size_t live = 0;
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     if (m_node_inputs.size() <= nid) m_node_inputs.resize(nid + 1);
     NodeInputCache& c = m_node_inputs[nid];
     const auto& n = view.cluster.node(nid);

@@ -153,7 +153,7 @@ Actions Karpenter::provision(const View& view) {
   }
   // Reschedulable pods of nodes marked for deletion are planned too, after the pending ones
   // (StateNodes.Deleting().CurrentlyReschedulablePods).
-  for (auto nid : view.cluster.nodes()) {
+  for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     if (!n.marked) continue;
     for (auto pid : n.pods) {
