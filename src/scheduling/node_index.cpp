@@ -18,20 +18,9 @@ NodeIndex::NodeIndex(std::vector<ExistingNodeRef> nodes, bool presorted) {
     (n.accepts_pods ? m_nodes : m_count_only).push_back(n.in);
   }
   std::sort(m_positions.begin(), m_positions.end());
-  while (m_leaves < m_nodes.size()) m_leaves *= 2;
-  constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min();
-  m_tree.assign(2 * m_leaves, Max{none, none, none});
-  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-    const ResourceList& r = m_nodes[i]->remaining;
-    // ResourceList::fits_in: a node with any negative remaining amount fits nothing.
-    if (r.any_negative()) continue;
-    m_tree[m_leaves + i] = Max{r.get(Resource::cpu).milli, r.get(Resource::memory).milli, r.get(Resource::pods).milli};
-  }
-  for (std::size_t k = m_leaves - 1; k >= 1; --k) {
-    const Max& a = m_tree[2 * k];
-    const Max& b = m_tree[2 * k + 1];
-    m_tree[k] = Max{std::max(a.cpu, b.cpu), std::max(a.memory, b.memory), std::max(a.pods, b.pods)};
-  }
+  m_fit = FitTree(m_nodes.size());
+  for (std::size_t i = 0; i < m_nodes.size(); ++i) m_fit.set_leaf(i, m_nodes[i]->remaining);
+  m_fit.rebuild();
 }
 
 std::size_t NodeIndex::position(cluster::NodeId id) const {
@@ -39,19 +28,58 @@ std::size_t NodeIndex::position(cluster::NodeId id) const {
   return it != m_positions.end() && it->first == id ? it->second : size();
 }
 
-std::size_t NodeIndex::find(std::size_t k, std::size_t lo, std::size_t hi, std::size_t from, const Max& want) const {
-  if (hi <= from) return size();
+FitTree::FitTree(std::size_t n) : m_size(n) {
+  while (m_leaves < n) m_leaves *= 2;
+  constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min();
+  m_tree.assign(2 * m_leaves, Max{none, none, none});
+}
+
+void FitTree::update(std::size_t leaf, const Max& m) {
+  std::size_t k = m_leaves + leaf;
+  m_tree[k] = m;
+  for (k /= 2; k >= 1; k /= 2) {
+    const Max& a = m_tree[2 * k];
+    const Max& b = m_tree[2 * k + 1];
+    m_tree[k] = Max{std::max(a.cpu, b.cpu), std::max(a.memory, b.memory), std::max(a.pods, b.pods)};
+  }
+}
+
+FitTree::Max FitTree::amounts(const ResourceList& r) {
+  constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min();
+  if (r.any_negative()) return Max{none, none, none};
+  return Max{r.get(Resource::cpu).milli, r.get(Resource::memory).milli, r.get(Resource::pods).milli};
+}
+
+void FitTree::set(std::size_t i, const ResourceList& r) { update(i, amounts(r)); }
+
+void FitTree::clear(std::size_t i) {
+  constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min();
+  update(i, Max{none, none, none});
+}
+
+void FitTree::set_leaf(std::size_t i, const ResourceList& r) { m_tree[m_leaves + i] = amounts(r); }
+
+void FitTree::rebuild() {
+  for (std::size_t k = m_leaves - 1; k >= 1; --k) {
+    const Max& a = m_tree[2 * k];
+    const Max& b = m_tree[2 * k + 1];
+    m_tree[k] = Max{std::max(a.cpu, b.cpu), std::max(a.memory, b.memory), std::max(a.pods, b.pods)};
+  }
+}
+
+std::size_t FitTree::find(std::size_t k, std::size_t lo, std::size_t hi, std::size_t from, const Max& want) const {
+  if (hi <= from) return m_size;
   const Max& m = m_tree[k];
-  if (m.cpu < want.cpu || m.memory < want.memory || m.pods < want.pods) return size();
-  if (k >= m_leaves) return lo < size() ? lo : size();
+  if (m.cpu < want.cpu || m.memory < want.memory || m.pods < want.pods) return m_size;
+  if (k >= m_leaves) return lo < m_size ? lo : m_size;
   const std::size_t mid = (lo + hi) / 2;
   const std::size_t left = find(2 * k, lo, mid, from, want);
-  if (left != size()) return left;
+  if (left != m_size) return left;
   return find(2 * k + 1, mid, hi, from, want);
 }
 
-std::size_t NodeIndex::next_fit(std::size_t from, std::int64_t cpu, std::int64_t memory, std::int64_t pods) const {
-  if (from >= size()) return size();
+std::size_t FitTree::next_fit(std::size_t from, std::int64_t cpu, std::int64_t memory, std::int64_t pods) const {
+  if (from >= m_size) return m_size;
   return find(1, 0, m_leaves, from, Max{cpu, memory, pods});
 }
 

@@ -139,6 +139,7 @@ void Solver::init(std::vector<cluster::NodeId> excluded) {
   m_excluded = std::move(excluded);
   std::sort(m_excluded.begin(), m_excluded.end());
   m_slot.assign(m_index->size(), k_untouched);
+  m_fit = &m_index->fit();
   for (auto id : m_excluded)
     if (auto pos = m_index->position(id); pos < m_index->size()) m_slot[pos] = k_excluded;
   for (auto id : m_index->anti_affinity_nodes())
@@ -210,15 +211,31 @@ bool conflicts(const Requirement& type_req, const Requirement& claim_req) {
 }  // namespace
 
 SolverResult Solver::solve(std::vector<SolverPod> pods) {
-  // queue.go: CPU desc, memory desc, creation time asc, UID asc.
-  std::sort(pods.begin(), pods.end(), [](const SolverPod& a, const SolverPod& b) {
-    auto ac = a.spec->requests.cpu_millis(), bc = b.spec->requests.cpu_millis();
-    if (ac != bc) return ac > bc;
-    auto am = a.spec->requests.memory_bytes(), bm = b.spec->requests.memory_bytes();
-    if (am != bm) return am > bm;
+  // queue.go: CPU desc, memory desc, creation time asc, UID asc (sorted on compact keys, then
+  // the pods moved once).
+  struct QueueKey {
+    std::int64_t cpu, memory, created;
+    std::uint64_t uid;
+    std::uint32_t index;
+  };
+  std::vector<QueueKey> keys;
+  keys.reserve(pods.size());
+  for (std::uint32_t i = 0; i < pods.size(); ++i)
+    keys.push_back(QueueKey{pods[i].spec->requests.cpu_millis(), pods[i].spec->requests.memory_bytes(), pods[i].created.ms,
+                            pods[i].uid, i});
+  std::sort(keys.begin(), keys.end(), [](const QueueKey& a, const QueueKey& b) {
+    if (a.cpu != b.cpu) return a.cpu > b.cpu;
+    if (a.memory != b.memory) return a.memory > b.memory;
     if (a.created != b.created) return a.created < b.created;
-    return a.uid < b.uid;
+    if (a.uid != b.uid) return a.uid < b.uid;
+    return a.index < b.index;
   });
+  {
+    std::vector<SolverPod> sorted;
+    sorted.reserve(pods.size());
+    for (const auto& k : keys) sorted.push_back(std::move(pods[k.index]));
+    pods = std::move(sorted);
+  }
 
   // NewTopology: every node's bound pods count; active nodes add their domains. Without a batch
   // pod that has topology constraints and without a bound pod with required anti-affinity there
@@ -244,6 +261,15 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
     m_topology->build_without_groups(pods);
   }
 
+  // Many candidates excluded (multi-node consolidation) or many pods: a copy of the fit tree kept
+  // exact (excluded nodes cleared, placements applied) saves rescanning them for every pod.
+  constexpr std::size_t k_own_fit_exclusions = 4, k_own_fit_pods = 32;
+  if (m_excluded.size() > k_own_fit_exclusions || pods.size() > k_own_fit_pods) {
+    m_own_fit = m_index->fit();
+    for (std::size_t i = 0; i < m_slot.size(); ++i)
+      if (m_slot[i] == k_excluded) m_own_fit->clear(i);
+    m_fit = &*m_own_fit;
+  }
   SolverResult result;
   result.topology = topology;
   std::deque<std::size_t> queue;
@@ -398,15 +424,15 @@ std::optional<std::string> Solver::try_add(const Attempt& a) {
   m_placed_on = nullptr;
   // First fit in the solver's order, over the nodes whose remaining resources can hold the pod
   // (fitting is necessary for can_add_existing, and placements only shrink what the index saw).
-  const NodeIndex& nodes = *m_index;
+  const FitTree& fit = *m_fit;
   const auto cpu = a.requests[static_cast<std::size_t>(Resource::cpu)];
   const auto memory = a.requests[static_cast<std::size_t>(Resource::memory)];
   const auto pod_slots = a.requests[static_cast<std::size_t>(Resource::pods)];
-  for (std::size_t i = nodes.next_fit(0, cpu, memory, pod_slots); i < nodes.size();
-       i = nodes.next_fit(i + 1, cpu, memory, pod_slots)) {
+  for (std::size_t i = fit.next_fit(0, cpu, memory, pod_slots); i < fit.size(); i = fit.next_fit(i + 1, cpu, memory, pod_slots)) {
     if (m_slot[i] == k_excluded) continue;
     ExistingNode& n = node_at(i);
     if (can_add_existing(n, a)) {
+      if (m_own_fit) m_own_fit->set(i, n.remaining);
       m_placed_on = &n;
       return std::nullopt;
     }

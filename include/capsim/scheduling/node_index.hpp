@@ -44,6 +44,34 @@ struct ExistingNodeRef {
   bool accepts_pods{true};
 };
 
+// A max-tree over per-position remaining CPU, memory and pod slots: the first position from a
+// given one whose amounts reach a request, in O(log n) when few positions are near the request.
+class FitTree {
+ public:
+  explicit FitTree(std::size_t n = 0);  // every position fits nothing
+  std::size_t size() const { return m_size; }
+  // Position `i` now has `remaining` (any negative amount: it fits nothing).
+  void set(std::size_t i, const ResourceList& remaining);
+  void clear(std::size_t i);  // fits nothing
+  // Bulk loading: leaves first (no propagation), then one bottom-up pass.
+  void set_leaf(std::size_t i, const ResourceList& remaining);
+  void rebuild();
+  // The first position >= `from` whose CPU, memory and pods reach `cpu`, `memory` and `pods`
+  // (ResourceList milli units); size() if there is none.
+  std::size_t next_fit(std::size_t from, std::int64_t cpu, std::int64_t memory, std::int64_t pods) const;
+
+ private:
+  struct Max {
+    std::int64_t cpu, memory, pods;
+  };
+  static Max amounts(const ResourceList& r);
+  void update(std::size_t leaf, const Max& m);
+  std::size_t find(std::size_t k, std::size_t lo, std::size_t hi, std::size_t from, const Max& want) const;
+  std::size_t m_size{0};
+  std::size_t m_leaves{1};  // a power of two >= m_size
+  std::vector<Max> m_tree;  // 1-based heap layout, 2 * m_leaves entries
+};
+
 class NodeIndex {
  public:
   // `nodes` in the solver's order when `presorted`, else sorted here. The inputs must outlive
@@ -60,23 +88,18 @@ class NodeIndex {
   // The position of a placeable node, or size() if it is not one.
   std::size_t position(cluster::NodeId id) const;
 
-  // The first position >= `from` whose remaining CPU, memory and pods are at least `cpu`, `memory`
-  // and `pods` (ResourceList milli units) and none of whose remaining resources is negative;
-  // size() if there is none.
-  std::size_t next_fit(std::size_t from, std::int64_t cpu, std::int64_t memory, std::int64_t pods) const;
+  // The placeable nodes' remaining resources (ResourceList::fits_in: none negative) by position.
+  const FitTree& fit() const { return m_fit; }
+  std::size_t next_fit(std::size_t from, std::int64_t cpu, std::int64_t memory, std::int64_t pods) const {
+    return m_fit.next_fit(from, cpu, memory, pods);
+  }
 
  private:
-  struct Max {
-    std::int64_t cpu, memory, pods;
-  };
-  std::size_t find(std::size_t k, std::size_t lo, std::size_t hi, std::size_t from, const Max& want) const;
-
   std::vector<const ExistingNodeInput*> m_nodes;
   std::vector<const ExistingNodeInput*> m_count_only;
   std::vector<cluster::NodeId> m_anti_affinity;
   std::vector<std::pair<cluster::NodeId, std::uint32_t>> m_positions;  // by id
-  std::size_t m_leaves{1};  // a power of two >= size()
-  std::vector<Max> m_tree;  // 1-based heap layout, 2 * m_leaves entries
+  FitTree m_fit;
 };
 
 }  // namespace capsim::scheduling

@@ -257,6 +257,10 @@ class Solver {
   static constexpr std::int32_t k_excluded = -2;
   std::vector<std::int32_t> m_slot;
   std::deque<ExistingNode> m_touched;  // stable addresses (m_placed_on)
+  // The fit tree the scan uses: the index's (placements and exclusions not reflected: the scan
+  // checks them) or, for solves with many exclusions or pods, this solve's own exact copy.
+  const FitTree* m_fit{nullptr};
+  std::optional<FitTree> m_own_fit;
   bool m_inverse_anti_affinity{false};  // some node (placeable or not) has a pod with required anti-affinity
   std::vector<Claim> m_claims;
   std::vector<ClaimHot> m_hot;         // parallel to m_claims

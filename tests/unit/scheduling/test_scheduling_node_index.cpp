@@ -3,6 +3,7 @@
 // the placements of a plain scan.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -109,4 +110,66 @@ TEST_CASE("solver over a shared index: excluded nodes take nothing, first fit in
     CHECK(r.errors.count(small) == 1);
     CHECK(r.errors.at(small) == "no nodepools found");
   }
+}
+
+TEST_CASE("fit tree: set, clear and bulk rebuild agree", "[scheduling][node-index]") {
+  auto rl = [](const char* cpu, const char* memory) {
+    ResourceList r;
+    r.set(Resource::cpu, qty(cpu));
+    r.set(Resource::memory, qty(memory));
+    r.set(Resource::pods, qty("10"));
+    return r;
+  };
+  scheduling::FitTree bulk(5), incremental(5);
+  const std::vector<ResourceList> rs = {rl("1", "1Gi"), rl("3", "1Gi"), rl("2", "8Gi"), rl("4", "4Gi"), rl("500m", "16Gi")};
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    bulk.set_leaf(i, rs[i]);
+    incremental.set(i, rs[i]);
+  }
+  bulk.rebuild();
+  for (const auto* t : {&bulk, &incremental}) {
+    CHECK(t->next_fit(0, m("2"), m("2Gi"), m("1")) == 2);
+    CHECK(t->next_fit(3, m("2"), m("2Gi"), m("1")) == 3);
+    CHECK(t->next_fit(0, m("100m"), m("10Gi"), m("1")) == 4);
+    CHECK(t->next_fit(0, m("5"), m("1Gi"), m("1")) == 5);
+  }
+  incremental.clear(2);
+  CHECK(incremental.next_fit(0, m("2"), m("2Gi"), m("1")) == 3);
+  ResourceList negative = rl("8", "8Gi");
+  negative.set(Resource::memory, qty("-1"));
+  incremental.set(3, negative);
+  CHECK(incremental.next_fit(0, m("2"), m("2Gi"), m("1")) == 5);
+}
+
+TEST_CASE("solver over a shared index: many exclusions and pods, still first fit", "[scheduling][node-index]") {
+  // 12 nodes n00..n11 with 1..12 CPU; every other node excluded (6 > the solve's own-tree
+  // threshold), 40 pods of 700m: each pod takes the first non-excluded node with room, in order.
+  std::vector<ExistingNodeInput> in;
+  for (int i = 0; i < 12; ++i) {
+    const std::string name = std::string("n") + (i < 10 ? "0" : "") + std::to_string(i);
+    in.push_back(node(static_cast<cluster::NodeId>(i + 1), name, true, std::to_string(i + 1).c_str(), "64Gi"));
+  }
+  std::vector<ExistingNodeRef> refs;
+  for (const auto& n : in) refs.push_back(ExistingNodeRef{&n, true});
+  auto idx = std::make_shared<const NodeIndex>(refs, true);
+  std::vector<cluster::NodeId> excluded;
+  for (int i = 0; i < 12; i += 2) excluded.push_back(static_cast<cluster::NodeId>(i + 1));
+  PodSet pods;
+  pods.add(PodSpecBuilder().cpu("700m").memory("1Gi"), 40, "p");
+  auto r = scheduling::Solver(std::make_shared<const std::vector<scheduling::NodeClaimTemplate>>(), idx, excluded,
+                              scheduling::SolverOptions{})
+               .solve(pods.pods());
+  // Expected by a plain scan: node i (odd index) has i + 1 CPU -> floor((i + 1) / 0.7) pods.
+  std::map<cluster::NodeId, std::size_t> expected;
+  std::size_t left = 40;
+  for (int i = 1; i < 12 && left > 0; i += 2) {
+    const std::size_t fits = std::min<std::size_t>(left, static_cast<std::size_t>((i + 1) * 1000 / 700));
+    expected[static_cast<cluster::NodeId>(i + 1)] = fits;
+    left -= fits;
+  }
+  REQUIRE(left == 0);
+  std::map<cluster::NodeId, std::size_t> got;
+  for (const auto& [nid, pids] : r.existing) got[nid] = pids.size();
+  CHECK(got == expected);
+  CHECK(r.errors.empty());
 }
