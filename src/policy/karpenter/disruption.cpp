@@ -311,7 +311,7 @@ std::optional<Money> Karpenter::launch_price_floor(
 }
 
 Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation,
-                                          bool stop_early, std::optional<Money> replaced_price, bool with_pending) const {
+                                          bool stop_early, std::optional<Money> replaced_price) const {
   // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
   // provisionable pods + the candidates' reschedulable pods.
   SimOutcome out;
@@ -324,7 +324,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   std::vector<scheduling::SolverPod> pods;
   for (auto pid : view.cluster.pending_pods()) {
     const auto& p = view.cluster.pod(pid);
-    if (!with_pending || !p.unschedulable || !reschedulable(p)) continue;
+    if (!p.unschedulable || !reschedulable(p)) continue;
     pods.push_back(scheduling::solver_pod(p));
   }
   for (auto pid : moved) {
@@ -370,10 +370,10 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
 
 std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& view, const std::vector<Candidate>& cands,
                                                                    bool explain, bool single, std::string& why,
-                                                                   NoOpMemo* memo, bool with_pending) const {
+                                                                   NoOpMemo* memo) const {
   Money candidate_price;
   for (const auto& c : cands) candidate_price += c.price;
-  auto sim = simulate(view, cands, true, !explain, candidate_price, with_pending);
+  auto sim = simulate(view, cands, true, !explain, candidate_price);
   if (memo && !sim.topology) {
     memo->valid = true;
     memo->used = std::move(sim.used);
@@ -507,12 +507,12 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
 std::optional<Karpenter::Command> Karpenter::single_node(
     const View& view, std::vector<Candidate> cands,
     std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable) const {
-  // Each candidate's simulation is its own pods plus the pending pods. When the pending pods land
-  // on their own on existing nodes at their first attempt (pending_placement), a candidate whose
-  // pods land elsewhere (and which is none of those nodes) gets the result of its pods alone:
-  // every node either side uses rejected the other side's pods before and still does (placements
-  // only shrink a node), the pending pods open no NodeClaim, and both sides keep their first
-  // fits. That result is memoized across passes (NoOpMemo); anything else simulates everything.
+  // Each candidate's simulation is its own pods plus the pending pods. With no pending pod its
+  // no-op result is memoized across passes (NoOpMemo). It is reused while the pending pods land
+  // on their own on existing nodes at their first attempt (pending_placement) none of which the
+  // memo's pods used (nor the candidate itself): every node either side uses rejected the other
+  // side's pods before and still does (placements only shrink a node), the pending pods open no
+  // NodeClaim, and both sides keep their first fits. Anything else simulates everything.
   auto budget = budgets(view, "Underutilized");
   refresh_noop_memo(view);
   const auto pending = pending_placement(view);
@@ -522,28 +522,23 @@ std::optional<Karpenter::Command> Karpenter::single_node(
       if (nid == candidate || std::find(used.begin(), used.end(), nid) != used.end()) return false;
     return true;
   };
+  const bool memoize = pending && pending->empty();
   for (const auto& c : cands) {
     if (budget[c.pool->spec.name] <= 0) continue;
     const bool explain = unconsolidatable && unconsolidatable_due(c.id, view.now);
     auto known = m_noop.find(c.id);
-    if (pending && (known == m_noop.end() || (explain && !known->second.explained))) {
-      NoOpMemo memo;
-      auto cmd = compute_consolidation(view, {c}, explain, true, memo.why, &memo, /*with_pending=*/false);
-      known = m_noop.end();
-      if (memo.valid && separable(c.id, memo.used)) {
-        if (cmd) return cmd;
-        memo.version = view.cluster.node(c.id).version;
-        memo.explained = explain;
-        known = m_noop.insert_or_assign(c.id, std::move(memo)).first;
-      }
-    }
     if (known != m_noop.end() && (known->second.explained || !explain) && separable(c.id, known->second.used)) {
       if (explain && !known->second.why.empty()) unconsolidatable->emplace_back(c.id, known->second.why);
       continue;
     }
-    std::string why;
-    if (auto cmd = compute_consolidation(view, {c}, explain, true, why)) return cmd;
-    if (explain && !why.empty()) unconsolidatable->emplace_back(c.id, why);
+    NoOpMemo memo;
+    if (auto cmd = compute_consolidation(view, {c}, explain, true, memo.why, memoize ? &memo : nullptr)) return cmd;
+    if (explain && !memo.why.empty()) unconsolidatable->emplace_back(c.id, memo.why);
+    if (memo.valid) {
+      memo.version = view.cluster.node(c.id).version;
+      memo.explained = explain;
+      m_noop.insert_or_assign(c.id, std::move(memo));
+    }
   }
   return std::nullopt;
 }

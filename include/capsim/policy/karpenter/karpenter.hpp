@@ -139,7 +139,7 @@ class Karpenter final : public Autoscaler {
     std::vector<const ResourceList*> requests;
     bool topology{false};
   };
-  // A single-node consolidation no-op of a candidate's pods alone (without the pending pods),
+  // A single-node consolidation no-op simulated with no pending pod (the candidate's pods alone),
   // carried across passes. It stays exact while the candidate, the NodeClaim templates and the
   // DaemonSets are unchanged and every node that changed since is one the simulation placed
   // nothing on and that cannot hold any of its pods now: a first-fit simulation without topology
@@ -190,10 +190,8 @@ class Karpenter final : public Autoscaler {
   // `replaced_price` (with stop_early): the candidates' price. When no instance type of any
   // NodePool launches for less, a NodeClaim cannot be a cheaper replacement, so the solve stops at
   // the first one.
-  // `with_pending` false: the candidates' pods only (see single_node).
   SimOutcome simulate(const View& view, const std::vector<Candidate>& cands, bool consolidation = false,
-                      bool stop_early = false, std::optional<Money> replaced_price = std::nullopt,
-                      bool with_pending = true) const;
+                      bool stop_early = false, std::optional<Money> replaced_price = std::nullopt) const;
   // The lowest price of any available offering of any instance type of `templates` (a floor
   // for Offerings.WorstLaunchPrice of every NodeClaim they can make); cached per templates.
   std::optional<Money> launch_price_floor(const std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>>& templates) const;
@@ -203,7 +201,7 @@ class Karpenter final : public Autoscaler {
   // `memo`, if given, receives what a no-op result depends on (NoOpMemo); left untouched when the
   // simulation involved topology.
   std::optional<Command> compute_consolidation(const View& view, const std::vector<Candidate>& cands, bool explain, bool single,
-                                               std::string& why, NoOpMemo* memo = nullptr, bool with_pending = true) const;
+                                               std::string& why, NoOpMemo* memo = nullptr) const;
   // Where the provisionable pending pods land when solved on their own on the consolidation view
   // of the nodes; nullopt unless each lands on an existing node at its first attempt without
   // topology. Then a single-node simulation of a candidate whose own pods touch none of those
