@@ -448,7 +448,8 @@ std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& v
   return cmd;
 }
 
-std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::vector<Candidate> cands) const {
+std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::vector<Candidate> cands,
+                                                        const std::optional<std::vector<cluster::NodeId>>& pending) const {
   // Keep candidates in order while their pool's budget allows, decrementing it.
   auto budget = budgets(view, "Underutilized");
   std::vector<Candidate> eligible;
@@ -467,7 +468,7 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
     const std::size_t mid = (lo + hi) / 2;
     std::vector<Candidate> prefix(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(mid + 1));
     std::string why;
-    auto cmd = compute_consolidation(view, prefix, /*explain=*/false, false, why);
+    auto cmd = consolidate(view, prefix, /*explain=*/false, false, pending, why);
     bool valid = cmd.has_value();
     if (valid && !cmd->replacements.empty()) {
       // filterOutSameInstanceType: never replace [A, A, small] by one A; cap the price at the
@@ -505,41 +506,52 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
 }
 
 std::optional<Karpenter::Command> Karpenter::single_node(
-    const View& view, std::vector<Candidate> cands,
-    std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable) const {
-  // Each candidate's simulation is its own pods plus the pending pods. With no pending pod its
-  // no-op result is memoized across passes (NoOpMemo). It is reused while the pending pods land
-  // on their own on existing nodes at their first attempt (pending_placement) none of which the
-  // memo's pods used (nor the candidate itself): every node either side uses rejected the other
-  // side's pods before and still does (placements only shrink a node), the pending pods open no
-  // NodeClaim, and both sides keep their first fits. Anything else simulates everything.
+    const View& view, std::vector<Candidate> cands, std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable,
+    const std::optional<std::vector<cluster::NodeId>>& pending) const {
   auto budget = budgets(view, "Underutilized");
-  refresh_noop_memo(view);
-  const auto pending = pending_placement(view);
-  auto separable = [&](cluster::NodeId candidate, const std::vector<cluster::NodeId>& used) {
-    if (!pending) return false;
-    for (auto nid : *pending)
-      if (nid == candidate || std::find(used.begin(), used.end(), nid) != used.end()) return false;
-    return true;
-  };
-  const bool memoize = pending && pending->empty();
   for (const auto& c : cands) {
     if (budget[c.pool->spec.name] <= 0) continue;
     const bool explain = unconsolidatable && unconsolidatable_due(c.id, view.now);
-    auto known = m_noop.find(c.id);
-    if (known != m_noop.end() && (known->second.explained || !explain) && separable(c.id, known->second.used)) {
-      if (explain && !known->second.why.empty()) unconsolidatable->emplace_back(c.id, known->second.why);
-      continue;
-    }
-    NoOpMemo memo;
-    if (auto cmd = compute_consolidation(view, {c}, explain, true, memo.why, memoize ? &memo : nullptr)) return cmd;
-    if (explain && !memo.why.empty()) unconsolidatable->emplace_back(c.id, memo.why);
-    if (memo.valid) {
-      memo.version = view.cluster.node(c.id).version;
-      memo.explained = explain;
-      m_noop.insert_or_assign(c.id, std::move(memo));
-    }
+    std::string why;
+    if (auto cmd = consolidate(view, {c}, explain, true, pending, why)) return cmd;
+    if (explain && !why.empty()) unconsolidatable->emplace_back(c.id, why);
   }
+  return std::nullopt;
+}
+
+std::optional<Karpenter::Command> Karpenter::consolidate(const View& view, const std::vector<Candidate>& cands, bool explain,
+                                                         bool single, const std::optional<std::vector<cluster::NodeId>>& pending,
+                                                         std::string& why) const {
+  // The simulation is the candidates' pods plus the pending pods. With no pending pod its no-op
+  // result is memoized (NoOpMemo). It is reused while the pending pods land on their own on
+  // existing nodes at their first attempt (pending_placement) none of which the memo's pods used
+  // (nor a candidate): every node either side uses rejected the other side's pods before and
+  // still does (placements only shrink a node), the pending pods open no NodeClaim, and both
+  // sides keep their first fits. Anything else simulates everything.
+  std::vector<cluster::NodeId> key;
+  for (const auto& c : cands) key.push_back(c.id);
+  auto separable = [&](const std::vector<cluster::NodeId>& used) {
+    if (!pending) return false;
+    for (auto nid : *pending)
+      if (std::find(key.begin(), key.end(), nid) != key.end() || std::find(used.begin(), used.end(), nid) != used.end())
+        return false;
+    return true;
+  };
+  auto known = m_noop.find(key);
+  if (known != m_noop.end() && (known->second.explained || !explain) && separable(known->second.used)) {
+    known->second.pass = m_noop_pass;
+    why = known->second.why;
+    return std::nullopt;
+  }
+  const bool memoize = pending && pending->empty();
+  NoOpMemo memo;
+  auto cmd = compute_consolidation(view, cands, explain, single, memo.why, memoize ? &memo : nullptr);
+  why = memo.why;
+  if (cmd || !memo.valid) return cmd;
+  for (const auto& c : cands) memo.versions.push_back(view.cluster.node(c.id).version);
+  memo.explained = explain;
+  memo.pass = m_noop_pass;
+  m_noop.insert_or_assign(std::move(key), std::move(memo));
   return std::nullopt;
 }
 
@@ -576,9 +588,14 @@ void Karpenter::refresh_noop_memo(const View& view) const {
     m_noop_templates = std::move(templates);
     m_noop_daemonsets = ds_key;
   }
-  // Memos of candidates that changed (other pods, other state) or are gone.
+  // Memos of candidates that changed (other pods, other state) or are gone, and multi-node memos
+  // the previous pass did not use (its prefixes are the ones that come back).
+  ++m_noop_pass;
   std::erase_if(m_noop, [&](const auto& e) {
-    return !view.cluster.nodes().count(e.first) || view.cluster.node(e.first).version != e.second.version;
+    if (e.first.size() > 1 && e.second.pass + 1 < m_noop_pass) return true;
+    for (std::size_t i = 0; i < e.first.size(); ++i)
+      if (!view.cluster.nodes().count(e.first[i]) || view.cluster.node(e.first[i]).version != e.second.versions[i]) return true;
+    return false;
   });
   // The nodes as the simulations now see them, and those that changed since the last refresh.
   const auto index = node_index(view, !v1alpha5());
@@ -727,7 +744,9 @@ Actions Karpenter::disrupt(const View& view) {
       return out;
     }
   }
-  // Multi-node, then single-node consolidation.
+  // Multi-node, then single-node consolidation (one memo refresh and pending placement per pass).
+  std::optional<std::vector<cluster::NodeId>> pending;
+  bool pending_known = false;
   for (Method m : {Method::multi_node, Method::single_node}) {
     auto cands = candidates(view, m);
     if (cands.empty()) continue;
@@ -756,8 +775,13 @@ Actions Karpenter::disrupt(const View& view) {
       if (m_consolidation_memo[static_cast<int>(m)] == memo) continue;
     }
     std::vector<std::pair<cluster::NodeId, std::string>> unconsolidatable;
-    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands))
-                                       : single_node(view, std::move(cands), &unconsolidatable);
+    if (!pending_known) {
+      refresh_noop_memo(view);
+      pending = pending_placement(view);
+      pending_known = true;
+    }
+    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands), pending)
+                                       : single_node(view, std::move(cands), &unconsolidatable, pending);
     // consolidation.go computeConsolidation publishes an Unconsolidatable event for a single
     // candidate that cannot be consolidated; the recorder keeps one per node per 15 minutes.
     for (const auto& [nid, why] : unconsolidatable) {

@@ -139,23 +139,28 @@ class Karpenter final : public Autoscaler {
     std::vector<const ResourceList*> requests;
     bool topology{false};
   };
-  // A single-node consolidation no-op simulated with no pending pod (the candidate's pods alone),
-  // carried across passes. It stays exact while the candidate, the NodeClaim templates and the
-  // DaemonSets are unchanged and every node that changed since is one the simulation placed
-  // nothing on and that cannot hold any of its pods now: a first-fit simulation without topology
-  // then makes the same placements (nodes that reject every pod do not matter where they stand
-  // in the order) and the same NodeClaims.
+  // A consolidation no-op of a candidate set (single-node: one; multi-node: a prefix) simulated
+  // with no pending pod, so of the candidates' pods alone, carried across passes. It stays exact
+  // while the candidates, the NodeClaim templates and the DaemonSets are unchanged and every node
+  // that changed since is one the simulation placed nothing on and that cannot hold any of its
+  // pods now: a first-fit simulation without topology then makes the same placements (nodes that
+  // reject every pod do not matter where they stand in the order) and the same NodeClaims.
   struct NoOpMemo {
-    bool valid{false};         // the simulation can be memoized (no topology)
-    std::uint64_t version{0};  // the candidate node's
+    bool valid{false};                    // the simulation can be memoized (no topology)
+    std::vector<std::uint64_t> versions;  // the candidate nodes' (key order)
     std::vector<cluster::NodeId> used;
-    std::vector<const ResourceList*> requests;  // owned by the candidate's pods
+    std::vector<const ResourceList*> requests;  // owned by the candidates' pods
     bool explained{false};                      // `why` was computed
     std::string why;
+    std::uint64_t pass{0};  // the disruption pass that last used it (multi-node memos expire)
   };
-  // Drops the memos that the changes since the last call may affect.
+  // Drops the memos that the changes since the last call may affect; once per disruption pass.
   void refresh_noop_memo(const View& view) const;
-  mutable std::map<cluster::NodeId, NoOpMemo> m_noop;
+  // compute_consolidation through the memo: `pending` is this pass's pending_placement.
+  std::optional<Command> consolidate(const View& view, const std::vector<Candidate>& cands, bool explain, bool single,
+                                     const std::optional<std::vector<cluster::NodeId>>& pending, std::string& why) const;
+  mutable std::map<std::vector<cluster::NodeId>, NoOpMemo> m_noop;  // by candidate ids
+  mutable std::uint64_t m_noop_pass{0};
   struct NodeSeen {
     std::uint64_t version{0};
     bool present{false};
@@ -207,11 +212,13 @@ class Karpenter final : public Autoscaler {
   // topology. Then a single-node simulation of a candidate whose own pods touch none of those
   // nodes (nor is one) makes the placements of its pods alone plus these (see single_node).
   std::optional<std::vector<cluster::NodeId>> pending_placement(const View& view) const;
-  std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands) const;
+  std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands,
+                                    const std::optional<std::vector<cluster::NodeId>>& pending) const;
   // `unconsolidatable` collects (candidate, reason) for every candidate found to be a no-op (the
   // Unconsolidatable events computeConsolidation publishes for single candidates).
   std::optional<Command> single_node(const View& view, std::vector<Candidate> cands,
-                                     std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable) const;
+                                     std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable,
+                                     const std::optional<std::vector<cluster::NodeId>>& pending) const;
   bool revalidate(const View& view, Command& cmd) const;
   Actions start_command(const View& view, Command cmd);
   Actions progress_commands(const View& view);
