@@ -113,6 +113,7 @@ const Karpenter::PodSummary& Karpenter::pod_summary(const View& view, const clus
   s = PodSummary{};
   s.valid = true;
   s.version = n.version;
+  std::vector<cluster::PodId> reschedulable_pods;
   const char* do_not_disrupt = v1alpha5() ? "karpenter.sh/do-not-evict" : "karpenter.sh/do-not-disrupt";
   for (auto pid : n.pods) {
     const auto& pod = view.cluster.pod(pid);
@@ -134,9 +135,10 @@ const Karpenter::PodSummary& Karpenter::pod_summary(const View& view, const clus
         if (std::find(s.pdbs.begin(), s.pdbs.end(), i) == s.pdbs.end()) s.pdbs.push_back(i);
       }
     if (matching > 1) s.multi_pdb = true;
-    s.reschedulable.push_back(pid);
+    reschedulable_pods.push_back(pid);
     s.reschedule_cost += std::max(0.0, cost);
   }
+  s.reschedulable = std::make_shared<const std::vector<cluster::PodId>>(std::move(reschedulable_pods));
   return s;
 }
 
@@ -319,7 +321,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   std::set<cluster::PodId> moved;
   for (const auto& c : cands) {
     exclude.push_back(c.id);
-    moved.insert(c.pods.begin(), c.pods.end());
+    moved.insert(c.pods->begin(), c.pods->end());
   }
   std::vector<scheduling::SolverPod> pods;
   for (auto pid : view.cluster.pending_pods()) {
@@ -650,7 +652,7 @@ Actions Karpenter::expire(const View& view) {
     cmd.method = Method::expiration;
     cmd.reason = "expired";
     for (const auto& c : expired)
-      if (c.pods.empty()) cmd.candidates.push_back(c.id);
+      if (c.pods->empty()) cmd.candidates.push_back(c.id);
     if (cmd.candidates.empty()) {
       cmd.candidates = {expired.front().id};
       cmd.replacements = simulate(view, {expired.front()}).claims;

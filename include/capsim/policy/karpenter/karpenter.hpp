@@ -113,7 +113,7 @@ class Karpenter final : public Autoscaler {
     cluster::NodeId id{cluster::k_no_node};
     const NodePoolModel* pool{nullptr};
     Money price;                        // the node's offering price
-    std::vector<cluster::PodId> pods;   // reschedulable pods
+    std::shared_ptr<const std::vector<cluster::PodId>> pods;  // reschedulable pods (shared with PodSummary)
     double reschedule_cost{1.0};        // RescheduleDisruptionCost: 1 + sum of positive eviction costs
     double legacy_cost{0.0};            // DisruptionCost: sum of eviction cost x lifetime remaining
   };
@@ -254,7 +254,7 @@ class Karpenter final : public Autoscaler {
   struct PodSummary {
     std::uint64_t version{0};
     bool valid{false};
-    std::vector<cluster::PodId> reschedulable;  // non-DaemonSet, non-mirror pods, bind order
+    std::shared_ptr<const std::vector<cluster::PodId>> reschedulable;  // non-DaemonSet, non-mirror pods, bind order
     double reschedule_cost{1.0};                // 1 + sum of positive eviction costs of those
     std::vector<double> eviction_costs;         // of every pod, bind order (the legacy DisruptionCost)
     bool do_not_disrupt{false};                 // a reschedulable pod has do-not-disrupt "true"
