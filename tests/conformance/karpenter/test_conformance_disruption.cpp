@@ -637,3 +637,27 @@ TEST_CASE("D21 expireAfter deletes the NodeClaim at its expiry, without budget",
     CHECK(r.terminations.empty());
   }
 }
+
+// capsim's consolidation memo (Karpenter::NoOpMemo) must never hide a consolidation upstream
+// would make: a no-op result is carried across polls only while nothing it read changed. Here
+// node1 (launches[1], pod b, from 2m) is unconsolidatable (b fits nowhere else; merging it with
+// node0 costs as much as the two). At 2m30s `c` (1 CPU) gets a 2-CPU node2, which is in flight (b
+// landing there is the uninitialized-node no-op) until it is initialized; then b fits on it, and
+// node1 is deleted at the first poll after that, 15 s later. (The run ends before a's 5m scale-down.)
+TEST_CASE("a memoized no-op is dropped when a new node can take the candidate's pods", "[conformance][karpenter]") {
+  auto r = run_text(two_cheap_nodes(suite_pool(), k_od, "", deploy("c", 1, "1", "1Gi", k_od), "4m30s",
+                                    {"at: 150s, apply: {kind: Deployment, name: c}"}));
+  REQUIRE(r.launches.size() == 3);
+  const auto& node2 = r.launches[2];
+  CHECK(starts_with(node2.instance_type, "2-cpu-"));
+  CHECK(has_note(r, "unconsolidatable", "node " + r.launches[1].node + " is unconsolidatable"));
+  REQUIRE(r.terminations.size() == 1);
+  CHECK(r.terminations[0].node == r.launches[1].node);
+  CHECK(r.terminations[0].reason == "underutilized");
+  // The first poll at or after node2's initialization (running + 30 s registration + 10 s
+  // initialization), plus the 15 s validation.
+  const std::int64_t ready = node2.launched_at.ms + 40'000;
+  const std::int64_t poll = (ready + 9'999) / 10'000 * 10'000;
+  CHECK(r.terminations[0].at.ms == poll + 15'000);
+  CHECK(r.summary.pods_pending_at_end == 0);
+}
