@@ -661,3 +661,29 @@ TEST_CASE("a memoized no-op is dropped when a new node can take the candidate's 
   CHECK(r.terminations[0].at.ms == poll + 15'000);
   CHECK(r.summary.pods_pending_at_end == 0);
 }
+
+// The memo again, for a reason published from it: node1 (pod a) is first found unconsolidatable
+// because a could only move to node0, still in flight (initialization takes 5m here) after the
+// pod it was launched for (q, arm64) was deleted. node0 is then initialized empty and removed by
+// Emptiness, so the next Unconsolidatable event for node1, 15 minutes after the first
+// (pkg/events/recorder.go dedupe), carries the reason of the cluster as it is then.
+TEST_CASE("a memoized reason is dropped when a node its simulation used goes away", "[conformance][karpenter]") {
+  std::string doc = scenario("25m", "  cloud: {initializationLatency: 5m}\n" +
+                                        timeline({"at: 1m, apply: {kind: Deployment, name: q}",
+                                                  "at: 2m, delete: {kind: Deployment, name: q}"})) +
+                    suite_pool() + deploy("a", 1, "300m", "300Mi", k_od) +
+                    deploy("q", 1, "300m", "300Mi", "{karpenter.sh/capacity-type: on-demand, kubernetes.io/arch: arm64}");
+  auto r = run_text(doc);
+  REQUIRE(r.launches.size() == 2);
+  const std::string node1 = r.launches[0].node, node0 = r.launches[1].node;
+  REQUIRE(r.terminations.size() == 1);
+  CHECK(r.terminations[0].node == node0);
+  CHECK(r.terminations[0].reason == "empty");
+  std::vector<const sim::Decision*> notes;  // node1's
+  for (const auto* d : decisions(r, "disrupt", "unconsolidatable"))
+    if (d->nodes == std::vector<std::string>{node1}) notes.push_back(d);
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0]->message.find("would schedule against uninitialized nodeclaim") != std::string::npos);
+  CHECK(notes[1]->at.ms > notes[0]->at.ms + 15 * 60'000);
+  CHECK(notes[1]->message.find("can't replace with a cheaper node") != std::string::npos);
+}
