@@ -552,7 +552,10 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     for (const auto& p : sn.pods) {
       if (p.id == scheduling::k_no_pod) continue;
       const auto v = drain_verdict(view.cluster.pod(p.id), pdbs, drain, now).verdict;
-      if (v != DrainVerdict::ignore && v != DrainVerdict::daemonset) empty = false;
+      if (v != DrainVerdict::ignore && v != DrainVerdict::daemonset) {
+        empty = false;
+        break;
+      }
     }
     if (empty) empty_first.push_back(i);
     else if (m_unneeded.count(sn.id)) was_unneeded.push_back(i);

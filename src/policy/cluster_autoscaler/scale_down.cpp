@@ -64,7 +64,8 @@ UnremovableReason eligibility(const scheduling::SnapshotNode& n, const Eligibili
                               std::optional<UtilizationInfo>* out) {
   if (in.being_deleted) return UnremovableReason::currently_being_deleted;
   if (in.annotations) {
-    auto it = in.annotations->find(std::string(k_scale_down_disabled));
+    static const std::string key(k_scale_down_disabled);
+    auto it = in.annotations->find(key);
     if (it != in.annotations->end() && it->second == "true") return UnremovableReason::scale_down_disabled_annotation;
   }
   auto u = node_utilization(n, in.ignore_daemonsets);

@@ -209,8 +209,8 @@ class Karpenter final : public Autoscaler {
                                                std::string& why, NoOpMemo* memo = nullptr) const;
   // Where the provisionable pending pods land when solved on their own on the consolidation view
   // of the nodes; nullopt unless each lands on an existing node at its first attempt without
-  // topology. Then a single-node simulation of a candidate whose own pods touch none of those
-  // nodes (nor is one) makes the placements of its pods alone plus these (see single_node).
+  // topology. Then a simulation of candidates whose own pods touch none of those nodes (nor is
+  // one) makes the placements of their pods alone plus these (see consolidate).
   std::optional<std::vector<cluster::NodeId>> pending_placement(const View& view) const;
   std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands,
                                     const std::optional<std::vector<cluster::NodeId>>& pending) const;
