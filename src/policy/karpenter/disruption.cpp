@@ -333,8 +333,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
     const auto& p = view.cluster.pod(pid);
     pods.push_back(scheduling::solver_pod(p));
   }
-  std::vector<Note> ignored;
-  auto templates = this->templates(view, ignored);
+  auto templates = this->templates(view);
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
@@ -565,11 +564,10 @@ std::optional<std::vector<cluster::NodeId>> Karpenter::pending_placement(const V
   }
   std::vector<cluster::NodeId> nodes;
   if (pods.empty()) return nodes;
-  std::vector<Note> ignored;
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
-  scheduling::Solver solver(templates(view, ignored), node_index(view, !v1alpha5()), {}, opts);
+  scheduling::Solver solver(templates(view), node_index(view, !v1alpha5()), {}, opts);
   const std::size_t n = pods.size();
   auto result = solver.solve(std::move(pods));
   std::size_t placed = 0;
@@ -582,8 +580,7 @@ std::optional<std::vector<cluster::NodeId>> Karpenter::pending_placement(const V
 }
 
 void Karpenter::refresh_noop_memo(const View& view) const {
-  std::vector<Note> ignored;
-  auto templates = this->templates(view, ignored);
+  auto templates = this->templates(view);
   const std::uint64_t ds_key = daemonsets_key(view);
   if (templates != m_noop_templates || ds_key != m_noop_daemonsets) {
     m_noop.clear();

@@ -222,8 +222,19 @@ std::optional<SimTime> Karpenter::next_wakeup() const {
 
 std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> Karpenter::templates(const View& view,
                                                                                    std::vector<Note>& notes) const {
+  auto t = templates(view);
+  notes.insert(notes.end(), m_templates_notes.begin(), m_templates_notes.end());
+  return t;
+}
+
+std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> Karpenter::templates(const View& view) const {
+  // The key below reads every node of a pool with limits: computed once per cluster state.
+  const std::uint64_t ds_key = daemonsets_key(view);
+  const std::array<std::uint64_t, 3> seen{view.cluster.generation(), m_state_version, ds_key};
+  if (m_templates_cache && m_templates_seen == seen) return m_templates_cache;
+  m_templates_seen = seen;
   std::uint64_t key = stable_hash(std::to_string(m_state_version));
-  key ^= daemonsets_key(view);
+  key ^= ds_key;
   for (const auto& p : m_pools) {
     if (!p.spec.has_limits) continue;
     for (auto nid : view.cluster.node_ids()) {
@@ -237,7 +248,6 @@ std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> Karpenter::tem
     m_templates_cache = std::make_shared<const std::vector<scheduling::NodeClaimTemplate>>(build_templates(view, m_templates_notes));
     m_templates_key = key;
   }
-  notes.insert(notes.end(), m_templates_notes.begin(), m_templates_notes.end());
   return m_templates_cache;
 }
 

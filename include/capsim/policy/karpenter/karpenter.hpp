@@ -92,6 +92,8 @@ class Karpenter final : public Autoscaler {
   // (m_state_version), the DaemonSets, and - for pools with limits - the pool's node capacities.
   // `notes` gets the build's notes on every call.
   std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> templates(const View& view, std::vector<Note>& notes) const;
+  // The same without the notes (the simulations, which publish none).
+  std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> templates(const View& view) const;
   // The solver's existing nodes (active, launched; v0.29: Karpenter-owned only) in the solver's
   // order, from the per-node cache. `consolidation`: a consolidation simulation's view (v1.14),
   // where nodes inside their NodePool's consolidateAfter window take no pods. Cached until the
@@ -273,6 +275,7 @@ class Karpenter final : public Autoscaler {
   mutable std::array<NodeIndexCache, 2> m_node_index;  // [consolidation]
   mutable bool m_node_order_dirty{true};
   mutable std::uint64_t m_templates_key{0};
+  mutable std::array<std::uint64_t, 3> m_templates_seen{};  // (generation, state version, DaemonSets) of the last check
   mutable std::vector<Note> m_templates_notes;
   std::map<int, std::string> m_consolidation_memo;
   // Cluster.ConsolidationState: when the state last changed (or was forced to, every 5 minutes).
