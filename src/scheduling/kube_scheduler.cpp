@@ -16,7 +16,8 @@ bool passes_filters(const cluster::Node& node, const cluster::PodSchedulingSpec&
     return false;
   };
   // Without a reason to report, the cheapest test first: most nodes of a busy cluster are full.
-  if (!why && !pod.requests.fits_in(node.allocatable, node.requested)) return false;
+  const bool fits = pod.requests.fits_in(node.allocatable, node.requested);
+  if (!why && !fits) return false;
   if (!node.schedulable()) return fail([] { return std::string("node(s) were unschedulable"); });
   // TaintToleration filter: NoSchedule and NoExecute taints must be tolerated.
   for (const auto& taint : node.taints) {
@@ -35,7 +36,7 @@ bool passes_filters(const cluster::Node& node, const cluster::PodSchedulingSpec&
           return fail([] { return std::string("node(s) didn't have free ports for the requested pod ports"); });
     }
   }
-  if (!pod.requests.fits_in(node.allocatable, node.requested))
+  if (!fits)
     return fail([&] {
       std::string r = pod.requests.first_exceeding(node.available());
       return r == "pods" ? std::string("Too many pods") : "Insufficient " + r;

@@ -120,15 +120,6 @@ Solver::Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNod
   init({});
 }
 
-Solver::Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::vector<ExistingNodeRef> nodes,
-               SolverOptions opts, bool presorted)
-    : m_template_store(std::move(templates)),
-      m_templates(*m_template_store),
-      m_index(std::make_shared<const NodeIndex>(std::move(nodes), presorted)),
-      m_opts(opts) {
-  init({});
-}
-
 Solver::Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::shared_ptr<const NodeIndex> nodes,
                std::vector<cluster::NodeId> excluded, SolverOptions opts)
     : m_template_store(std::move(templates)), m_templates(*m_template_store), m_index(std::move(nodes)), m_opts(opts) {
@@ -255,8 +246,11 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
     for (const auto* n : m_index->count_only())
       if (!is_excluded(n->id)) tnodes.push_back(TopologyNodeInput{n->name, n->requirements, n->taints, false, n->pods});
     m_topology->build(std::move(tnodes), pods);
-    for (std::size_t i = 0; i < m_index->size(); ++i)
-      if (m_slot[i] != k_excluded) node_at(i).host = m_topology->hostname_domain(hostname_of(*node_at(i).in));
+    for (std::size_t i = 0; i < m_index->size(); ++i) {
+      if (m_slot[i] == k_excluded) continue;
+      ExistingNode& n = node_at(i);
+      n.host = m_topology->hostname_domain(hostname_of(*n.in));
+    }
   } else {
     m_topology->build_without_groups(pods);
   }

@@ -49,22 +49,15 @@ class SnapshotLabels {
     return s;
   }
   operator const Labels&() const { return *m_ptr; }  // NOLINT: reads as the map
-  const Labels& get() const { return *m_ptr; }
   Labels::const_iterator find(const std::string& k) const { return m_ptr->find(k); }
   Labels::const_iterator begin() const { return m_ptr->begin(); }
   Labels::const_iterator end() const { return m_ptr->end(); }
   std::size_t count(const std::string& k) const { return m_ptr->count(k); }
   const std::string& at(const std::string& k) const { return m_ptr->at(k); }
-  std::size_t size() const { return m_ptr->size(); }
   std::string& operator[](const std::string& k) {
     own();
     return (*m_own)[k];
   }
-  std::size_t erase(const std::string& k) {
-    own();
-    return m_own->erase(k);
-  }
-  bool operator==(const SnapshotLabels& o) const { return *m_ptr == *o.m_ptr; }
 
  private:
   void own() {

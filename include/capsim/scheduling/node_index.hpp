@@ -90,9 +90,6 @@ class NodeIndex {
 
   // The placeable nodes' remaining resources (ResourceList::fits_in: none negative) by position.
   const FitTree& fit() const { return m_fit; }
-  std::size_t next_fit(std::size_t from, std::int64_t cpu, std::int64_t memory, std::int64_t pods) const {
-    return m_fit.next_fit(from, cpu, memory, pods);
-  }
 
  private:
   std::vector<const ExistingNodeInput*> m_nodes;

@@ -132,10 +132,6 @@ struct SolverResult {
 class Solver {
  public:
   Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts);
-  // Shared templates and node inputs, nothing copied. With `presorted`, `nodes` already come in
-  // the solver's order (initialized first, then by name).
-  Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::vector<ExistingNodeRef> nodes,
-         SolverOptions opts, bool presorted = false);
   // Shared templates and a shared node index minus `excluded` (the disruption candidates): what
   // the simulations of a disruption pass use. Setting up costs O(nodes) in small integers only.
   Solver(std::shared_ptr<const std::vector<NodeClaimTemplate>> templates, std::shared_ptr<const NodeIndex> nodes,

@@ -54,15 +54,15 @@ TEST_CASE("node index: solver order and first fit by remaining cpu, memory and p
   CHECK(order == std::vector<std::string>{"a-small", "b-no-slots", "c-negative", "d-big", "e-uninit"});
   const auto one = m("1");
   // 250m / 512Mi: a-small first.
-  CHECK(idx.next_fit(0, m("250m"), m("512Mi"), one) == 0);
+  CHECK(idx.fit().next_fit(0, m("250m"), m("512Mi"), one) == 0);
   // From position 1 on: b has no pod slot, c is negative: d-big.
-  CHECK(idx.next_fit(1, m("250m"), m("512Mi"), one) == 3);
+  CHECK(idx.fit().next_fit(1, m("250m"), m("512Mi"), one) == 3);
   // 6 CPU: only the uninitialized node.
-  CHECK(idx.next_fit(0, m("6"), m("1Gi"), one) == 4);
+  CHECK(idx.fit().next_fit(0, m("6"), m("1Gi"), one) == 4);
   // Nothing has 10 CPU and a pod slot.
-  CHECK(idx.next_fit(0, m("10"), m("1Gi"), one) == idx.size());
+  CHECK(idx.fit().next_fit(0, m("10"), m("1Gi"), one) == idx.size());
   // Zero pod slots wanted: b-no-slots qualifies.
-  CHECK(idx.next_fit(0, m("10"), m("1Gi"), 0) == 1);
+  CHECK(idx.fit().next_fit(0, m("10"), m("1Gi"), 0) == 1);
   CHECK(idx.position(4) == 2);
   CHECK(idx.position(99) == idx.size());
 }
