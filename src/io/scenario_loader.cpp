@@ -131,6 +131,11 @@ void load_text(Loader& l, std::string_view text, const std::string& file, bool t
     l.diags.error(std::move(diag));
     return;
   }
+  if (top_level && std::none_of(docs.begin(), docs.end(), [](const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); })) {
+    l.diags.error(Diagnostic{file, 1, 1, Severity::error, "",
+                             "the scenario file holds no YAML document (it is empty or only whitespace and comments)"});
+    return;
+  }
   if (top_level) select_instance_catalog(l, docs);
   for (const auto& root : docs) load_document(l, root, file, top_level);
 }

@@ -75,6 +75,9 @@ std::string quote(std::string_view s);
 std::string describe(const YAML::Node& n);
 // "\"a\", \"b\", \"c\"".
 std::string quote_list(const std::vector<std::string>& items);
+// The candidate nearest to a misspelt `word` (edit distance, case-insensitive) if it is close
+// enough to suggest ("did you mean"): at most a third of the word's length, 1 to 3 edits.
+std::optional<std::string_view> closest(std::string_view word, const std::vector<std::string_view>& candidates);
 std::string quote_list(const std::vector<std::string_view>& items);
 
 // Defined and not null (an explicit null is treated as absent, as Kubernetes does).

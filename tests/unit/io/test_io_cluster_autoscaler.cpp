@@ -121,7 +121,8 @@ TEST_CASE("clusterAutoscaler: the default expander follows the version", "[io][c
 
 TEST_CASE("clusterAutoscaler: errors", "[io][ca]") {
   CHECK(single_error(doc("  clusterAutoscaler: {scan-intervall: 10s}\n")) ==
-        "scenarios/x.yaml:4:23: error: spec.clusterAutoscaler: unknown key \"scan-intervall\"");
+        "scenarios/x.yaml:4:23: error: spec.clusterAutoscaler: unknown key \"scan-intervall\", did you mean "
+        "\"scan-interval\"?");
   CHECK(single_error(doc("  clusterAutoscaler: {version: \"2.0\"}\n")) ==
         "scenarios/x.yaml:4:32: error: spec.clusterAutoscaler.version: expected a Cluster Autoscaler version from "
         "\"1.24\" to \"1.36\" such as \"1.33\", got \"2.0\"");

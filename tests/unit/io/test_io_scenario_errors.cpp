@@ -56,17 +56,48 @@ TEST_CASE("YAML syntax errors are reported at the parser's mark", "[io]") {
 }
 
 TEST_CASE("unknown keys in the Scenario document are errors", "[io]") {
+  // A near miss (at most a third of the key's letters edited, a swap of two counting once) is
+  // suggested.
   CHECK(single_error("apiVersion: capsim.dev/v1alpha1\n"
                      "kind: Scenario\n"
                      "spec:\n"
-                     "  regoin: us-east-1\n") == "scenarios/x.yaml:4:3: error: spec: unknown key \"regoin\"");
-  // Small key sets are listed.
+                     "  regoin: us-east-1\n") ==
+        "scenarios/x.yaml:4:3: error: spec: unknown key \"regoin\", did you mean \"region\"?");
   CHECK(single_error("apiVersion: capsim.dev/v1alpha1\n"
                      "kind: Scenario\n"
                      "spec:\n"
                      "  cloud: {launchLatncy: 3s}\n") ==
-        "scenarios/x.yaml:4:11: error: spec.cloud: unknown key \"launchLatncy\", expected one of \"launchLatency\", "
+        "scenarios/x.yaml:4:11: error: spec.cloud: unknown key \"launchLatncy\", did you mean \"launchLatency\"?");
+  CHECK(single_error("apiVersion: capsim.dev/v1alpha1\n"
+                     "kind: Scenario\n"
+                     "spec:\n"
+                     "  Duration: 1h\n") ==
+        "scenarios/x.yaml:4:3: error: spec: unknown key \"Duration\", did you mean \"duration\"?");
+  // Otherwise small key sets are listed; large ones are not.
+  CHECK(single_error("apiVersion: capsim.dev/v1alpha1\n"
+                     "kind: Scenario\n"
+                     "spec:\n"
+                     "  cloud: {speed: 3s}\n") ==
+        "scenarios/x.yaml:4:11: error: spec.cloud: unknown key \"speed\", expected one of \"launchLatency\", "
         "\"registrationLatency\", \"initializationLatency\", \"terminationLatency\"");
+  CHECK(single_error("apiVersion: capsim.dev/v1alpha1\n"
+                     "kind: Scenario\n"
+                     "spec:\n"
+                     "  wibble: 1\n") == "scenarios/x.yaml:4:3: error: spec: unknown key \"wibble\"");
+}
+
+TEST_CASE("a misspelt enum value gets a suggestion", "[io]") {
+  CHECK(single_error(node_pool_v1("        []\n", "  disruption: {consolidationPolicy: WhenEmptyOrUnderutilised}\n")) ==
+        "scenarios/x.yaml:10:37: error: spec.disruption.consolidationPolicy: expected one of \"WhenEmpty\", "
+        "\"WhenEmptyOrUnderutilized\", \"Balanced\", got \"WhenEmptyOrUnderutilised\" (did you mean \"WhenEmptyOrUnderutilized\"?)");
+}
+
+TEST_CASE("an empty or whitespace-only scenario file is an error", "[io]") {
+  const std::string msg =
+      "scenarios/x.yaml:1:1: error: the scenario file holds no YAML document (it is empty or only whitespace and comments)";
+  CHECK(single_error("") == msg);
+  CHECK(single_error("  \n\n\t\n") == msg);
+  CHECK(single_error("# nothing here\n---\n") == msg);
 }
 
 TEST_CASE("wrong scalar types name the expected type and the value", "[io]") {
