@@ -861,14 +861,28 @@ std::string Karpenter::describe_command(const View& view, const Command& cmd) co
     names += (names.empty() ? "" : ", ") + n.name + "/" + n.instance_type + "/" + n.capacity_type;
   }
   s += " (" + std::to_string(pods) + " pods) " + names;
-  for (const auto& r : cmd.replacements) {
-    const Requirement* ct = r.requirements.get(label::k_capacity_type);
-    std::string cts = ct && ct->op() == Operator::in ? ct->values().front() : "on-demand";
-    if (ct && ct->values().size() > 1) cts = "spot/on-demand";
-    s += " and replacing with " + cts + " node from types ";
-    for (std::size_t i = 0; i < r.instance_types.size() && i < 5; ++i) s += (i ? ", " : "") + r.instance_types[i]->name;
-    if (r.instance_types.size() > 5) s += " and " + std::to_string(r.instance_types.size() - 5) + " other(s)";
+  if (cmd.replacements.empty()) return s;
+  // types.go Command.String (v0.32-v1.9; structured logging since): a replacement is "<type>
+  // node" when its capacity-type requirement holds exactly one value, else "node"; several are
+  // counted as "N spot and M on-demand" by the values each allows. The types listed are the first
+  // replacement's (scheduling.InstanceTypeList: 5 names, then "and N other(s)").
+  auto allows = [](const Requirement* ct, std::string_view v) { return !ct || ct->has(v); };
+  const auto& first = cmd.replacements.front();
+  if (cmd.replacements.size() > 1) {
+    int spot = 0, od = 0;
+    for (const auto& r : cmd.replacements) {
+      const Requirement* ct = r.requirements.get(label::k_capacity_type);
+      od += allows(ct, label::k_on_demand) ? 1 : 0;
+      spot += allows(ct, label::k_spot) ? 1 : 0;
+    }
+    s += " and replacing with " + std::to_string(spot) + " spot and " + std::to_string(od) + " on-demand, from types ";
+  } else {
+    const Requirement* ct = first.requirements.get(label::k_capacity_type);
+    const bool one = ct && ct->op() == Operator::in && ct->values().size() == 1;
+    s += " and replacing with " + (one ? ct->values().front() + " node" : std::string("node")) + " from types ";
   }
+  for (std::size_t i = 0; i < first.instance_types.size() && i < 5; ++i) s += (i ? ", " : "") + first.instance_types[i]->name;
+  if (first.instance_types.size() > 5) s += " and " + std::to_string(first.instance_types.size() - 5) + " other(s)";
   return s;
 }
 

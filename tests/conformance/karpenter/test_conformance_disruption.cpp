@@ -576,6 +576,23 @@ TEST_CASE("drift replaces a drifted node", "[conformance][karpenter]") {
   CHECK(r.terminations[0].at.ms == 342'000);
   CHECK(r.terminations[0].reason == "drifted");
   CHECK(r.summary.pods_pending_at_end == 0);
+  // The command's log line names the capacity type its replacement is pinned to (types.go
+  // Command.String): the pod selects on-demand.
+  CHECK(has_note(r, "drifted", "/on-demand and replacing with on-demand node from types "));
+}
+
+// The same drift for a pod that allows either capacity type: the replacement's capacity-type
+// requirement allows both, so the log line says "node" (types.go Command.String: a capacity type
+// only when ct.Len() == 1), and the cloud launches it as spot (the cheaper offering).
+TEST_CASE("a drift replacement free to be spot is not announced as on-demand", "[conformance][karpenter]") {
+  auto r = run_text(scenario("10m", timeline({"at: 5m, update: {file: " CAPSIM_SOURCE_DIR
+                                              "/tests/data/scenarios/conformance/drift-template-label.yaml}"})) +
+                    suite_pool() + deploy("web", 1, "300m", "300Mi"));
+  REQUIRE(r.launches.size() == 2);
+  CHECK(r.launches[1].reason == "replacement for drifted command");
+  CHECK(r.launches[1].capacity_type == "spot");
+  CHECK(has_note(r, "drifted", " and replacing with node from types "));
+  CHECK_FALSE(has_note(r, "drifted", "replacing with on-demand"));
 }
 
 // drift_test.go › Drift › "can replace drifted nodes with multiple nodes": the NodePool now allows
@@ -600,6 +617,9 @@ TEST_CASE("drift replaces a drifted node with as many nodes as its pods need", "
   CHECK(r.terminations[0].at.ms == 342'000);
   CHECK(r.summary.final_nodes == 3);
   CHECK(r.summary.pods_pending_at_end == 0);
+  // Several replacements are counted by the capacity types each allows (types.go Command.String).
+  CHECK(has_note(r, "drifted",
+                 " and replacing with 3 spot and 3 on-demand, from types 4-cpu-4-mem-amd64-linux-test-zone-1-on-demand"));
 }
 
 // ---------------------------------------------------------------------------------------------
