@@ -535,6 +535,14 @@ std::optional<std::string> Solver::can_add_claim(Claim& c, const Attempt& a, boo
     if (!explain) return std::string();
     return "did not tolerate taint " + describe(*first_untolerated(t.taints, a.tols));
   }
+  // nodeclaim.go CanAdd: host ports next (HostPortUsage.Conflicts; capsim ports are TCP on 0.0.0.0).
+  if (!pod.spec->host_ports.empty())
+    for (int port : pod.spec->host_ports)
+      if (std::find(c.host_ports.begin(), c.host_ports.end(), port) != c.host_ports.end()) {
+        if (!explain) return std::string();
+        return "checking host port usage, pod hostport conflicts with existing hostport configuration (IP=0.0.0.0 Port=" +
+               std::to_string(port) + " Proto=TCP)";
+      }
   // In-flight NodeClaims: topology decided on integers where possible, before any requirement
   // work (the decision is the same; only the order of checks differs from upstream).
   Topology::Verdict verdict = a.topology ? Topology::Verdict::unknown : Topology::Verdict::accept;
@@ -650,6 +658,7 @@ std::optional<std::string> Solver::can_add_claim(Claim& c, const Attempt& a, boo
     c.domains_valid = false;
   }
   c.nc.pods.push_back(pod.id);
+  c.host_ports.insert(c.host_ports.end(), pod.spec->host_ports.begin(), pod.spec->host_ports.end());
   if (!c.domains_valid || c.domains.size() < m_topology->slot_count()) {
     m_topology->node_domains(c.nc.requirements, c.domains);
     c.domains_valid = true;
@@ -728,6 +737,7 @@ std::optional<std::string> Solver::open_claim(std::size_t ti, const Attempt& a) 
   c.nc.hostname = host;
   c.host = m_topology->hostname_domain(c.nc.hostname);
   c.nc.requirements = t.requirements;
+  c.host_ports = t.daemon_host_ports;
   c.nc.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {c.nc.hostname}));
   // filterByRemainingResources: drop types whose capacity exceeds what the limits leave.
   const TemplateTable& tab = table(ti);

@@ -42,6 +42,9 @@ struct NodeClaimTemplate {
   // Daemon overhead per instance type (same index as instance_types): requests of the DaemonSet
   // pods that would run on that type (buildDaemonOverheadGroups).
   std::vector<ResourceList> daemon_overhead;
+  // Host ports held by the DaemonSets that would run on its nodes (scheduler.go
+  // getDaemonHostPortUsage, v1.4+): a NodeClaim starts with them in use.
+  std::vector<int> daemon_host_ports;
   // NodePool limits still available (spec.limits - usage); only resources named in
   // limited_resources are limited (a limit may be 0).
   ResourceList remaining_limits;
@@ -166,6 +169,7 @@ class Solver {
     std::size_t ordered_count{0};         // pod count under which m_order holds this claim
     std::vector<std::uint32_t> domains;   // Topology::node_domains of `nc.requirements`
     bool domains_valid{false};
+    std::vector<int> host_ports;          // in use: its DaemonSets' and its pods' (HostPortUsage)
   };
   // What the in-flight scan reads of every claim, kept dense for the cache.
   static constexpr std::size_t k_hot_slots = 6;

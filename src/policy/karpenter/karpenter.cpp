@@ -292,11 +292,20 @@ std::vector<scheduling::NodeClaimTemplate> Karpenter::build_templates(const View
       // Try each required OR-term in turn (drop the first term and retry).
       std::vector<Requirements> terms = ds.spec->required_terms;
       if (terms.empty()) terms.emplace_back();
+      auto term_requirements = [&](const Requirements& term) {
+        Requirements r;
+        for (const auto& [k, v] : ds.spec->node_selector) r.add(Requirement(k, Operator::in, {v}));
+        r.add(term);
+        return r;
+      };
+      // Host ports: the template as a whole (getDaemonHostPortUsage / isDaemonPodCompatible).
+      if (!ds.spec->host_ports.empty() && std::any_of(terms.begin(), terms.end(), [&](const Requirements& term) {
+            return !t.requirements.compatible(term_requirements(term), scheduling::is_well_known_label);
+          }))
+        t.daemon_host_ports.insert(t.daemon_host_ports.end(), ds.spec->host_ports.begin(), ds.spec->host_ports.end());
       for (std::size_t i = 0; i < t.instance_types.size(); ++i) {
         for (const auto& term : terms) {
-          Requirements r;
-          for (const auto& [k, v] : ds.spec->node_selector) r.add(Requirement(k, Operator::in, {v}));
-          r.add(term);
+          const Requirements r = term_requirements(term);
           if (t.requirements.compatible(r, scheduling::is_well_known_label)) continue;
           if (t.instance_types[i]->requirements.intersects(r)) continue;
           t.daemon_overhead[i] += ds.spec->requests;

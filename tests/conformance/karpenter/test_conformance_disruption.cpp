@@ -485,6 +485,53 @@ TEST_CASE("D18 a node with only DaemonSet pods is empty", "[conformance][karpent
 }
 
 // ---------------------------------------------------------------------------------------------
+// Provisioning: host ports of DaemonSets and of the NodeClaim's own pods
+
+namespace {
+
+// A DaemonSet (2 CPU / 2 GiB) and a Deployment `web` (1 CPU / 1 GiB), each container exposing
+// `ds_port` / `web_port` as a hostPort.
+std::string host_port_workloads(int ds_port, int web_port, int web_replicas) {
+  return "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  template:\n    spec:\n"
+         "      containers:\n        - name: a\n          ports: [{containerPort: " +
+         std::to_string(ds_port) + ", hostPort: " + std::to_string(ds_port) +
+         "}]\n          resources: {requests: {cpu: \"2\", memory: 2Gi}}\n---\n"
+         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: " +
+         std::to_string(web_replicas) +
+         "\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: c\n"
+         "          ports: [{containerPort: " +
+         std::to_string(web_port) + ", hostPort: " + std::to_string(web_port) +
+         "}]\n          resources: {requests: {cpu: \"1\", memory: 1Gi}}\n---\n";
+}
+
+}  // namespace
+
+// provisioning/suite_test.go › "should account for daemonset hostports" (#2102, v1.4): the
+// DaemonSet that would run on every node of the NodePool holds hostPort 8080
+// (scheduler.go getDaemonHostPortUsage), so a pod asking for 8080 is unschedulable there and no
+// NodeClaim is made (before, a NodeClaim per batch whose pod the binder then refused).
+TEST_CASE("a pod whose hostPort a DaemonSet holds gets no NodeClaim", "[conformance][karpenter]") {
+  auto r = run_text(scenario("10m") + suite_pool() + host_port_workloads(8080, 8080, 1));
+  CHECK(r.launches.empty());
+  CHECK(r.summary.pods_pending_at_end == 1);
+  CHECK(has_note(r, "could not schedule pod", "incompatible with nodepool \"default\", checking host port usage, pod hostport conflicts "
+                        "with existing hostport configuration (IP=0.0.0.0 Port=8080 Proto=TCP)"));
+  // Another port is free: one node, the pod runs on it next to the DaemonSet.
+  auto ok = run_text(scenario("10m") + suite_pool() + host_port_workloads(9090, 8080, 1));
+  CHECK(ok.launches.size() == 1);
+  CHECK(ok.summary.pods_pending_at_end == 0);
+}
+
+// scheduling/nodeclaim.go CanAdd: a NodeClaim tracks the host ports of the pods it takes
+// (HostPortUsage), so two pods with the same hostPort get two NodeClaims in one batch.
+TEST_CASE("pods with the same hostPort go to separate NodeClaims of one batch", "[conformance][karpenter]") {
+  auto r = run_text(scenario("10m") + suite_pool() + host_port_workloads(9090, 8080, 2));
+  REQUIRE(r.launches.size() == 2);
+  CHECK(r.launches[0].at == r.launches[1].at);
+  CHECK(r.summary.pods_pending_at_end == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Single-node consolidation: NodePool interleave
 
 // singlenodeconsolidation_test.go › Candidate Shuffling (SortCandidates): candidates sorted by
