@@ -185,6 +185,7 @@ void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, co
                     "max-node-provision-time",
                     "new-pod-scale-up-delay",
                     "balance-similar-node-groups",
+                    "enforce-node-group-min-size",
                     "max-nodes-total",
                     "cores-total",
                     "memory-total",
@@ -250,6 +251,7 @@ void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, co
   positive_duration("max-node-provision-time", ca.max_node_provision_time);
   duration("new-pod-scale-up-delay", ca.new_pod_scale_up_delay);
   boolean("balance-similar-node-groups", ca.balance_similar_node_groups);
+  boolean("enforce-node-group-min-size", ca.enforce_node_group_min_size);
   integer("max-nodes-total", ca.max_nodes_total, 0, 1'000'000);
   if (auto v = read_min_max(d, m, "cores-total", "0:320000")) std::tie(ca.cores_total_min, ca.cores_total_max) = *v;
   if (auto v = read_min_max(d, m, "memory-total", "0:6400000"))
@@ -307,7 +309,6 @@ void read_node_group_autoscaling(Loader& l, Doc& d, MapView& m, spec::NodeGroup&
                 std::string(key) + " needs maxSize (a node group with maxSize is an Auto Scaling group the Cluster "
                                    "Autoscaler scales; without it the nodes are static)");
   } else if (g.max_size) {
-    const int lo = g.min_size.value_or(0);
     if (g.min_size && *g.min_size > *g.max_size)
       d.error(m.get("minSize"), m.path("minSize"),
               "minSize " + std::to_string(*g.min_size) + " is greater than maxSize " + std::to_string(*g.max_size));
@@ -320,12 +321,14 @@ void read_node_group_autoscaling(Loader& l, Doc& d, MapView& m, spec::NodeGroup&
       want = g.count;
       key = "count";
     }
-    if (want && (*want < lo || *want > *g.max_size)) {
+    // Below minSize is allowed: minSize is the Cluster Autoscaler's minimum (--nodes=min:max:name or
+    // the auto-discovered ASG minimum), which an Auto Scaling group can be under (e.g. its minimum
+    // was raised in CA only). Scale-down never goes lower; enforce-node-group-min-size raises it.
+    if (want && *want > *g.max_size) {
       d.error(m.get(key), m.path(key),
-              key + " " + std::to_string(*want) + " is outside minSize " + std::to_string(lo) + " .. maxSize " +
-                  std::to_string(*g.max_size));
+              key + " " + std::to_string(*want) + " is above maxSize " + std::to_string(*g.max_size));
     }
-    g.count = want.value_or(lo);
+    g.count = want.value_or(g.min_size.value_or(0));
   }
 
   if (const YAML::Node mp = m.get("mixedInstancesPolicy"); present(mp)) {

@@ -267,6 +267,7 @@ struct ClusterAutoscalerSettings {
   Duration max_node_provision_time{Duration::minutes(15)};
   Duration new_pod_scale_up_delay{Duration{0}};
   bool balance_similar_node_groups{false};
+  bool enforce_node_group_min_size{false};
   int max_nodes_total{0};  // 0: no limit
   std::int64_t cores_total_min{0};
   std::int64_t cores_total_max{320000};

@@ -438,19 +438,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
         sg.max_size = ng.max_size;
         sg.node_template = templates[g] ? &templates[g]->node : nullptr;
         sg.backed_off = m_backoff.backed_off(ng.name(), now);
-        // clusterstate.go IsNodeGroupHealthy: ready nodes missing beyond the acceptable range.
-        int group_ready = 0, group_unready = 0, group_not_started = 0;
-        for (auto nid : view.cluster.node_ids()) {
-          const auto& n = view.cluster.node(nid);
-          if (n.node_group != ng.name()) continue;
-          const auto r = readiness(n, now);
-          if (r == Readiness::ready) ++group_ready;
-          else if (r == Readiness::unready) ++group_unready;
-          else if (r == Readiness::not_started) ++group_not_started;
-        }
-        sg.healthy = node_group_healthy(group_ready, group_unready, group_not_started, ng.target_size,
-                                        m_state[g].request ? m_state[g].request->increase : 0, s.ok_total_unready_count,
-                                        s.max_total_unready_percentage);
+        sg.healthy = group_healthy(g, view);
         groups.push_back(std::move(sg));
       }
       ScaleUpLimits limits;
@@ -488,18 +476,8 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
         std::vector<std::string> pods;
         for (auto i : r.triggered) pods.push_back(pending[i].name);
         for (const auto& [g, delta] : r.increases) {
-          auto& ng = m_cfg.node_groups[g];
-          const int before = ng.target_size;
-          ng.target_size += delta;
-          GroupState& st = m_state[g];
-          // clusterstate.go registerOrUpdateScaleUpNoLock.
-          if (st.request) {
-            st.request->increase += delta;
-            st.request->time = now;
-            st.request->deadline = now + s.max_node_provision_time;
-          } else {
-            st.request = ScaleUpRequest{now, delta, now + s.max_node_provision_time};
-          }
+          const auto& ng = m_cfg.node_groups[g];
+          const int before = increase_target(g, delta, now);
           note(out, "scale-up", m_expander.decided_by(), ng.name(), {}, pods,
                "scale-up: setting node group " + ng.name() + " size to " + std::to_string(ng.target_size) + " (from " +
                    std::to_string(before) + ", +" + std::to_string(delta) + ") for " + std::to_string(pods.size()) +
@@ -519,7 +497,83 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
   // Scale-down: planning every loop; deletions only outside cooldown.
   if (s.scale_down_enabled)
     plan_scale_down(view, snap, scale_down_disabled_for_loop || in_cooldown(now), out);
+  // static_autoscaler.go RunOnce ends with ScaleUpToNodeGroupMinSize when the flag is set.
+  if (s.enforce_node_group_min_size && scale_up_to_min_size(view, snap, out)) {
+    m_last_scale_up = now;
+    m_last_action_loop = loop;
+  }
   schedule_next();
+}
+
+bool ClusterAutoscaler::group_healthy(std::size_t g, const View& view) const {
+  // clusterstate.go IsNodeGroupHealthy: ready nodes missing beyond the acceptable range.
+  const auto& ng = m_cfg.node_groups[g];
+  const auto& s = m_cfg.settings;
+  int ready = 0, unready = 0, not_started = 0;
+  for (auto nid : view.cluster.node_ids()) {
+    const auto& n = view.cluster.node(nid);
+    if (n.node_group != ng.name()) continue;
+    const auto r = readiness(n, view.now);
+    if (r == Readiness::ready) ++ready;
+    else if (r == Readiness::unready) ++unready;
+    else if (r == Readiness::not_started) ++not_started;
+  }
+  return node_group_healthy(ready, unready, not_started, ng.target_size,
+                            m_state[g].request ? m_state[g].request->increase : 0, s.ok_total_unready_count,
+                            s.max_total_unready_percentage);
+}
+
+int ClusterAutoscaler::increase_target(std::size_t g, int delta, SimTime now) {
+  auto& ng = m_cfg.node_groups[g];
+  const int before = ng.target_size;
+  ng.target_size += delta;
+  GroupState& st = m_state[g];
+  const Duration provision = m_cfg.settings.max_node_provision_time;
+  if (st.request) {
+    st.request->increase += delta;
+    st.request->time = now;
+    st.request->deadline = now + provision;
+  } else {
+    st.request = ScaleUpRequest{now, delta, now + provision};
+  }
+  return before;
+}
+
+bool ClusterAutoscaler::scale_up_to_min_size(const View& view, const scheduling::ClusterSnapshot& snap, Actions& out) {
+  // orchestrator.go ScaleUpToNodeGroupMinSize, group by group: skip groups at or above their
+  // minimum, unhealthy or backed off (IsNodeGroupReadyToScaleUp), without a template, or where one
+  // node exceeds the cores / memory left (IsNodeGroupResourceExceeded); then min - target nodes,
+  // capped by the cores and memory left (ApplyLimits) and by max-nodes-total against the group's
+  // own target size (GetCappedNewNodeCount is passed the target size, not the cluster's count).
+  const auto& s = m_cfg.settings;
+  ScaleUpLimits limits;
+  limits.cores_max = s.cores_total_max;
+  limits.memory_max_bytes = s.memory_total_max_gib * 1024LL * 1024 * 1024;
+  ResourceUsage usage = resource_usage(snap);
+  bool scaled = false;
+  for (std::size_t g = 0; g < m_state.size(); ++g) {
+    const auto& ng = m_cfg.node_groups[g];
+    if (ng.target_size >= ng.min_size) continue;
+    if (!group_healthy(g, view) || m_backoff.backed_off(ng.name(), view.now)) continue;
+    const auto tmpl = group_template(g, view);
+    if (!tmpl) continue;
+    const ResourceList& capacity = tmpl->node.capacity;
+    std::int64_t n = nodes_within_limits(usage, capacity, limits);
+    if (n < 1) continue;
+    n = std::min<std::int64_t>(n, ng.min_size - ng.target_size);
+    if (s.max_nodes_total > 0 && n + ng.target_size > s.max_nodes_total) n = s.max_nodes_total - ng.target_size;
+    if (n <= 0) continue;
+    const int delta = static_cast<int>(n);
+    const int before = increase_target(g, delta, view.now);
+    usage.cores += delta * node_cores(capacity);
+    usage.memory_bytes += delta * capacity.memory_bytes();
+    note(out, "scale-up", "ScaleUpToNodeGroupMinSize", ng.name(), {}, {},
+         "Scale-up: setting group " + ng.name() + " size to " + std::to_string(ng.target_size) + " instead of " +
+             std::to_string(before) + " (max: " + std::to_string(ng.max_size) + "); below its minimum size " +
+             std::to_string(ng.min_size) + " (enforce-node-group-min-size)");
+    scaled = true;
+  }
+  return scaled;
 }
 
 void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSnapshot& snap, bool cooldown,

@@ -112,3 +112,47 @@ TEST_CASE("ca loop: a loop with only too-new pods does no real scale-down", "[co
   REQUIRE(up.size() == 1);
   CHECK(up[0]->at == at(1, 20));
 }
+
+// --enforce-node-group-min-size (static_autoscaler.go RunOnce -> orchestrator.go
+// ScaleUpToNodeGroupMinSize): a group below its minimum is raised to it at the end of a loop,
+// with no pending pod; capped by the cores / memory left and by max-nodes-total compared with the
+// group's own target size. Without the flag the group stays below its minimum.
+TEST_CASE("ca loop: enforce-node-group-min-size raises a group to its minimum", "[conformance][ca]") {
+  const auto run = [](const std::string& flags) {
+    return run_text(ca_doc("5m", "  clusterAutoscaler: {" + flags +
+                                     "}\n  nodeGroups:\n"
+                                     "    - {name: ng, instanceType: m5.large, minSize: 3, maxSize: 10, desiredCapacity: 1}\n"),
+                    "cluster-autoscaler");
+  };
+  SECTION("raised to 3") {
+    auto r = run("enforce-node-group-min-size: true");
+    auto up = decisions(r, "scale-up");
+    REQUIRE(up.size() == 1);
+    CHECK(up[0]->at == at(0));
+    CHECK(up[0]->reason == "ScaleUpToNodeGroupMinSize");
+    CHECK(up[0]->message ==
+          "Scale-up: setting group ng size to 3 instead of 1 (max: 10); below its minimum size 3 "
+          "(enforce-node-group-min-size)");
+    CHECK(r.launches.size() == 2);
+    CHECK(r.summary.final_nodes == 3);
+  }
+  SECTION("off by default") {
+    auto r = run("");
+    CHECK(decisions(r, "scale-up").empty());
+    CHECK(r.summary.final_nodes == 1);
+  }
+  SECTION("capped by cores-total: 2 of the 4 cores left after the first m5.large") {
+    auto r = run("enforce-node-group-min-size: true, cores-total: \"0:4\"");
+    auto up = decisions(r, "scale-up");
+    REQUIRE(up.size() == 1);
+    CHECK(up[0]->message.find("size to 2 instead of 1") != std::string::npos);
+    CHECK(r.summary.final_nodes == 2);
+  }
+  SECTION("capped by max-nodes-total against the group's size") {
+    auto r = run("enforce-node-group-min-size: true, max-nodes-total: 2");
+    auto up = decisions(r, "scale-up");
+    REQUIRE(up.size() == 1);
+    CHECK(up[0]->message.find("size to 2 instead of 1") != std::string::npos);
+    CHECK(r.summary.final_nodes == 2);
+  }
+}

@@ -242,8 +242,7 @@ TEST_CASE("nodeGroups: Auto Scaling group errors", "[io][ca]") {
   CHECK(single_error(groups("{name: a, instanceType: m5.large, minSize: 5, maxSize: 3}")) ==
         "scenarios/x.yaml:5:50: error: spec.nodeGroups[0].minSize: minSize 5 is greater than maxSize 3");
   CHECK(single_error(groups("{name: a, instanceType: m5.large, maxSize: 3, desiredCapacity: 4}")) ==
-        "scenarios/x.yaml:5:70: error: spec.nodeGroups[0].desiredCapacity: desiredCapacity 4 is outside minSize 0 .. "
-        "maxSize 3");
+        "scenarios/x.yaml:5:70: error: spec.nodeGroups[0].desiredCapacity: desiredCapacity 4 is above maxSize 3");
   CHECK(single_error(groups("{name: a, instanceType: m5.large, maxSize: 3, count: 1, desiredCapacity: 1}")) ==
         "scenarios/x.yaml:5:63: error: spec.nodeGroups[0].desiredCapacity: give desiredCapacity or count, not both "
         "(count is the desired capacity of an autoscaled node group)");

@@ -129,6 +129,13 @@ class ClusterAutoscaler final : public Autoscaler {
   std::shared_ptr<const TemplateNode> group_template(std::size_t g, const View& view);
   bool in_cooldown(SimTime now) const;
   void plan_scale_down(const View& view, scheduling::ClusterSnapshot& snap, bool cooldown, Actions& out);
+  // clusterstate.go IsNodeGroupHealthy for group `g`.
+  bool group_healthy(std::size_t g, const View& view) const;
+  // Raises group `g`'s target size by `delta` and registers the scale-up request
+  // (clusterstate.go registerOrUpdateScaleUpNoLock); returns the size before.
+  int increase_target(std::size_t g, int delta, SimTime now);
+  // --enforce-node-group-min-size (orchestrator.go ScaleUpToNodeGroupMinSize); true if it scaled.
+  bool scale_up_to_min_size(const View& view, const scheduling::ClusterSnapshot& snap, Actions& out);
   void note(Actions& out, std::string kind, std::string reason, std::string group, std::vector<std::string> nodes,
             std::vector<std::string> pods, std::string message) const;
   std::size_t group_index(const std::string& name) const;
