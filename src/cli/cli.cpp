@@ -31,6 +31,7 @@ constexpr const char* k_default_scenario_name = "scenarios/seed-nginx-scaleout.y
 struct Common {
   std::string catalog_dir;
   bool quiet{false};
+  bool check_invariants{false};
 };
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c) {
@@ -49,10 +50,11 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
 }
 
 // `keep_decisions`: the run's decisions are written (--out); otherwise only counted.
-sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, bool keep_decisions) {
+sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions) {
   sim::SimOptions opts;
   opts.catalog = std::move(cat);
   opts.keep_decisions = keep_decisions;
+  opts.check_invariants = common.check_invariants;
   opts.open_trace = [](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
     io::TraceFormat fmt = io::TraceFormat::auto_detect;
     if (!r.format.empty())
@@ -74,7 +76,7 @@ int cmd_run(const std::string& path, const Common& common, const std::string& fo
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  sim::RunResult result = sim::run_scenario(scenario, sim_options(cat, !out_dir.empty()));
+  sim::RunResult result = sim::run_scenario(scenario, sim_options(cat, common, !out_dir.empty()));
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
   if (format == "json") out << report::to_json(result);
   else out << report::text_summary(result);
@@ -89,7 +91,7 @@ int cmd_compare(const std::string& path, const Common& common, const std::string
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  sim::RunResult result = sim::compare_scenario(scenario, sim_options(cat, !out_dir.empty()));
+  sim::RunResult result = sim::compare_scenario(scenario, sim_options(cat, common, !out_dir.empty()));
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
   if (format == "json") out << report::to_json(result);
   else out << report::compare_table(result);
@@ -203,6 +205,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   Common common;
   app.add_option("--catalog", common.catalog_dir, "Load the EC2 catalog from this directory instead of the built-in one");
   app.add_flag("-q,--quiet", common.quiet, "Do not print warnings about unmodelled fields");
+  app.add_flag("--check-invariants", common.check_invariants,
+               "After every event, check the cluster's invariants (pods on one node, no node over its allocatable, "
+               "pods conserved, launches explained by a pod that can bind); a violation is an internal error (exit 3)");
 
   std::string run_path, run_format = "table", run_out;
   std::optional<std::uint64_t> run_seed;

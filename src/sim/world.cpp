@@ -321,6 +321,7 @@ void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded) {
     if (m_lower_bound) demand_changed(gone, -1);
   }
   m_state.remove_pod(id, m_engine.now());
+  ++m_pods_removed;
   if (evicted || succeeded) {
     if (auto repl = m_controllers.on_pod_gone(gone, succeeded, m_engine.now())) create_pod(std::move(*repl));
   }
@@ -428,6 +429,10 @@ void World::launch(const policy::LaunchNode& l) {
   n.termination_grace_period = l.termination_grace_period;
   auto id = m_state.add_node(std::move(n));
   m_launch_reason[id] = l.reason;
+  if (m_opts.check_invariants && !l.pods.empty()) {
+    auto& uids = m_launched_for[id];
+    for (auto pid : l.pods) uids.push_back(m_state.pod(pid).uid);
+  }
   m_engine.schedule(m_engine.now() + m_scenario.cloud.launch_latency, Phase::cloud,
                     [this, id, l] { complete_launch(id, l); });
 }
@@ -504,6 +509,7 @@ void World::initialize_node(cluster::NodeId id) {
   n.state = cluster::NodeState::ready;
   n.initialized_at = m_engine.now();
   m_state.touch(id);
+  if (m_opts.check_invariants) check_launch_explained(id);
   log("initialized node " + n.name);
   request_kube_scheduler();
   refresh_wakeup();
@@ -829,10 +835,75 @@ AutoscalerResult World::run() {
   for (SimTime t{0}; t <= end; t = t + m_opts.sample_interval)
     m_engine.schedule(t, Phase::metrics, [this] { sample(); });
   refresh_wakeup();
+  if (m_opts.check_invariants) {
+    check_invariants();
+    while (auto next = m_engine.next_time()) {
+      if (*next > end) break;
+      m_engine.run_next();
+      check_invariants();
+    }
+  }
   m_engine.run_until(end);
   if (m_result.samples.empty() || m_result.samples.back().at != end) sample();
   finish();
   return std::move(m_result);
+}
+
+void World::check_invariants() const {
+  const auto fail = [&](const std::string& what) {
+    throw InvariantError("invariant violated at t=" + format_clock(m_engine.now()) + " (" + m_autoscaler_name +
+                         "): " + what);
+  };
+  std::set<cluster::PodId> on_nodes;
+  for (auto nid : m_state.node_ids()) {
+    const auto& n = m_state.node(nid);
+    ResourceList sum;
+    for (auto pid : n.pods) {
+      if (!m_state.live_pods().count(pid)) fail("node " + n.name + " lists a pod that is gone");
+      const auto& p = m_state.pod(pid);
+      if (p.node != nid) fail("pod " + p.namespace_ + "/" + p.name + " is listed on node " + n.name + " but bound elsewhere");
+      if (!on_nodes.insert(pid).second) fail("pod " + p.namespace_ + "/" + p.name + " is on two nodes");
+      sum += p.spec->requests;
+    }
+    if (!(sum == n.requested)) fail("node " + n.name + " requests " + to_string(n.requested) + ", its pods " + to_string(sum));
+    // (The lower bound's virtual node has no allocatable: every workload pod binds to it.)
+    if (!n.pods.empty() && nid != m_virtual_node && !n.requested.fits_in(n.allocatable))
+      fail("node " + n.name + " (" + n.instance_type + ") is over its allocatable: requests " + to_string(n.requested) +
+           ", allocatable " + to_string(n.allocatable));
+  }
+  for (auto pid : m_state.live_pods()) {
+    const auto& p = m_state.pod(pid);
+    if (p.bound() ? !on_nodes.count(pid) : !m_state.pending_pods().count(pid))
+      fail("pod " + p.namespace_ + "/" + p.name + (p.bound() ? " is bound to a node that does not list it" : " is neither bound nor pending"));
+  }
+  if (m_state.pods_created() != m_state.live_pods().size() + m_pods_removed)
+    fail("pods not conserved: " + std::to_string(m_state.pods_created()) + " created, " +
+         std::to_string(m_state.live_pods().size()) + " live, " + std::to_string(m_pods_removed) + " removed");
+}
+
+void World::check_launch_explained(cluster::NodeId id) const {
+  // The node was launched for these pods. It is explained if one of them is bound to it, or if one
+  // still pending could bind to it now; pods gone or bound elsewhere say nothing.
+  auto it = m_launched_for.find(id);
+  if (it == m_launched_for.end()) return;
+  const auto& n = m_state.node(id);
+  std::string reasons;
+  bool pending_any = false;
+  for (auto pid : m_state.live_pods()) {
+    const auto& p = m_state.pod(pid);
+    if (std::find(it->second.begin(), it->second.end(), p.uid) == it->second.end()) continue;
+    if (p.node == id) return;
+    if (p.bound()) continue;
+    pending_any = true;
+    const std::string why = scheduling::kube_filter(n, *p.spec, m_state);
+    if (why.empty()) return;
+    if (reasons.empty()) reasons = p.namespace_ + "/" + p.name + ": " + why;
+  }
+  if (pending_any)
+    throw InvariantError("invariant violated at t=" + format_clock(m_engine.now()) + " (" + m_autoscaler_name +
+                         "): node " + n.name + " (" + n.instance_type + ", launched for " +
+                         std::to_string(it->second.size()) + " pod(s)) is initialized and none of its pending pods can bind to it (" +
+                         reasons + ")");
 }
 
 }  // namespace capsim::sim

@@ -66,6 +66,9 @@ class World {
   void log(const std::string& line);
   void sample();
   void finish();
+  // SimOptions::check_invariants.
+  void check_invariants() const;
+  void check_launch_explained(cluster::NodeId id) const;
   std::string next_node_name();
 
   const spec::Scenario& m_scenario;
@@ -100,6 +103,8 @@ class World {
   AutoscalerResult m_result;
   int m_live_instances{0};
   std::int64_t m_pods_created{0};  // workload pods (DaemonSet pods are not counted)
+  std::uint64_t m_pods_removed{0};  // every pod removed for good (invariant mode)
+  std::map<cluster::NodeId, std::vector<std::uint64_t>> m_launched_for;  // pod uids (invariant mode)
 
   // Lower-bound mode (autoscaler "lower-bound"): null otherwise.
   policy::lower_bound::LowerBound* m_lower_bound{nullptr};

@@ -8,7 +8,7 @@ file(MAKE_DIRECTORY "${WORKDIR}")
 file(RELATIVE_PATH scenario_rel "${SOURCE_DIR}" "${SCENARIO}")
 foreach(run a b)
   # Run from the source root with a relative path, as a user would: paths appear in the outputs.
-  execute_process(COMMAND "${CAPSIM}" --quiet run "${scenario_rel}" --format json --out "${WORKDIR}/${run}"
+  execute_process(COMMAND "${CAPSIM}" --quiet --check-invariants run "${scenario_rel}" --format json --out "${WORKDIR}/${run}"
                   WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE rc OUTPUT_FILE "${WORKDIR}/${run}.stdout" ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "capsim run ${SCENARIO} exited ${rc}:\n${err}")

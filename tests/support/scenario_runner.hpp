@@ -18,6 +18,7 @@ inline sim::AutoscalerResult run_text(const std::string& yaml, const std::string
   spec::Scenario s = load_text(yaml);
   sim::SimOptions opts;
   opts.catalog = catalog::Catalog::embedded();
+  opts.check_invariants = true;
   return sim::run_autoscaler(s, autoscaler, opts);
 }
 

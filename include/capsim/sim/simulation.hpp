@@ -26,6 +26,12 @@ struct SimOptions {
   // false: decisions are counted (AutoscalerResult::decision_count) but not kept, so a replay of
   // months keeps bounded memory when nothing reads them (no --out, no golden comparison).
   bool keep_decisions{true};
+  // Invariant mode (--check-invariants; on in the tests): after every event, every bound pod is on
+  // exactly one live node and listed there, every other live pod is pending, no node's requests
+  // exceed its allocatable, pods are conserved (created = live + removed); and every node launched
+  // for pods is, when it is initialized, explained by one of them that can bind to it (or took
+  // it). A violation throws InvariantError naming the time and the objects.
+  bool check_invariants{false};
 };
 
 // Runs one autoscaler on the scenario.
