@@ -396,6 +396,19 @@ void read_failures(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
   if (auto v = m.boolean("sampledSpotInterruptions")) l.sc.failures.sampled_spot_interruptions = *v;
 }
 
+// The filters each structural metric takes (spec::ExpectationFilter).
+std::vector<std::string_view> expectation_filters(std::string_view metric) {
+  if (metric == "launches")
+    return {"instanceType", "capacityType", "zone", "nodePool", "reason", "from", "until"};
+  if (metric.substr(0, 7) == "launch.")
+    return {"instanceType", "capacityType", "zone", "nodePool", "reason", "from", "until", "index"};
+  if (metric == "terminations" || metric == "disruptionWave.max") return {"instanceType", "nodePool", "reason", "from", "until"};
+  if (metric == "decisions") return {"kind", "reason", "nodePool", "messageContains", "from", "until"};
+  if (metric == "podsInZone") return {"zone", "selector"};
+  if (metric == "podsPerZone.skew" || metric == "podsPerHost.skew") return {"selector"};
+  return {};
+}
+
 void read_expectations(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
   if (!expect_list(d, n, path)) return;
   constexpr std::pair<std::string_view, std::string_view> k_ops[] = {
@@ -404,16 +417,72 @@ void read_expectations(Loader& l, Doc& d, const YAML::Node& n, const std::string
     const std::string p = index_path(path, i);
     MapView m(d, n[i], p);
     if (!m.ok()) continue;
-    m.reject_unknown({"metric", "autoscaler", "equals", "atMost", "atLeast", "lessThan", "greaterThan"});
     spec::Expectation e;
     e.loc = d.loc(n[i]);
-    if (auto v = m.req_str("metric")) {
-      if (std::find(std::begin(spec::k_expectation_metrics), std::end(spec::k_expectation_metrics), *v) ==
-          std::end(spec::k_expectation_metrics))
-        d.error(m.get("metric"), m.path("metric"),
-                "expected a summary metric such as \"nodesLaunched\", \"costUsd\" or \"podPendingSeconds.max\", got " +
-                    quote(*v));
-      e.metric = *v;
+    const auto metric = m.req_str("metric");
+    const bool structural =
+        metric && std::find(std::begin(spec::k_structural_metrics), std::end(spec::k_structural_metrics), *metric) !=
+                      std::end(spec::k_structural_metrics);
+    std::vector<std::string_view> keys{"metric", "autoscaler", "equals", "atMost", "atLeast", "lessThan", "greaterThan"};
+    const auto filters = structural ? expectation_filters(*metric) : std::vector<std::string_view>{};
+    keys.insert(keys.end(), filters.begin(), filters.end());
+    m.reject_unknown(keys);
+    if (metric) {
+      if (!structural && std::find(std::begin(spec::k_expectation_metrics), std::end(spec::k_expectation_metrics),
+                                   *metric) == std::end(spec::k_expectation_metrics)) {
+        std::vector<std::string_view> all(std::begin(spec::k_expectation_metrics), std::end(spec::k_expectation_metrics));
+        all.insert(all.end(), std::begin(spec::k_structural_metrics), std::end(spec::k_structural_metrics));
+        std::string msg = "expected a summary metric such as \"nodesLaunched\", \"costUsd\" or "
+                          "\"podPendingSeconds.max\", or a structural metric such as \"launches\", got " +
+                          quote(*metric);
+        if (auto near = closest(*metric, all)) msg += " (did you mean " + quote(*near) + "?)";
+        d.error(m.get("metric"), m.path("metric"), std::move(msg));
+      }
+      e.metric = *metric;
+    }
+    spec::ExpectationFilter& f = e.filter;
+    const auto text = [&](std::string_view key, std::optional<std::string>& out) {
+      if (!m.has(key)) return;
+      if (auto v = m.str(key)) {
+        out = *v;
+        f.given.push_back(std::string(key) + "=" + *v);
+      }
+    };
+    text("instanceType", f.instance_type);
+    text("capacityType", f.capacity_type);
+    text("zone", f.zone);
+    text("nodePool", f.node_pool);
+    text("reason", f.reason);
+    text("kind", f.kind);
+    text("messageContains", f.message_contains);
+    for (auto [key, out] : {std::pair{"from", &f.from}, std::pair{"until", &f.until}})
+      if (m.has(key))
+        if (auto v = m.duration(key)) {
+          *out = SimTime{0} + *v;
+          f.given.push_back(std::string(key) + "=" + format_duration(*v));
+        }
+    if (f.from && f.until && *f.until <= *f.from)
+      d.error(m.get("until"), m.path("until"), "until must be after from");
+    if (m.has("index"))
+      if (auto v = m.integer("index", 0, 1'000'000)) {
+        f.index = static_cast<std::size_t>(*v);
+        f.given.push_back("index=" + std::to_string(*v));
+      }
+    if (m.has("selector"))
+      if (auto v = m.str_map("selector")) {
+        std::string sel;
+        for (const auto& [k, val] : *v) {
+          f.selector[k] = val;
+          sel += (sel.empty() ? "" : ",") + k + "=" + val;
+        }
+        f.given.push_back("selector={" + sel + "}");
+      }
+    if (e.metric == "podsInZone" && !f.zone) d.error(n[i], p, "podsInZone needs \"zone\"");
+    e.label = e.metric;
+    if (!f.given.empty()) {
+      e.label += "{";
+      for (std::size_t k = 0; k < f.given.size(); ++k) e.label += (k ? "," : "") + f.given[k];
+      e.label += "}";
     }
     if (auto v = m.enumeration("autoscaler", k_autoscalers)) e.autoscaler = *v;
     std::vector<std::string_view> given;

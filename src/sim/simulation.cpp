@@ -77,7 +77,8 @@ RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string
           bound.nano_usd > 0 ? static_cast<double>(res.summary.cost.nano_usd) / static_cast<double>(bound.nano_usd) : NAN;
     }
   }
-  for (const auto& e : scenario.expectations) {
+  for (std::size_t i = 0; i < scenario.expectations.size(); ++i) {
+    const auto& e = scenario.expectations[i];
     for (const auto& res : r.results) {
       if (!e.autoscaler.empty() && e.autoscaler != res.autoscaler) continue;
       if (e.autoscaler.empty() && (!contains(scenario.autoscalers, res.autoscaler) ||
@@ -85,10 +86,11 @@ RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string
         continue;
       ExpectationResult x;
       x.autoscaler = res.autoscaler;
-      x.metric = e.metric;
+      x.metric = e.label.empty() ? e.metric : e.label;
       x.op = e.op;
       x.expected = e.value;
-      auto v = metric_value(res.summary, e.metric);
+      std::optional<double> v = metric_value(res.summary, e.metric);
+      if (auto s = res.structural.find(i); s != res.structural.end() && !std::isnan(s->second)) v = s->second;
       x.actual = v.value_or(NAN);
       x.passed = v && compare(*v, e.op, e.value);
       x.location = e.loc.file + ":" + std::to_string(e.loc.line) + ":" + std::to_string(e.loc.col);

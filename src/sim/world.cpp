@@ -87,7 +87,8 @@ World::World(const spec::Scenario& scenario, const std::string& autoscaler, cons
       m_opts(opts),
       m_zones(resolve_zones(scenario, *opts.catalog)),
       m_controllers(scenario),
-      m_cloud(opts.catalog, scenario.region, failure_model(scenario.failures), scenario.seed) {
+      m_cloud(opts.catalog, scenario.region, failure_model(scenario.failures), scenario.seed),
+      m_probe(scenario.expectations) {
   // A built-in fake catalog (spec.instanceCatalog) replaces the EC2 types for every autoscaler.
   if (auto fake = catalog::fake_catalog_instance_types(scenario.instance_catalog))
     m_fake_types = std::make_shared<const std::vector<catalog::InstanceType>>(catalog::fake_types_in_zones(*fake, m_zones));
@@ -116,6 +117,7 @@ void World::log(const std::string& line) {
 
 void World::record(Decision d) {
   ++m_result.decision_count;
+  m_probe.on_decision(d);
   if (m_opts.keep_decisions) m_result.decisions.push_back(std::move(d));
 }
 
@@ -475,7 +477,9 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
   ++m_result.summary.nodes_launched;
   m_result.launches.push_back(LaunchRecord{n.created_at, n.launched_at, n.name, n.instance_type, n.zone, n.capacity_type,
                                            n.node_pool.empty() ? n.node_group : n.node_pool, m_launch_reason[id],
-                                           n.price_per_hour});
+                                           n.price_per_hour, request.instance_type_options.size(),
+                                           static_cast<double>(request.requests.cpu_millis()) / 1000.0,
+                                           static_cast<double>(request.requests.memory_bytes()) / (1024.0 * 1024 * 1024)});
   log("launched nodeclaim " + n.name + " instance-type " + n.instance_type + " zone " + n.zone + " capacity-type " +
       n.capacity_type + " price $" + std::to_string(n.price_per_hour.usd()) + "/h");
   m_engine.schedule(m_engine.now() + m_scenario.cloud.registration_latency, Phase::cloud,
@@ -608,7 +612,8 @@ void World::terminate_node(cluster::NodeId id) {
     --m_live_instances;
     ++m_result.summary.nodes_terminated;
     m_result.terminations.push_back(
-        TerminationRecord{node.deletion_requested_at, node.terminated_at, node.name, node.instance_type, node.deletion_reason});
+        TerminationRecord{node.deletion_requested_at, node.terminated_at, node.name, node.instance_type, node.deletion_reason,
+                          node.node_pool.empty() ? node.node_group : node.node_pool});
     log("terminated node " + node.name + " (" + node.instance_type + ", reason " + node.deletion_reason + ")");
   }
   refresh_wakeup();
@@ -821,6 +826,7 @@ void World::finish() {
   sum.pod_pending_p50_s = pct(0.50);
   sum.pod_pending_p95_s = pct(0.95);
   sum.pod_pending_max_s = m_pending_seconds.empty() ? 0.0 : m_pending_seconds.back();
+  m_result.structural = m_probe.finish(m_state, m_result, m_zones);
 }
 
 AutoscalerResult World::run() {

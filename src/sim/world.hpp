@@ -16,6 +16,7 @@
 #include "capsim/policy/lower_bound/lower_bound.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/workload/controllers.hpp"
+#include "sim/expectation_probe.hpp"
 
 namespace capsim::sim {
 
@@ -101,6 +102,7 @@ class World {
   int m_node_counter{0};
   std::vector<double> m_pending_seconds;
   AutoscalerResult m_result;
+  ExpectationProbe m_probe;
   int m_live_instances{0};
   std::int64_t m_pods_created{0};  // workload pods (DaemonSet pods are not counted)
   std::uint64_t m_pods_removed{0};  // every pod removed for good (invariant mode)

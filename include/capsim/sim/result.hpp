@@ -24,6 +24,9 @@ struct LaunchRecord {
   std::string node_pool;  // or node group
   std::string reason;
   Money price_per_hour;
+  std::size_t instance_type_options{0};  // the NodeClaim's instance-type choices (0: a node group's)
+  double requests_cpu{0};                // the NodeClaim's requests: cores
+  double requests_memory_gib{0};         // and GiB
 };
 
 struct TerminationRecord {
@@ -32,6 +35,7 @@ struct TerminationRecord {
   std::string node;
   std::string instance_type;
   std::string reason;
+  std::string node_pool;  // or node group
 };
 
 // One provisioning or disruption decision with its reason and the pods involved, shaped like
@@ -89,6 +93,8 @@ struct AutoscalerResult {
   std::size_t decision_count{0};    // every decision made
   std::vector<Sample> samples;
   std::vector<std::string> log;  // "[t=00:05:30.000 karpenter] ..." lines
+  // Structural expectation values by index in Scenario::expectations (NaN: nothing to read).
+  std::map<std::size_t, double> structural;
 };
 
 struct ExpectationResult {

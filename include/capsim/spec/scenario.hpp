@@ -367,12 +367,31 @@ inline constexpr std::string_view k_expectation_metrics[] = {
     "nodeHours",     "podsCreated",     "podsPendingAtEnd", "podPendingSeconds.p50", "podPendingSeconds.p95",
     "podPendingSeconds.max", "evictions", "spotShare", "costRatioToLowerBound"};
 
-// A CI expectation on a summary metric of one autoscaler's result.
+// Structural metrics: measured on the run's launches, terminations, decisions or final pod
+// placement, narrowed by the expectation's filters (ExpectationFilter). The filters each allows
+// are listed in docs/scenario-format.md.
+inline constexpr std::string_view k_structural_metrics[] = {
+    "launches",         "launch.instanceTypeOptions", "launch.requests.cpu", "launch.requests.memoryGiB",
+    "terminations",     "disruptionWave.max",         "decisions",           "podsInZone",
+    "podsPerZone.skew", "podsPerHost.skew"};
+
+// What a structural expectation counts or reads; unset fields match everything.
+struct ExpectationFilter {
+  std::optional<std::string> instance_type, capacity_type, zone, node_pool, reason, kind, message_contains;
+  std::optional<SimTime> from, until;  // [from, until) on the launch / termination / decision time
+  Labels selector;                     // pod labels (pod metrics)
+  std::size_t index{0};                // launch.*: the index-th matching launch (0-based)
+  std::vector<std::string> given;      // "key=value" of each filter given, in a fixed key order (for the report)
+};
+
+// A CI expectation on a summary or structural metric of one autoscaler's result.
 struct Expectation {
   std::string autoscaler;  // empty = every autoscaler run
-  std::string metric;      // summary key: nodesLaunched, peakNodes, costUsd, podPendingSeconds.max, ...
+  std::string metric;      // summary key (nodesLaunched, costUsd, ...) or a structural metric
   std::string op;          // "==", "<=", ">=", "<", ">"
   double value{0};
+  ExpectationFilter filter;
+  std::string label;  // metric plus its filters, e.g. launches{instanceType=m5.large}
   SourceLoc loc;
 };
 

@@ -29,7 +29,7 @@ inline sim::AutoscalerResult make_karpenter_result() {
                         "provisionable pods", Money{96'000'000}});
   r.launches.push_back({SimTime{10'000}, SimTime{71'000}, "node-2", "c5.xlarge", "us-east-1b", "spot", "default",
                         "provisionable pods", Money{68'000'000}});
-  r.terminations.push_back({SimTime{3'600'000}, SimTime{3'630'000}, "node-2", "c5.xlarge", "empty"});
+  r.terminations.push_back({SimTime{3'600'000}, SimTime{3'630'000}, "node-2", "c5.xlarge", "empty", "default"});
 
   r.decisions.push_back({SimTime{10'000},
                          "karpenter",
