@@ -79,9 +79,15 @@ InstanceType fake_new_instance_type(std::string name, FakeInstanceTypeOptions op
   it.requirements.add(
       Requirement(std::string(k_fake_label_integer), Operator::in, {std::to_string(res.get(Resource::cpu).value())}));
 
+  for (const auto& [k, v] : opts.labels) it.requirements.add(Requirement(k, Operator::in, {v}));
+
   it.capacity = res;
-  it.overhead.set(Resource::cpu, Quantity::from_milli(100));
-  it.overhead.set(Resource::memory, Quantity::from_mib(10));
+  if (opts.overhead) {
+    it.overhead = *opts.overhead;
+  } else {
+    it.overhead.set(Resource::cpu, Quantity::from_milli(100));
+    it.overhead.set(Resource::memory, Quantity::from_mib(10));
+  }
   it.allocatable = it.capacity - it.overhead;
   it.allocatable.clamp_non_negative();
   it.offerings = std::move(opts.offerings);

@@ -83,6 +83,15 @@ void load_document(Loader& l, const YAML::Node& root, const std::string& file, b
     return;
   }
 
+  if (*kind == "InstanceCatalog" && *api == k_scenario_api) {
+    if (!top_level) {
+      d.error(root, "", "an InstanceCatalog document is only allowed in the scenario file itself, not in a manifest file");
+      return;
+    }
+    read_instance_catalog(l, d, m);
+    return;
+  }
+
   const std::string& a = *api;
   const std::string& k = *kind;
   if (a == "karpenter.sh/v1alpha5" && k == "Provisioner") {
@@ -136,8 +145,19 @@ void load_text(Loader& l, std::string_view text, const std::string& file, bool t
                              "the scenario file holds no YAML document (it is empty or only whitespace and comments)"});
     return;
   }
-  if (top_level) select_instance_catalog(l, docs);
-  for (const auto& root : docs) load_document(l, root, file, top_level);
+  // InstanceCatalog documents first: the Scenario may select one, which decides what the other
+  // documents are validated against.
+  auto is_catalog = [](const YAML::Node& n) {
+    return n.IsDefined() && n.IsMap() && n["kind"].IsDefined() && n["kind"].IsScalar() &&
+           n["kind"].Scalar() == "InstanceCatalog";
+  };
+  if (top_level) {
+    for (const auto& root : docs)
+      if (is_catalog(root)) load_document(l, root, file, top_level);
+    select_instance_catalog(l, docs);
+  }
+  for (const auto& root : docs)
+    if (!top_level || !is_catalog(root)) load_document(l, root, file, top_level);
 }
 
 void load_manifest_files(Loader& l) {
@@ -185,6 +205,8 @@ void load_update_files(Loader& l) {
     }
     Loader sub(l.cat);
     sub.fake_types = l.fake_types;
+    sub.inline_catalog = l.inline_catalog;
+    sub.inline_zones = l.inline_zones;
     sub.base_dir = std::filesystem::path(uf.resolved).parent_path().string();
     load_text(sub, text, uf.resolved, false);
     for (auto& e : sub.diags.errors) l.diags.error(std::move(e));

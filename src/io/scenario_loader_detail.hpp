@@ -188,6 +188,12 @@ struct Loader {
   // select_instance_catalog before any document is read; null for the EC2 catalog. Instance
   // types, regions and zones are validated against it instead of `cat`.
   std::shared_ptr<const std::vector<catalog::InstanceType>> fake_types;
+  // The InstanceCatalog document the Scenario selects instead (read before the other documents),
+  // with its zones; validated against the same way.
+  std::optional<spec::InstanceCatalogSpec> inline_catalog;
+  std::vector<std::string> inline_zones;
+  bool synthetic() const { return fake_types || inline_catalog; }
+  std::string synthetic_region() const;
   bool known_type(std::string_view name) const;
   // The type can be launched in the region (EC2: has an on-demand price there).
   bool offered_in(std::string_view region, std::string_view type) const;
@@ -246,6 +252,8 @@ Meta read_metadata(Doc& d, MapView& root, bool namespaced);
 void select_instance_catalog(Loader& l, const std::vector<YAML::Node>& docs);
 // Document readers. `root` is the document's top-level map; apiVersion and kind were read.
 void read_scenario_document(Loader& l, Doc& d, MapView& root);
+// kind: InstanceCatalog (capsim.dev/v1alpha1): appended to l.sc.instance_catalogs.
+void read_instance_catalog(Loader& l, Doc& d, MapView& root);
 void read_provisioner(Loader& l, Doc& d, MapView& root);
 void read_aws_node_template(Loader& l, Doc& d, MapView& root);
 void read_node_pool(Loader& l, Doc& d, MapView& root, KarpenterApi api);

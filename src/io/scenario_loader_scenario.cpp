@@ -11,25 +11,33 @@
 
 namespace capsim::io::detail {
 
+std::string Loader::synthetic_region() const {
+  return inline_catalog ? inline_catalog->region : std::string(catalog::k_fake_region);
+}
+
 bool Loader::known_type(std::string_view name) const {
+  if (inline_catalog)
+    return std::any_of(inline_catalog->types.begin(), inline_catalog->types.end(),
+                       [&](const spec::InlineInstanceType& t) { return t.name == name; });
   if (!fake_types) return cat.find(name) != nullptr;
   return std::any_of(fake_types->begin(), fake_types->end(), [&](const catalog::InstanceType& t) { return t.name == name; });
 }
 
 bool Loader::offered_in(std::string_view region, std::string_view type) const {
-  if (!fake_types) return cat.on_demand_price(region, type).has_value();
-  return region == catalog::k_fake_region && known_type(type);
+  if (!synthetic()) return cat.on_demand_price(region, type).has_value();
+  return region == synthetic_region() && known_type(type);
 }
 
 const std::vector<std::string>& Loader::zones_of(std::string_view region) const {
-  if (!fake_types) return cat.zones(region);
+  if (!synthetic()) return cat.zones(region);
   static const std::vector<std::string> k_none;
-  return region == catalog::k_fake_region ? catalog::fake_zones() : k_none;
+  if (region != synthetic_region()) return k_none;
+  return inline_catalog ? inline_zones : catalog::fake_zones();
 }
 
 std::vector<std::string> Loader::regions() const {
-  if (!fake_types) return cat.regions();
-  return {std::string(catalog::k_fake_region)};
+  if (!synthetic()) return cat.regions();
+  return {synthetic_region()};
 }
 
 void select_instance_catalog(Loader& l, const std::vector<YAML::Node>& docs) {
@@ -43,10 +51,92 @@ void select_instance_catalog(Loader& l, const std::vector<YAML::Node>& docs) {
     if (!is(spec, YAML::NodeType::Map)) return;
     const YAML::Node name = spec["instanceCatalog"];
     if (!is(name, YAML::NodeType::Scalar)) return;
-    if (auto types = catalog::fake_catalog_instance_types(name.Scalar()))
+    if (auto types = catalog::fake_catalog_instance_types(name.Scalar())) {
       l.fake_types = std::make_shared<const std::vector<catalog::InstanceType>>(std::move(*types));
+    } else {
+      for (const auto& c : l.sc.instance_catalogs)
+        if (c.name == name.Scalar()) {
+          l.inline_catalog = c;
+          l.inline_zones = c.zones();
+        }
+    }
     return;  // only the first Scenario document counts (a second one is an error)
   }
+}
+
+void read_instance_catalog(Loader& l, Doc& d, MapView& root) {
+  root.reject_unknown({"apiVersion", "kind", "metadata", "spec"});
+  spec::InstanceCatalogSpec c;
+  c.loc = d.loc(root.node());
+  if (const YAML::Node md = root.get("metadata"); present(md)) {
+    MapView m(d, md, "metadata");
+    if (m.ok()) {
+      if (auto v = m.req_str("name")) c.name = *v;
+      m.ignore({"labels", "annotations", "namespace"});
+      m.warn_unread();
+    }
+  } else {
+    d.error(root.node(), "", "missing required key \"metadata\"");
+  }
+  if (!c.name.empty()) l.register_name(d, "InstanceCatalog", c.name, root.get("metadata"), "metadata.name");
+  const YAML::Node sn = root.get("spec");
+  MapView s(d, sn, "spec");
+  if (!s.ok()) return;
+  s.reject_unknown({"region", "instanceTypes"});
+  if (auto v = s.str("region")) c.region = *v;
+  const YAML::Node types = s.get("instanceTypes");
+  if (!present(types)) {
+    d.error(sn, "spec", "missing required key \"instanceTypes\"");
+  } else if (expect_list(d, types, s.path("instanceTypes"))) {
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      const std::string p = index_path(s.path("instanceTypes"), i);
+      MapView t(d, types[i], p);
+      if (!t.ok()) continue;
+      t.reject_unknown({"name", "capacity", "overhead", "arch", "operatingSystems", "labels", "offerings"});
+      spec::InlineInstanceType it;
+      it.loc = d.loc(types[i]);
+      if (auto v = t.req_str("name")) {
+        it.name = *v;
+        for (const auto& other : c.types)
+          if (other.name == *v) d.error(t.get("name"), t.path("name"), "duplicate instance type " + quote(*v));
+      }
+      if (const YAML::Node cap = t.get("capacity"); present(cap))
+        if (auto v = read_resource_list(d, cap, t.path("capacity"))) it.capacity = *v;
+      if (const YAML::Node o = t.get("overhead"); present(o))
+        if (auto v = read_resource_list(d, o, t.path("overhead"))) it.overhead = *v;
+      if (auto v = t.enumeration("arch", {"amd64", "arm64"})) it.arch = *v;
+      if (auto v = t.str_list("operatingSystems")) it.operating_systems = *v;
+      if (auto v = t.str_map("labels")) it.labels = Labels(v->begin(), v->end());
+      const YAML::Node offs = t.get("offerings");
+      if (!present(offs)) {
+        d.error(types[i], p, "missing required key \"offerings\" (at least one zone, capacity type and price)");
+      } else if (expect_list(d, offs, t.path("offerings"))) {
+        if (offs.size() == 0) d.error(offs, t.path("offerings"), "expected at least one offering");
+        for (std::size_t k = 0; k < offs.size(); ++k) {
+          MapView o(d, offs[k], index_path(t.path("offerings"), k));
+          if (!o.ok()) continue;
+          o.reject_unknown({"zone", "capacityType", "price", "available"});
+          spec::InlineOffering off;
+          if (auto v = o.req_str("zone")) off.zone = *v;
+          if (auto v = o.enumeration("capacityType", {"on-demand", "spot"})) off.capacity_type = *v;
+          else if (!o.has("capacityType")) d.error(offs[k], o.path(""), "missing required key \"capacityType\"");
+          if (auto v = o.number("price")) {
+            if (*v < 0) d.error(o.get("price"), o.path("price"), "expected a price of at least 0 (USD per hour)");
+            off.price_usd = *v;
+          } else if (!o.has("price")) {
+            d.error(offs[k], o.path(""), "missing required key \"price\"");
+          }
+          if (auto v = o.boolean("available")) off.available = *v;
+          for (const auto& other : it.offerings)
+            if (other.zone == off.zone && other.capacity_type == off.capacity_type)
+              d.error(offs[k], o.path(""), "duplicate offering " + off.capacity_type + " in " + quote(off.zone));
+          it.offerings.push_back(std::move(off));
+        }
+      }
+      c.types.push_back(std::move(it));
+    }
+  }
+  l.sc.instance_catalogs.push_back(std::move(c));
 }
 
 namespace {
@@ -532,13 +622,14 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   // The instance catalog decides which regions, zones and instance types are valid
   // (select_instance_catalog already picked it up for the other documents).
   if (auto v = s.str("instanceCatalog")) {
-    if (*v == "aws" || catalog::is_fake_catalog_name(*v)) {
+    if (*v == "aws" || catalog::is_fake_catalog_name(*v) || l.inline_catalog) {
       sc.instance_catalog = *v;
-      if (*v != "aws") sc.region = std::string(catalog::k_fake_region);
+      if (*v != "aws") sc.region = l.synthetic_region();
     } else {
       d.error(s.get("instanceCatalog"), s.path("instanceCatalog"),
-              "expected \"aws\", \"karpenter-fake\", \"karpenter-fake-assorted\" or \"karpenter-fake-N\" (N from 1 to " +
-                  std::to_string(catalog::k_max_fake_catalog_size) + "), got " + quote(*v));
+              "expected \"aws\", \"karpenter-fake\", \"karpenter-fake-assorted\", \"karpenter-fake-N\" (N from 1 to " +
+                  std::to_string(catalog::k_max_fake_catalog_size) +
+                  ") or the name of an InstanceCatalog document of this file, got " + quote(*v));
     }
   }
 
@@ -548,10 +639,10 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
     sc.region = *v;
     const auto regions = l.regions();
     if (std::find(regions.begin(), regions.end(), *v) == regions.end()) {
-      if (l.fake_types)
+      if (l.synthetic())
         d.error(s.get("region"), s.path("region"),
                 "region " + quote(*v) + " is not the region of instanceCatalog " + quote(sc.instance_catalog) +
-                    ", expected " + quote(catalog::k_fake_region));
+                    ", expected " + quote(l.synthetic_region()));
       else
         d.error(s.get("region"), s.path("region"), "unknown region " + quote(*v));
       region.reset();

@@ -43,7 +43,27 @@ bool compare(double actual, const std::string& op, double expected) {
 std::vector<std::string> resolve_zones(const spec::Scenario& scenario, const catalog::Catalog& cat) {
   if (!scenario.zones.empty()) return scenario.zones;
   if (catalog::is_fake_catalog_name(scenario.instance_catalog)) return catalog::fake_zones();
+  if (const auto* c = scenario.inline_catalog()) return c->zones();
   return cat.zones(scenario.region);
+}
+
+std::optional<std::vector<catalog::InstanceType>> synthetic_instance_types(const spec::Scenario& scenario) {
+  if (auto fake = catalog::fake_catalog_instance_types(scenario.instance_catalog)) return fake;
+  const auto* c = scenario.inline_catalog();
+  if (!c) return std::nullopt;
+  std::vector<catalog::InstanceType> out;
+  for (const auto& t : c->types) {
+    catalog::FakeInstanceTypeOptions o;
+    o.resources = t.capacity;
+    for (const auto& off : t.offerings)
+      o.offerings.push_back(catalog::Offering{off.zone, off.capacity_type, Money::from_usd(off.price_usd), off.available});
+    o.arch = t.arch;
+    o.operating_systems = t.operating_systems;
+    o.overhead = t.overhead;
+    o.labels = t.labels;
+    out.push_back(catalog::fake_new_instance_type(t.name, std::move(o)));
+  }
+  return out;
 }
 
 AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts) {

@@ -89,8 +89,9 @@ World::World(const spec::Scenario& scenario, const std::string& autoscaler, cons
       m_controllers(scenario),
       m_cloud(opts.catalog, scenario.region, failure_model(scenario.failures), scenario.seed),
       m_probe(scenario.expectations) {
-  // A built-in fake catalog (spec.instanceCatalog) replaces the EC2 types for every autoscaler.
-  if (auto fake = catalog::fake_catalog_instance_types(scenario.instance_catalog))
+  // A built-in fake catalog or the scenario's InstanceCatalog (spec.instanceCatalog) replaces the
+  // EC2 types for every autoscaler.
+  if (auto fake = synthetic_instance_types(scenario))
     m_fake_types = std::make_shared<const std::vector<catalog::InstanceType>>(catalog::fake_types_in_zones(*fake, m_zones));
   policy::PolicyContext ctx{scenario, opts.catalog, m_zones, m_fake_types};
   if (autoscaler == policy::lower_bound::k_name) {

@@ -69,3 +69,22 @@ const NodeClass* Scenario::find_node_class(std::string_view wanted) const {
 }
 
 }  // namespace capsim::spec
+
+namespace capsim::spec {
+
+std::vector<std::string> InstanceCatalogSpec::zones() const {
+  std::vector<std::string> out;
+  for (const auto& t : types)
+    for (const auto& o : t.offerings)
+      if (std::find(out.begin(), out.end(), o.zone) == out.end()) out.push_back(o.zone);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const InstanceCatalogSpec* Scenario::inline_catalog() const {
+  for (const auto& c : instance_catalogs)
+    if (c.name == instance_catalog) return &c;
+  return nullptr;
+}
+
+}  // namespace capsim::spec

@@ -46,6 +46,10 @@ struct FakeInstanceTypeOptions {
   std::vector<Offering> offerings;
   std::string arch;
   std::vector<std::string> operating_systems;
+  // capsim additions for scenario-defined types (spec InstanceCatalog): an overhead other than the
+  // fake kube-reserved one, and labels added to the requirements as In [value].
+  std::optional<ResourceList> overhead;
+  Labels labels;
 };
 
 // fake.NewInstanceType. Requirements: instance-type, arch, os, zone and capacity-type (the values

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capsim/catalog/catalog.hpp"
+#include "capsim/catalog/instance_type.hpp"
 #include "capsim/sim/result.hpp"
 #include "capsim/spec/scenario.hpp"
 #include "capsim/spec/trace.hpp"
@@ -52,5 +53,8 @@ RunResult compare_scenario(const spec::Scenario& scenario, const SimOptions& opt
 
 // The zones a scenario runs in: its own list, or every catalog zone of its region.
 std::vector<std::string> resolve_zones(const spec::Scenario& scenario, const catalog::Catalog& cat);
+// The instance types of a built-in fake catalog or of the scenario's InstanceCatalog document that
+// spec.instanceCatalog selects (built like fake.NewInstanceType); nullopt for the EC2 catalog.
+std::optional<std::vector<catalog::InstanceType>> synthetic_instance_types(const spec::Scenario& scenario);
 
 }  // namespace capsim::sim

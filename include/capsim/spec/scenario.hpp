@@ -395,6 +395,33 @@ struct Expectation {
   SourceLoc loc;
 };
 
+// A scenario-defined instance catalog (kind: InstanceCatalog): types built like Karpenter's
+// fake.NewInstanceType (its labels size / special / integer included) with the given capacity,
+// overhead, labels and offerings.
+struct InlineOffering {
+  std::string zone;
+  std::string capacity_type;  // on-demand | spot
+  double price_usd{0};        // per hour
+  bool available{true};
+};
+struct InlineInstanceType {
+  std::string name;
+  ResourceList capacity;                // cpu, memory, pods (defaults 4, 4Gi, 5), extended resources
+  std::optional<ResourceList> overhead;  // default: kube-reserved cpu 100m, memory 10Mi
+  std::string arch{"amd64"};
+  std::vector<std::string> operating_systems{"linux"};
+  Labels labels;
+  std::vector<InlineOffering> offerings;
+  SourceLoc loc;
+};
+struct InstanceCatalogSpec {
+  std::string name;
+  std::string region{"test"};
+  std::vector<InlineInstanceType> types;
+  std::vector<std::string> zones() const;  // the zones its offerings name, sorted
+  SourceLoc loc;
+};
+
 struct Scenario {
   std::string name;
   std::string file;  // path as given on the command line
@@ -402,6 +429,9 @@ struct Scenario {
   // spec.instanceCatalog: "aws" (the EC2 catalog) or a built-in fake catalog of Karpenter's test
   // provider ("karpenter-fake", "karpenter-fake-assorted", "karpenter-fake-N"; region "test").
   std::string instance_catalog{"aws"};
+  // InstanceCatalog documents of the scenario file; instance_catalog may name one.
+  std::vector<InstanceCatalogSpec> instance_catalogs;
+  const InstanceCatalogSpec* inline_catalog() const;  // the selected one, if instance_catalog names one
   std::string region{"us-east-1"};
   std::vector<std::string> zones;  // empty = every zone of the region in the catalog
   Duration duration{Duration::hours(1)};
