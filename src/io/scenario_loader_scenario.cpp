@@ -207,6 +207,46 @@ void check_zones(Loader& l, Doc& d, const YAML::Node& list, const std::string& p
     if (auto msg = zone_error(l, zones[i], *region)) d.error(list[i], index_path(path, i), std::move(*msg));
 }
 
+void read_node_claims(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
+                      const std::optional<std::string>& region) {
+  if (!expect_list(d, n, path)) return;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = index_path(path, i);
+    MapView m(d, n[i], p);
+    if (!m.ok()) continue;
+    m.reject_unknown({"nodePool", "instanceType", "zone", "capacityType", "age", "count", "pods"});
+    spec::InitialNodeClaim c;
+    c.loc = d.loc(n[i]);
+    if (auto v = m.req_str("nodePool")) c.node_pool = *v;
+    if (auto v = m.req_str("instanceType")) {
+      c.instance_type = *v;
+      if (!l.known_type(*v) || (region && !l.offered_in(*region, *v)))
+        d.error(m.get("instanceType"), m.path("instanceType"), "unknown instance type " + quote(*v));
+    }
+    if (auto v = m.req_str("zone")) {
+      c.zone = *v;
+      if (region) {
+        const auto& zones = l.zones_of(*region);
+        if (std::find(zones.begin(), zones.end(), *v) == zones.end())
+          d.error(m.get("zone"), m.path("zone"), "zone " + quote(*v) + " is not in region " + quote(*region));
+      }
+    }
+    if (auto v = m.enumeration("capacityType", {"on-demand", "spot"})) c.capacity_type = *v;
+    if (auto v = m.duration("age")) c.age = *v;
+    if (auto v = m.integer("count", 1, 10'000)) c.count = static_cast<int>(*v);
+    if (const YAML::Node pods = m.get("pods"); present(pods)) {
+      MapView pm(d, pods, m.path("pods"));
+      if (pm.ok()) {
+        std::vector<std::string> keys;
+        for (const auto& e : pm.entries()) keys.push_back(e.key);
+        for (const auto& key : keys)
+          if (auto v = pm.integer(key, 0, 100'000)) c.pods.emplace_back(key, static_cast<int>(*v));
+      }
+    }
+    l.sc.node_claims.push_back(std::move(c));
+  }
+}
+
 void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
                       const std::optional<std::string>& region) {
   if (!expect_list(d, n, path)) return;
@@ -615,7 +655,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
   s.reject_unknown({"description", "instanceCatalog", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter",
-                    "clusterAutoscaler", "cloud", "nodeGroups", "manifests", "timeline", "expectations", "failures"});
+                    "clusterAutoscaler", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
 
@@ -694,6 +734,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
     read_cluster_autoscaler_settings(l, d, c, s.path("clusterAutoscaler"));
   if (const YAML::Node c = s.get("cloud"); present(c)) read_cloud_settings(l, d, c, s.path("cloud"));
   if (const YAML::Node g = s.get("nodeGroups"); present(g)) read_node_groups(l, d, g, s.path("nodeGroups"), region);
+  if (const YAML::Node c = s.get("nodeClaims"); present(c)) read_node_claims(l, d, c, s.path("nodeClaims"), region);
   if (const YAML::Node m = s.get("manifests"); present(m)) read_manifest_list(l, d, m, s.path("manifests"));
   if (const YAML::Node t = s.get("timeline"); present(t)) read_timeline(l, d, t, s.path("timeline"));
   if (const YAML::Node e = s.get("expectations"); present(e)) read_expectations(l, d, e, s.path("expectations"));

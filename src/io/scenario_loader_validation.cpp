@@ -9,6 +9,7 @@
 //   v1:       aws v1.14 pkg/apis/crds/karpenter.sh_nodepools.yaml x-kubernetes-validations,
 //             core pkg/apis/v1/{labels.go,nodeclaim_validation.go} (runtime validation)
 #include <algorithm>
+#include <map>
 
 #include "capsim/core/labels.hpp"
 #include "capsim/core/requirements.hpp"
@@ -365,6 +366,30 @@ void cross_validate(Loader& l) {
   for (const auto& [index, r] : l.timeline_refs)
     if (!exists_kind(l, r.kind, r.name))
       error_at(l, r.loc, r.path, "no " + r.kind + " named " + quote(r.name) + " in the scenario");
+
+  // Initial NodeClaims: a NodePool (or Provisioner) of the scenario; bound pods of its workloads,
+  // no more than their replicas over every NodeClaim.
+  std::map<std::string, int> bound;
+  for (std::size_t i = 0; i < l.sc.node_claims.size(); ++i) {
+    const auto& c = l.sc.node_claims[i];
+    const std::string path = "spec.nodeClaims[" + std::to_string(i) + "]";
+    if (!c.node_pool.empty() && !exists_kind(l, "NodePool", c.node_pool) && !exists_kind(l, "Provisioner", c.node_pool))
+      error_at(l, c.loc, path + ".nodePool", "no NodePool named " + quote(c.node_pool) + " in the scenario");
+    for (const auto& [w, n] : c.pods) {
+      const spec::Workload* wl = nullptr;
+      for (const auto& x : l.sc.workloads)
+        if (x.name == w && x.kind != spec::WorkloadKind::daemon_set && x.kind != spec::WorkloadKind::pod) wl = &x;
+      if (!wl) {
+        error_at(l, c.loc, path + ".pods", "no Deployment, StatefulSet, ReplicaSet or Job named " + quote(w) + " in the scenario");
+        continue;
+      }
+      bound[w] += n * c.count;
+      if (bound[w] > wl->replicas)
+        error_at(l, c.loc, path + ".pods",
+                 "binds " + std::to_string(bound[w]) + " pods of " + quote(w) + ", which has " + std::to_string(wl->replicas) +
+                     " replicas");
+    }
+  }
 
   // Subnet zones must be zones of the scenario's region.
   const auto regions = l.regions();

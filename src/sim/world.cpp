@@ -175,6 +175,70 @@ void World::add_node_groups() {
   m_result.summary.peak_nodes = m_live_instances;
 }
 
+void World::add_node_claims() {
+  for (std::size_t ci = 0; ci < m_scenario.node_claims.size(); ++ci) {
+    const auto& c = m_scenario.node_claims[ci];
+    auto types = m_fake_types ? catalog::fake_types_in_zones(*m_fake_types, {c.zone})
+                              : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, {c.zone}, {});
+    auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == c.instance_type; });
+    CAPSIM_ASSERT(it != types.end(), "nodeClaims instance type " + c.instance_type + " has no offering in " + c.zone);
+    for (int i = 0; i < c.count; ++i) {
+      cluster::Node n;
+      n.name = next_node_name();
+      n.node_pool = c.node_pool;
+      n.state = cluster::NodeState::ready;
+      n.zone = c.zone;
+      n.instance_type = it->name;
+      n.capacity_type = c.capacity_type;
+      n.created_at = m_engine.now() - c.age;
+      n.launched_at = n.registered_at = n.initialized_at = n.created_at;
+      auto price = m_fake_types ? fake_offering_price(*it, n.zone, n.capacity_type)
+                   : n.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it->name)
+                                                      : m_opts.catalog->on_demand_price(m_scenario.region, it->name);
+      n.price_per_hour = price.value_or(Money{});
+      n.capacity = it->capacity;
+      n.allocatable = it->allocatable;
+      add_instance_labels(n.labels, *it, n.zone, m_scenario.region, n.capacity_type);
+      if (m_fake_types) add_fake_multi_value_labels(n.labels, *it, Requirements{});
+      n.labels[std::string(label::k_hostname)] = n.name;
+      m_autoscaler->adopt(n);  // Karpenter: its pool's labels, taints, requirements and hashes
+      auto id = m_state.add_node(std::move(n));
+      m_billing_start[id] = m_engine.now();
+      m_launch_reason[id] = "initial nodeclaim";
+      ++m_live_instances;
+      m_claim_nodes.emplace_back(id, ci);
+    }
+  }
+  m_result.summary.peak_nodes = m_live_instances;
+}
+
+void World::bind_node_claim_pods() {
+  std::set<cluster::PodId> taken;
+  for (const auto& [nid, ci] : m_claim_nodes) {
+    const auto& c = m_scenario.node_claims[ci];
+    for (const auto& [workload, want] : c.pods) {
+      int left = want;
+      std::vector<cluster::PodId> pending(m_state.pending_pods().begin(), m_state.pending_pods().end());
+      std::sort(pending.begin(), pending.end(),
+                [&](cluster::PodId a, cluster::PodId b) { return m_state.pod(a).uid < m_state.pod(b).uid; });
+      for (auto pid : pending) {
+        if (left == 0) break;
+        const auto& p = m_state.pod(pid);
+        if (p.owner.name != workload || p.is_daemon() || taken.count(pid)) continue;
+        const std::string why = scheduling::kube_filter(m_state.node(nid), *p.spec, m_state);
+        if (!why.empty())
+          throw InputError({Diagnostic{c.loc.file, c.loc.line, c.loc.col, Severity::error,
+                                       "spec.nodeClaims[" + std::to_string(ci) + "].pods",
+                                       "pod " + p.namespace_ + "/" + p.name + " cannot be bound to node " +
+                                           m_state.node(nid).name + " (" + c.instance_type + "): " + why}});
+        m_state.bind(pid, nid, m_engine.now());
+        taken.insert(pid);
+        --left;
+      }
+    }
+  }
+}
+
 void World::schedule_timeline() {
   std::set<std::string> applied_later;
   for (const auto& e : m_scenario.timeline)
@@ -835,9 +899,12 @@ AutoscalerResult World::run() {
     add_virtual_node();  // the demand-only world: no node groups, no failures
   } else {
     add_node_groups();
+    add_node_claims();
     schedule_failures();
   }
   schedule_timeline();
+  // After the t = 0 applies (same phase, later sequence), before the scheduler pass.
+  if (!m_claim_nodes.empty()) m_engine.schedule(SimTime{0}, Phase::workload, [this] { bind_node_claim_pods(); });
   const SimTime end = SimTime{0} + m_scenario.duration;
   for (SimTime t{0}; t <= end; t = t + m_opts.sample_interval)
     m_engine.schedule(t, Phase::metrics, [this] { sample(); });

@@ -28,6 +28,10 @@ class World {
  private:
   // Setup.
   void add_node_groups();
+  // spec.nodeClaims: initialized Karpenter nodes at t = 0 (adopted by the policy), and the pods
+  // each names bound to it once the workloads exist.
+  void add_node_claims();
+  void bind_node_claim_pods();
   void schedule_timeline();
   // Pods.
   void create_pod(cluster::Pod pod);
@@ -97,6 +101,7 @@ class World {
   std::vector<Replay> m_replays;
 
   std::map<cluster::NodeId, SimTime> m_billing_start;
+  std::vector<std::pair<cluster::NodeId, std::size_t>> m_claim_nodes;  // node, index in spec.nodeClaims
   std::map<cluster::NodeId, std::string> m_launch_reason;
   std::set<cluster::NodeId> m_interrupted;  // nodes that got a spot interruption notice
   int m_node_counter{0};

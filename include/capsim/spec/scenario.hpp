@@ -422,6 +422,19 @@ struct InstanceCatalogSpec {
   SourceLoc loc;
 };
 
+// Karpenter NodeClaims present at t = 0 (spec.nodeClaims[]): `count` initialized nodes of a
+// NodePool, created `age` before t = 0, each with `pods` (workload name -> replicas) already bound.
+struct InitialNodeClaim {
+  std::string node_pool;
+  std::string instance_type;
+  std::string zone;
+  std::string capacity_type{"on-demand"};
+  Duration age{0};
+  int count{1};
+  std::vector<std::pair<std::string, int>> pods;
+  SourceLoc loc;
+};
+
 struct Scenario {
   std::string name;
   std::string file;  // path as given on the command line
@@ -444,6 +457,7 @@ struct Scenario {
   ClusterAutoscalerSettings cluster_autoscaler;
   CloudSettings cloud;
   std::vector<NodeGroup> node_groups;
+  std::vector<InitialNodeClaim> node_claims;
   std::vector<NodePool> node_pools;
   std::vector<NodeClass> node_classes;
   std::vector<Workload> workloads;

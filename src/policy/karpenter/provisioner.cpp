@@ -215,4 +215,28 @@ Actions Karpenter::provision(const View& view) {
   return out;
 }
 
+void Karpenter::adopt(cluster::Node& n) const {
+  // What launch_for and the launch give a node of this pool, for a NodeClaim that exists at t = 0.
+  const NodePoolModel* pm = pool(n.node_pool);
+  if (!pm) return;
+  for (const auto& [k, v] : pm->spec.labels) n.labels[k] = v;
+  n.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = n.node_pool;
+  n.taints.insert(n.taints.end(), pm->spec.taints.begin(), pm->spec.taints.end());
+  n.requirements = pm->requirements;
+  n.requirements.erase(label::k_instance_type);
+  n.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, {n.instance_type}));
+  n.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, {n.capacity_type}));
+  n.instance_type_options = {n.instance_type};
+  n.annotations = pm->spec.annotations;
+  n.annotations["karpenter.sh/nodepool-hash"] = pm->pool_hash;
+  n.annotations["karpenter.k8s.aws/ec2nodeclass-hash"] = pm->class_hash;
+  n.termination_grace_period = pm->spec.termination_grace_period;
+  // Capacity and allocatable as this pool's node class computes them.
+  for (const auto& it : *pm->instance_types)
+    if (it.name == n.instance_type) {
+      n.capacity = it.capacity;
+      n.allocatable = it.allocatable;
+    }
+}
+
 }  // namespace capsim::policy::karpenter

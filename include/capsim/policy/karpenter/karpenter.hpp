@@ -74,6 +74,7 @@ class Karpenter final : public Autoscaler {
                              SimTime now) override;
   void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient, bool launched,
                         SimTime now) override;
+  void adopt(cluster::Node& node) const override;
   Actions on_spot_interruption(cluster::NodeId node, const View& view) override;
 
   const std::vector<NodePoolModel>& node_pools() const { return m_pools; }
