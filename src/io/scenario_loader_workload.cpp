@@ -512,8 +512,9 @@ void read_priority_class(Loader& l, Doc& d, MapView& root) {
                   "PriorityClass " + quote(other.name) + " is already marked as default; only one default can exist");
     }
   }
+  if (auto v = root.enumeration("preemptionPolicy", {"PreemptLowerPriority", "Never"})) pc.preempt_never = *v == "Never";
   root.ignore({"description"});
-  root.warn_unread();  // preemptionPolicy
+  root.warn_unread();
   l.sc.priority_classes.push_back(std::move(pc));
 }
 

@@ -257,4 +257,71 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
   return choice;
 }
 
+std::optional<Preemption> select_preemption(const cluster::ClusterState& state, const cluster::Pod& pod,
+                                            const std::function<bool(const cluster::Pod&)>& pdb_allows) {
+  const auto& spec = *pod.spec;
+  if (spec.preempt_never) return std::nullopt;  // PodEligibleToPreemptOthers
+  auto more_important = [&](cluster::PodId a, cluster::PodId b) {
+    const auto& pa = state.pod(a);
+    const auto& pb = state.pod(b);
+    if (pa.spec->priority != pb.spec->priority) return pa.spec->priority > pb.spec->priority;
+    return pa.uid < pb.uid;  // started earlier
+  };
+  std::optional<Preemption> best;
+  std::string best_name;
+  std::int64_t best_key[4]{};
+  for (auto nid : state.node_ids()) {
+    const cluster::Node& n = state.node(nid);
+    if (!in_snapshot(n)) continue;
+    std::vector<cluster::PodId> lower;
+    for (auto pid : n.pods)
+      if (state.pod(pid).spec->priority < spec.priority) lower.push_back(pid);
+    if (lower.empty()) continue;
+    cluster::Node trial = n;  // the node without them
+    auto remove = [&](cluster::PodId pid) {
+      trial.pods.erase(std::find(trial.pods.begin(), trial.pods.end(), pid));
+      trial.requested -= state.pod(pid).spec->requests;
+    };
+    for (auto pid : lower) remove(pid);
+    if (!passes_filters(trial, spec, state, nullptr)) continue;
+    std::sort(lower.begin(), lower.end(), more_important);
+    std::vector<cluster::PodId> violating, fine;
+    for (auto pid : lower) (pdb_allows(state.pod(pid)) ? fine : violating).push_back(pid);
+    Preemption p;
+    p.node = nid;
+    auto reprieve = [&](cluster::PodId pid) {
+      trial.pods.push_back(pid);
+      trial.requested += state.pod(pid).spec->requests;
+      if (passes_filters(trial, spec, state, nullptr)) return true;
+      remove(pid);
+      p.victims.push_back(pid);
+      return false;
+    };
+    for (auto pid : violating)
+      if (!reprieve(pid)) ++p.pdb_violations;
+    for (auto pid : fine) reprieve(pid);
+    if (p.victims.empty()) continue;
+    std::sort(p.victims.begin(), p.victims.end(), more_important);
+    std::int64_t sum = 0;
+    // preemption.go: priorities offset by MaxInt32 + 1 so that negative ones still add up.
+    for (auto v : p.victims) sum += static_cast<std::int64_t>(state.pod(v).spec->priority) + 2147483648LL;
+    const std::int64_t key[4] = {p.pdb_violations, state.pod(p.victims.front()).spec->priority, sum,
+                                 static_cast<std::int64_t>(p.victims.size())};
+    bool better = !best;
+    for (int k = 0; !better && k < 4; ++k) {
+      if (key[k] != best_key[k]) {
+        better = key[k] < best_key[k];
+        break;
+      }
+      if (k == 3) better = n.name < best_name;
+    }
+    if (better) {
+      best = std::move(p);
+      best_name = n.name;
+      std::copy(std::begin(key), std::end(key), best_key);
+    }
+  }
+  return best;
+}
+
 }  // namespace capsim::scheduling

@@ -425,6 +425,7 @@ void World::kube_scheduler_pass() {
     // The lower bound's world: every workload pod runs from its creation, on the virtual node.
     auto choice = m_lower_bound ? scheduling::BindChoice{} : scheduling::select_node(m_state, m_state.pod(pid), /*explain=*/false);
     if (m_lower_bound) choice.node = m_virtual_node;
+    if (!choice.node && !m_lower_bound) choice.node = preempt_for(pid);
     cluster::Pod& p = m_state.pod(pid);
     if (choice.node) {
       m_pending_seconds.push_back((now - p.created).seconds_f());
@@ -449,6 +450,35 @@ void World::kube_scheduler_pass() {
   }
   if (!unschedulable.empty()) m_autoscaler->on_pods_unschedulable(unschedulable, now);
   refresh_wakeup();
+}
+
+std::optional<cluster::NodeId> World::preempt_for(cluster::PodId pid) {
+  // kube-scheduler's PostFilter (DefaultPreemption): evict the victims, which their controllers
+  // recreate as pending pods, and bind the preemptor to the node. Victims go at once (capsim does
+  // not model graceful termination), so the preemptor binds in the same pass instead of after its
+  // nominatedNodeName frees up.
+  const cluster::Pod& p = m_state.pod(pid);
+  auto pre = scheduling::select_preemption(m_state, p, [this](const cluster::Pod& v) { return eviction_allowed(v); });
+  if (!pre) return std::nullopt;
+  const std::string node = m_state.node(pre->node).name;
+  std::vector<std::string> names;
+  for (auto v : pre->victims) names.push_back(m_state.pod(v).namespace_ + "/" + m_state.pod(v).name);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  Decision d;
+  d.at = m_engine.now();
+  d.autoscaler = m_autoscaler_name;
+  d.kind = "preempt";
+  d.reason = "Preempted";
+  d.nodes = {node};
+  d.pods = names;
+  d.message = "pod " + p.namespace_ + "/" + p.name + " (priority " + std::to_string(p.spec->priority) + ") preempted " +
+              std::to_string(names.size()) + " pod(s) on node " + node + ": " + list +
+              (pre->pdb_violations ? " (" + std::to_string(pre->pdb_violations) + " violating a PodDisruptionBudget)" : "");
+  log(d.message);
+  record(std::move(d));
+  for (auto v : pre->victims) delete_pod(v, /*evicted=*/true, false);
+  return pre->node;
 }
 
 void World::refresh_wakeup() {

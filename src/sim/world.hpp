@@ -38,6 +38,8 @@ class World {
   void delete_pod(cluster::PodId id, bool evicted, bool succeeded);
   void request_kube_scheduler();
   void kube_scheduler_pass();
+  // DefaultPreemption for a pod that fits no node: the node it then binds to, if any.
+  std::optional<cluster::NodeId> preempt_for(cluster::PodId pid);
   // Autoscaler.
   void refresh_wakeup();
   void autoscaler_reconcile();

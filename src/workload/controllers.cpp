@@ -102,7 +102,11 @@ cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int 
 Controllers::Controllers(const spec::Scenario& scenario) {
   for (const auto& pc : scenario.priority_classes) {
     m_priority_classes[pc.name] = pc.value;
-    if (pc.global_default) m_default_priority = pc.value;
+    if (pc.preempt_never) m_never_preempt.insert(pc.name);
+    if (pc.global_default) {
+      m_default_priority = pc.value;
+      m_default_class = pc.name;
+    }
   }
   // system-node-critical / system-cluster-critical are built in.
   m_priority_classes.emplace("system-node-critical", 2000001000);
@@ -143,7 +147,12 @@ cluster::Pod Controllers::make_pod(Managed& m, SimTime now) {
 
 std::vector<cluster::Pod> Controllers::apply(const spec::Workload& w, SimTime now) {
   std::vector<cluster::Pod> out;
-  auto sched = std::make_shared<const cluster::PodSchedulingSpec>(make_scheduling_spec(w.tmpl, priority_of(w.tmpl)));
+  cluster::PodSchedulingSpec spec = make_scheduling_spec(w.tmpl, priority_of(w.tmpl));
+  // Admission copies the PriorityClass's preemptionPolicy into the pod (the default class's when
+  // the pod names none).
+  spec.preempt_never =
+      m_never_preempt.count(w.tmpl.priority_class_name.empty() ? m_default_class : w.tmpl.priority_class_name) > 0;
+  auto sched = std::make_shared<const cluster::PodSchedulingSpec>(std::move(spec));
   if (w.kind == spec::WorkloadKind::daemon_set) {
     m_daemonsets.push_back(DaemonSetInfo{w.name, w.namespace_, sched, w.tmpl.labels, w.tmpl.annotations});
     return out;

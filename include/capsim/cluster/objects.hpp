@@ -80,6 +80,7 @@ struct PodSchedulingSpec {
   std::vector<Toleration> tolerations;
   std::vector<int> host_ports;
   int priority{0};
+  bool preempt_never{false};  // its PriorityClass's preemptionPolicy is Never
   // Topology spread constraints and pod (anti-)affinity; preferred terms are kept heaviest first
   // (stable), the order in which Karpenter's preferences.go relaxes them.
   std::vector<TopologySpreadConstraint> topology_spread;

@@ -12,6 +12,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "capsim/cluster/cluster_state.hpp"
@@ -65,5 +67,22 @@ std::int64_t least_allocated_score(const cluster::Node& node, const cluster::Pod
 // the top scores, selectHost in schedule_one.go; capsim fixes the lexical rule for determinism).
 // `explain`: on failure, fill BindChoice::reason (a second pass over the nodes).
 BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod, bool explain = true);
+
+// DefaultPreemption (k8s pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go
+// SelectVictimsOnNode, pkg/scheduler/framework/preemption/preemption.go pickOneNodeForPreemption)
+// for a pod that fits no node: on each node, remove every pod of lower priority; if the pod then
+// passes the filters (resources, ports, taints, node affinity; topology spread and inter-pod
+// affinity are not re-checked), reprieve the removed pods most important first (priority, then
+// creation) - those whose eviction `pdb_allows` refuses first - keeping every one the pod still
+// fits with. Among the nodes with victims: fewest PDB violations, then the lowest highest victim
+// priority, the smallest sum of victim priorities, the fewest victims, then the node name (upstream
+// falls back to its candidate order). A pod whose preemptionPolicy is Never preempts nothing.
+struct Preemption {
+  cluster::NodeId node{cluster::k_no_node};
+  std::vector<cluster::PodId> victims;  // most important first
+  int pdb_violations{0};
+};
+std::optional<Preemption> select_preemption(const cluster::ClusterState& state, const cluster::Pod& pod,
+                                            const std::function<bool(const cluster::Pod&)>& pdb_allows);
 
 }  // namespace capsim::scheduling

@@ -136,6 +136,7 @@ struct PriorityClass {
   std::string name;
   int value{0};
   bool global_default{false};
+  bool preempt_never{false};  // preemptionPolicy: Never (default PreemptLowerPriority)
 };
 
 struct KubeletSpec {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,8 @@ class Controllers {
 
   std::map<std::string, int> m_priority_classes;
   std::optional<int> m_default_priority;
+  std::set<std::string> m_never_preempt;  // PriorityClasses with preemptionPolicy Never
+  std::string m_default_class;
   std::map<std::string, Managed> m_workloads;  // key kind/name
   std::vector<DaemonSetInfo> m_daemonsets;
   // Specs of trace pods by shape (from_trace), shared while some pod uses them.
