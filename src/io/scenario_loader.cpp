@@ -130,7 +130,8 @@ class StuckDocumentCheck : public YAML::EventHandler {
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (m_prev && m_prev->pos == mark.pos) {
       const auto pos = static_cast<std::size_t>(mark.pos);
-      throw YAML::ParserException(mark, "expected a YAML node, got " + quote(pos < m_text.size() ? m_text.substr(pos, 1) : ""));
+      const std::string token = pos < m_text.size() ? m_text.substr(pos, 1) : "";
+      throw YAML::ParserException(mark, "expected a YAML node, got " + quote(token));
     }
     m_prev = mark;
   }

@@ -603,8 +603,10 @@ class JsonlReader : public ReaderBase {
       std::string what = e.what();
       if (const auto b = what.find("] "); b != std::string::npos) what = what.substr(b + 2);
       std::size_t at = start;
-      if (const auto q = what.find('\''); q != std::string::npos)
-        if (const auto f = m_buf.find(what.substr(q + 1, what.size() - q - 2)); f != std::string::npos) at = f;
+      if (const auto q = what.find('\''); q != std::string::npos) {
+        const std::string number = what.substr(q + 1, what.size() - q - 2);
+        if (const auto f = m_buf.find(number); f != std::string::npos) at = f;
+      }
       fail({diag(m_line, column(m_line, at), "", "invalid JSON: " + what)});
     }
     if (!j.is_object())
