@@ -8,7 +8,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "io/scenario_loader_detail.hpp"
 
@@ -125,10 +128,50 @@ void load_document(Loader& l, const YAML::Node& root, const std::string& file, b
   }
 }
 
+// yaml-cpp 0.7's LoadAll never returns on a document that starts with a token no node can start
+// with, such as "," outside a flow collection: the parser reports an empty document without
+// consuming the token and LoadAll asks for the next one, forever, holding every empty node (found
+// by fuzz/fuzz_scenario_loader). This pass walks the documents' events first and throws a parser
+// error at the token when a document starts where the previous one did.
+class StuckDocumentCheck : public YAML::EventHandler {
+ public:
+  explicit StuckDocumentCheck(const std::string& text) : m_text(text) {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (m_prev && m_prev->pos == mark.pos) {
+      const auto pos = static_cast<std::size_t>(mark.pos);
+      const std::string token = pos < m_text.size() ? m_text.substr(pos, 1) : "";
+      throw YAML::ParserException(mark, "expected a YAML node, got " + quote(token));
+    }
+    m_prev = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  const std::string& m_text;
+  std::optional<YAML::Mark> m_prev;
+};
+
+void check_documents_advance(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  StuckDocumentCheck check(text);
+  while (parser.HandleNextDocument(check)) {
+  }
+}
+
 void load_text(Loader& l, std::string_view text, const std::string& file, bool top_level) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    const std::string whole(text);
+    check_documents_advance(whole);
+    docs = YAML::LoadAll(whole);
   } catch (const YAML::Exception& e) {
     Diagnostic diag;
     diag.file = file;

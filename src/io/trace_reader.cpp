@@ -597,6 +597,17 @@ class JsonlReader : public ReaderBase {
       if (colon != std::string::npos) what = what.substr(colon + 2);
       const int col = static_cast<int>(std::clamp<std::size_t>(e.byte, 1, m_buf.size() + 1));
       fail({diag(m_line, column(m_line, static_cast<std::size_t>(col - 1)), "", "invalid JSON: " + what)});
+    } catch (const json::out_of_range& e) {
+      // A number beyond double range ("1e400"): nlohmann reports it as out_of_range.406 without
+      // a position, so the error points at the number's text, quoted in the message.
+      std::string what = e.what();
+      if (const auto b = what.find("] "); b != std::string::npos) what = what.substr(b + 2);
+      std::size_t at = start;
+      if (const auto q = what.find('\''); q != std::string::npos) {
+        const std::string number = what.substr(q + 1, what.size() - q - 2);
+        if (const auto f = m_buf.find(number); f != std::string::npos) at = f;
+      }
+      fail({diag(m_line, column(m_line, at), "", "invalid JSON: " + what)});
     }
     if (!j.is_object())
       fail({diag(m_line, column(m_line, start), "", "expected a JSON object such as {\"time\": 0, ...}, got " + excerpt(j))});

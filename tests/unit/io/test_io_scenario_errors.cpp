@@ -55,6 +55,15 @@ TEST_CASE("YAML syntax errors are reported at the parser's mark", "[io]") {
         "scenarios/x.yaml:2:7: error: illegal map value");
 }
 
+// Found by fuzz/fuzz_scenario_loader: yaml-cpp 0.7's LoadAll loops forever, allocating, on a
+// document that starts with a token no node starts with.
+TEST_CASE("a stray flow entry at the start of a document is a syntax error and not a hang", "[io]") {
+  CHECK(single_error(",\n") == "scenarios/x.yaml:1:1: error: expected a YAML node, got \",\"");
+  CHECK(single_error("# comment\n  , a: b\n") == "scenarios/x.yaml:2:3: error: expected a YAML node, got \",\"");
+  CHECK(single_error("apiVersion: v1\nkind: Pod\n---\n&a , b\n") ==
+        "scenarios/x.yaml:4:4: error: expected a YAML node, got \",\"");
+}
+
 TEST_CASE("unknown keys in the Scenario document are errors", "[io]") {
   // A near miss (at most a third of the key's letters edited, a swap of two counting once) is
   // suggested.

@@ -359,6 +359,15 @@ TEST_CASE("jsonl: malformed lines", "[io]") {
                                  "traces/x.jsonl:1:1: error: missing required key \"pod\""});
 }
 
+// Found by fuzz/fuzz_trace_jsonl: nlohmann throws out_of_range (not parse_error) for a number
+// beyond double range, which escaped the reader as an internal error instead of an InputError.
+TEST_CASE("jsonl: a number beyond double range is a located error", "[io]") {
+  CHECK(jsonl_error(R"({"time": 1e400, "pod": "a", "event": "create"})") ==
+        "traces/x.jsonl:1:10: error: invalid JSON: number overflow parsing '1e400'");
+  CHECK(jsonl_error(R"({"time": 1, "pod": "a", "event": "create", "priority": -2e999})") ==
+        "traces/x.jsonl:1:56: error: invalid JSON: number overflow parsing '-2e999'");
+}
+
 TEST_CASE("jsonl: unknown keys warn once each", "[io]") {
   const std::string text = R"({"time": 1, "pod": "a", "event": "create", "color": "red", "tolerations": [{"key": "k", "x": 1}]})"
                            "\n"
