@@ -137,6 +137,17 @@ void World::note(const policy::Note& n) {
   record(std::move(d));
 }
 
+void World::set_instance(cluster::Node& n, const catalog::InstanceType& it) const {
+  auto price = m_fake_types ? fake_offering_price(it, n.zone, n.capacity_type)
+               : n.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it.name)
+                                                  : m_opts.catalog->on_demand_price(m_scenario.region, it.name);
+  n.price_per_hour = price.value_or(Money{});
+  n.capacity = it.capacity;
+  n.allocatable = it.allocatable;
+  add_instance_labels(n.labels, it, n.zone, m_scenario.region, n.capacity_type);
+  if (m_fake_types) add_fake_multi_value_labels(n.labels, it, Requirements{});
+}
+
 void World::add_node_groups() {
   for (const auto& g : m_scenario.node_groups) {
     const catalog::NodeClassParams params = policy::node_group_params(g);
@@ -153,14 +164,7 @@ void World::add_node_groups() {
       n.zone = zones[static_cast<std::size_t>(i) % zones.size()];
       n.instance_type = it->name;
       n.capacity_type = g.capacity_type_at(i);  // [cluster-autoscaler] a mixed-instances ASG splits On-Demand / Spot
-      auto price = m_fake_types ? fake_offering_price(*it, n.zone, n.capacity_type)
-                   : n.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it->name)
-                                                      : m_opts.catalog->on_demand_price(m_scenario.region, it->name);
-      n.price_per_hour = price.value_or(Money{});
-      n.capacity = it->capacity;
-      n.allocatable = it->allocatable;
-      add_instance_labels(n.labels, *it, n.zone, m_scenario.region, n.capacity_type);
-      if (m_fake_types) add_fake_multi_value_labels(n.labels, *it, Requirements{});
+      set_instance(n, *it);
       for (const auto& [k, v] : g.labels) n.labels[k] = v;
       n.labels["eks.amazonaws.com/nodegroup"] = g.name;
       n.labels["eks.amazonaws.com/capacityType"] = n.capacity_type == label::k_spot ? "SPOT" : "ON_DEMAND";
@@ -192,14 +196,7 @@ void World::add_node_claims() {
       n.capacity_type = c.capacity_type;
       n.created_at = m_engine.now() - c.age;
       n.launched_at = n.registered_at = n.initialized_at = n.created_at;
-      auto price = m_fake_types ? fake_offering_price(*it, n.zone, n.capacity_type)
-                   : n.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it->name)
-                                                      : m_opts.catalog->on_demand_price(m_scenario.region, it->name);
-      n.price_per_hour = price.value_or(Money{});
-      n.capacity = it->capacity;
-      n.allocatable = it->allocatable;
-      add_instance_labels(n.labels, *it, n.zone, m_scenario.region, n.capacity_type);
-      if (m_fake_types) add_fake_multi_value_labels(n.labels, *it, Requirements{});
+      set_instance(n, *it);
       n.labels[std::string(label::k_hostname)] = n.name;
       m_autoscaler->adopt(n);  // Karpenter: its pool's labels, taints, requirements and hashes
       auto id = m_state.add_node(std::move(n));

@@ -28,6 +28,9 @@ class World {
  private:
   // Setup.
   void add_node_groups();
+  // A pre-existing node's price (catalog or fake offering), capacity, allocatable and instance
+  // labels for type `it` in its zone and capacity type.
+  void set_instance(cluster::Node& n, const catalog::InstanceType& it) const;
   // spec.nodeClaims: initialized Karpenter nodes at t = 0 (adopted by the policy), and the pods
   // each names bound to it once the workloads exist.
   void add_node_claims();
