@@ -42,6 +42,7 @@ void ClusterState::bind(PodId id, NodeId node_id, SimTime now) {
   if (!p.is_daemon()) n.last_pod_event_at = now;
   ++n.version;
   if (!p.spec->pod_anti_affinity.empty()) ++m_bound_anti_affinity;
+  ++m_bound_by_priority[p.spec->priority];
   m_pending.erase(id);
   ++m_generation;
 }
@@ -55,6 +56,7 @@ void ClusterState::unbind(PodId id) {
   ++n.version;
   ++m_capacity_generation;
   if (!p.spec->pod_anti_affinity.empty()) --m_bound_anti_affinity;
+  if (auto it = m_bound_by_priority.find(p.spec->priority); --it->second == 0) m_bound_by_priority.erase(it);
   p.node = k_no_node;
   p.phase = PodPhase::pending;
   p.unschedulable = false;

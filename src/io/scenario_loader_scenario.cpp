@@ -68,17 +68,9 @@ void read_instance_catalog(Loader& l, Doc& d, MapView& root) {
   root.reject_unknown({"apiVersion", "kind", "metadata", "spec"});
   spec::InstanceCatalogSpec c;
   c.loc = d.loc(root.node());
-  if (const YAML::Node md = root.get("metadata"); present(md)) {
-    MapView m(d, md, "metadata");
-    if (m.ok()) {
-      if (auto v = m.req_str("name")) c.name = *v;
-      m.ignore({"labels", "annotations", "namespace"});
-      m.warn_unread();
-    }
-  } else {
-    d.error(root.node(), "", "missing required key \"metadata\"");
-  }
-  if (!c.name.empty()) l.register_name(d, "InstanceCatalog", c.name, root.get("metadata"), "metadata.name");
+  const Meta meta = read_metadata(d, root, false);
+  c.name = meta.name;
+  if (meta.ok) l.register_name(d, "InstanceCatalog", meta.name, meta.name_node, "metadata.name");
   const YAML::Node sn = root.get("spec");
   MapView s(d, sn, "spec");
   if (!s.ok()) return;

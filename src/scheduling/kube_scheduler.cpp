@@ -261,6 +261,7 @@ std::optional<Preemption> select_preemption(const cluster::ClusterState& state, 
                                             const std::function<bool(const cluster::Pod&)>& pdb_allows) {
   const auto& spec = *pod.spec;
   if (spec.preempt_never) return std::nullopt;  // PodEligibleToPreemptOthers
+  if (const auto lowest = state.lowest_bound_priority(); !lowest || *lowest >= spec.priority) return std::nullopt;
   auto more_important = [&](cluster::PodId a, cluster::PodId b) {
     const auto& pa = state.pod(a);
     const auto& pb = state.pod(b);

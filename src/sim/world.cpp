@@ -210,14 +210,15 @@ void World::add_node_claims() {
 }
 
 void World::bind_node_claim_pods() {
+  // The t = 0 pods in creation order; each is bound at most once.
+  std::vector<cluster::PodId> pending(m_state.pending_pods().begin(), m_state.pending_pods().end());
+  std::sort(pending.begin(), pending.end(),
+            [&](cluster::PodId a, cluster::PodId b) { return m_state.pod(a).uid < m_state.pod(b).uid; });
   std::set<cluster::PodId> taken;
   for (const auto& [nid, ci] : m_claim_nodes) {
     const auto& c = m_scenario.node_claims[ci];
     for (const auto& [workload, want] : c.pods) {
       int left = want;
-      std::vector<cluster::PodId> pending(m_state.pending_pods().begin(), m_state.pending_pods().end());
-      std::sort(pending.begin(), pending.end(),
-                [&](cluster::PodId a, cluster::PodId b) { return m_state.pod(a).uid < m_state.pod(b).uid; });
       for (auto pid : pending) {
         if (left == 0) break;
         const auto& p = m_state.pod(pid);

@@ -4,6 +4,8 @@
 
 #include <deque>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -44,6 +46,12 @@ class ClusterState {
   // Bound pods with required pod anti-affinity (kube-scheduler's existing-pods anti-affinity
   // check has nothing to count while this is 0).
   std::size_t bound_anti_affinity_pods() const { return m_bound_anti_affinity; }
+  // The lowest priority of a bound pod (none bound: nullopt): preemption has nothing to take
+  // from a pod of that priority or lower.
+  std::optional<int> lowest_bound_priority() const {
+    if (m_bound_by_priority.empty()) return std::nullopt;
+    return m_bound_by_priority.begin()->first;
+  }
   std::uint64_t pods_created() const { return m_next_uid; }
   // Monotonic counter bumped on every change Karpenter's cluster state watches (pods bound or
   // removed, nodes added, removed or changing state): the "consolidated state" memo.
@@ -67,6 +75,7 @@ class ClusterState {
   std::set<PodId> m_live_pods;
   std::set<NodeId> m_live_nodes;
   std::vector<NodeId> m_live_node_ids;  // m_live_nodes, ascending
+  std::map<int, std::size_t> m_bound_by_priority;  // bound pods by priority
   std::unordered_map<std::string, PodId> m_pod_by_name;  // ns/name
   std::unordered_map<std::string, NodeId> m_node_by_name;
   std::uint64_t m_next_uid{0};
