@@ -98,7 +98,13 @@ TEST_CASE("trace replay: a million-event trace runs in bounded memory", "[sim][t
   CHECK(r.summary.pods_pending_at_end == 0);
   // 30 pods live at a time: memory is what the results keep (a pending-time sample per pod and
   // one cluster sample per minute), not the trace. 64 MiB is far below a trace held whole.
+  // Under AddressSanitizer freed blocks sit in its quarantine (256 MiB by default), so the
+  // resident size says nothing about the program's own memory there; the release run checks it.
+#if defined(__SANITIZE_ADDRESS__)
+  (void)grown_kib;
+#else
   CHECK(grown_kib < 64 * 1024);
+#endif
 }
 
 // SimOptions::keep_decisions = false (capsim run / compare without --out): the same run, the
