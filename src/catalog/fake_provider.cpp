@@ -88,6 +88,7 @@ InstanceType fake_new_instance_type(std::string name, FakeInstanceTypeOptions op
     it.overhead.set(Resource::cpu, Quantity::from_milli(100));
     it.overhead.set(Resource::memory, Quantity::from_mib(10));
   }
+  it.overhead_parts.kube_reserved = it.overhead;
   it.allocatable = it.capacity - it.overhead;
   it.allocatable.clamp_non_negative();
   it.offerings = std::move(opts.offerings);

@@ -280,7 +280,7 @@ ResourceList compute_capacity(const InstanceTypeInfo& it, const NodeClassParams&
   return cap;
 }
 
-ResourceList compute_overhead(const InstanceTypeInfo& it, const NodeClassParams& nc, const ResourceList& capacity) {
+OverheadParts compute_overhead_parts(const InstanceTypeInfo& it, const NodeClassParams& nc, const ResourceList& capacity) {
   const FamilyFlags fl = flags_of(nc.ami_family);
   // kube-reserved; memory 11 x pods + 255 MiB where pods is the ENI-limited count with 0 reserved
   // ENIs for AL2/AL2023/Custom (so maxPods does not change it) and the final pod count otherwise.
@@ -308,7 +308,11 @@ ResourceList compute_overhead(const InstanceTypeInfo& it, const NodeClassParams&
   if (auto n = nc.kubelet.eviction_hard.find("nodefs.available"); n != nc.kubelet.eviction_hard.end())
     eviction.set(Resource::ephemeral_storage, eviction_signal(n->first, n->second, storage_cap));
 
-  return kube + system + eviction;
+  return OverheadParts{std::move(kube), std::move(system), std::move(eviction)};
+}
+
+ResourceList compute_overhead(const InstanceTypeInfo& it, const NodeClassParams& nc, const ResourceList& capacity) {
+  return compute_overhead_parts(it, nc, capacity).total();
 }
 
 std::vector<InstanceType> build_instance_types(const Catalog& cat, std::string_view region,
@@ -341,7 +345,8 @@ std::vector<InstanceType> build_instance_types(const Catalog& cat, std::string_v
     if (zs.empty()) has_spot = cat.spot_advice(region, info.name).has_value();
     t.requirements = compute_requirements(info, region, zs, has_spot, nc.ami_family);
     t.capacity = compute_capacity(info, nc);
-    t.overhead = compute_overhead(info, nc, t.capacity);
+    t.overhead_parts = compute_overhead_parts(info, nc, t.capacity);
+    t.overhead = t.overhead_parts.total();
     t.allocatable = t.capacity - t.overhead;
     t.allocatable.clamp_non_negative();
     out.push_back(std::move(t));

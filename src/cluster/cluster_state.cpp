@@ -6,6 +6,13 @@
 
 namespace capsim::cluster {
 
+namespace {
+bool has_pod_affinity(const PodSchedulingSpec& s) {
+  return !s.pod_affinity.empty() || !s.preferred_pod_affinity.empty() || !s.pod_anti_affinity.empty() ||
+         !s.preferred_pod_anti_affinity.empty();
+}
+}  // namespace
+
 PodId ClusterState::add_pod(Pod pod) {
   PodId id;
   if (!m_free_pods.empty()) {
@@ -42,6 +49,7 @@ void ClusterState::bind(PodId id, NodeId node_id, SimTime now) {
   if (!p.is_daemon()) n.last_pod_event_at = now;
   ++n.version;
   if (!p.spec->pod_anti_affinity.empty()) ++m_bound_anti_affinity;
+  if (has_pod_affinity(*p.spec)) ++m_bound_affinity;
   ++m_bound_by_priority[p.spec->priority];
   m_pending.erase(id);
   ++m_generation;
@@ -56,6 +64,7 @@ void ClusterState::unbind(PodId id) {
   ++n.version;
   ++m_capacity_generation;
   if (!p.spec->pod_anti_affinity.empty()) --m_bound_anti_affinity;
+  if (has_pod_affinity(*p.spec)) --m_bound_affinity;
   if (auto it = m_bound_by_priority.find(p.spec->priority); --it->second == 0) m_bound_by_priority.erase(it);
   p.node = k_no_node;
   p.phase = PodPhase::pending;

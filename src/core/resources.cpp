@@ -15,8 +15,9 @@ int fixed_index(std::string_view name) {
   return -1;
 }
 
-bool is_memory_like(std::string_view name) { return name == "memory" || name == "ephemeral-storage"; }
 }  // namespace
+
+bool is_memory_like(std::string_view name) { return name == "memory" || name == "ephemeral-storage"; }
 
 std::string_view resource_name(Resource r) { return k_names[static_cast<std::size_t>(r)]; }
 

@@ -113,6 +113,26 @@ nlohmann::json termination_json(const sim::TerminationRecord& t) {
   };
 }
 
+// {"cpu": "1930m", "memory": "7220Mi", ...}: Kubernetes quantity strings, zero entries left out.
+nlohmann::json resources_json(const ResourceList& r) {
+  nlohmann::json o = nlohmann::json::object();
+  for (const auto& [name, q] : r.sorted_entries()) o[name] = is_memory_like(name) ? format_bytes(q) : format_cpu(q);
+  return o;
+}
+
+nlohmann::json node_size_json(const sim::NodeSize& n) {
+  return {
+      {"allocatable", resources_json(n.allocatable)},
+      {"capacity", resources_json(n.capacity)},
+      {"ec2MemoryMiB", n.ec2_memory_mib},
+      {"evictionThreshold", resources_json(n.eviction_threshold)},
+      {"instanceType", n.instance_type},
+      {"kubeReserved", resources_json(n.kube_reserved)},
+      {"nodePool", n.node_pool},
+      {"systemReserved", resources_json(n.system_reserved)},
+  };
+}
+
 nlohmann::json counts_json(const std::map<std::string, int>& m) {
   nlohmann::json o = nlohmann::json::object();
   for (const auto& [k, v] : m) o[k] = v;
@@ -149,10 +169,13 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
   for (const auto& l : r.launches) launches.push_back(launch_json(l));
   nlohmann::json terminations = nlohmann::json::array();
   for (const auto& t : r.terminations) terminations.push_back(termination_json(t));
+  nlohmann::json sizes = nlohmann::json::array();
+  for (const auto& n : r.node_sizes) sizes.push_back(node_size_json(n));
   return {
       {"autoscaler", r.autoscaler},
       {"decisionCount", r.decision_count},
       {"launches", std::move(launches)},
+      {"nodeSizes", std::move(sizes)},
       {"summary", summary_json(r.summary)},
       {"terminations", std::move(terminations)},
   };

@@ -1,5 +1,7 @@
 #include "capsim/scheduling/kube_scheduler.hpp"
 
+#include "kube_detail.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <map>
@@ -53,33 +55,9 @@ std::string kube_filter(const cluster::Node& node, const cluster::PodSchedulingS
   return why;
 }
 
-namespace {
-
-// kube-scheduler's snapshot holds Node objects: registered until terminated.
-bool in_snapshot(const cluster::Node& n) {
-  return n.state == cluster::NodeState::registered || n.state == cluster::NodeState::ready ||
-         n.state == cluster::NodeState::deleting;
-}
-
-// AffinityTerm.Matches: the target's namespace is listed (empty list: the term owner's namespace)
-// and the selector matches its labels.
-bool term_matches(const cluster::PodAffinityTerm& t, const std::string& owner_ns, const cluster::Pod& target) {
-  const bool ns_ok = t.namespaces.empty()
-                         ? target.namespace_ == owner_ns
-                         : std::find(t.namespaces.begin(), t.namespaces.end(), target.namespace_) != t.namespaces.end();
-  return ns_ok && t.selector.matches(target.labels);
-}
-
-// FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc (NoSchedule, NoExecute).
-bool untolerated_do_not_schedule(const std::vector<Taint>& taints, const std::vector<Toleration>& tols) {
-  for (const auto& taint : taints) {
-    if (taint.effect == TaintEffect::prefer_no_schedule) continue;
-    if (!std::any_of(tols.begin(), tols.end(), [&](const Toleration& t) { return tolerates(t, taint); })) return true;
-  }
-  return false;
-}
-
-}  // namespace
+using detail::in_snapshot;
+using detail::term_matches;
+using detail::untolerated_do_not_schedule;
 
 KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const cluster::Pod& pod) : m_pod(&pod) {
   const auto& spec = *pod.spec;
@@ -93,11 +71,7 @@ KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const
   for (const auto& c : spec.topology_spread) {
     if (!c.do_not_schedule) continue;
     hard.push_back(&c);
-    cluster::PodLabelSelector sel = c.selector;
-    for (const auto& k : c.match_label_keys) {
-      auto it = pod.labels.find(k);
-      if (it != pod.labels.end()) sel.match_expressions.push_back({k, Operator::in, {it->second}});
-    }
+    cluster::PodLabelSelector sel = detail::spread_selector(c, pod);
     Spread sp;
     sp.key = c.topology_key;
     sp.max_skew = c.max_skew;
@@ -206,34 +180,27 @@ std::string KubeTopologyFilter::check(const cluster::Node& node) const {
   return {};
 }
 
-std::int64_t least_allocated_score(const cluster::Node& node, const cluster::PodSchedulingSpec& pod) {
-  // least_allocated.go: per resource (capacity - requested) * 100 / capacity, weighted mean over
-  // cpu and memory (weights 1, 1), using allocatable as capacity and integer arithmetic.
-  auto score = [](std::int64_t alloc, std::int64_t requested) -> std::int64_t {
-    if (alloc <= 0 || requested > alloc) return 0;
-    return (alloc - requested) * 100 / alloc;
-  };
-  std::int64_t cpu = score(node.allocatable.cpu_millis(), node.requested.cpu_millis() + pod.requests.cpu_millis());
-  std::int64_t mem = score(node.allocatable.memory_bytes(), node.requested.memory_bytes() + pod.requests.memory_bytes());
-  return (cpu + mem) / 2;
-}
-
 BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod, bool explain) {
   BindChoice choice;
-  std::int64_t best = -1;
-  const std::string* best_name = nullptr;
   const KubeTopologyFilter topology(state, pod);
+  std::vector<cluster::NodeId> feasible;
   for (auto nid : state.node_ids()) {
     const auto& node = state.node(nid);
     if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
     if (!passes_filters(node, *pod.spec, state, nullptr)) continue;
     if (topology.active() && !topology.check(node).empty()) continue;
-    std::int64_t s = least_allocated_score(node, *pod.spec);
-    if (s > best || (s == best && node.name < *best_name)) {
-      best = s;
-      best_name = &node.name;
-      choice.node = nid;
-    }
+    feasible.push_back(nid);
+  }
+  // One feasible node is taken without scoring (schedule_one.go schedulePod).
+  if (feasible.size() == 1) choice.node = feasible.front();
+  if (feasible.size() > 1) {
+    const std::vector<std::int64_t> scores = score_nodes(state, pod, feasible);
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < feasible.size(); ++i)
+      if (scores[i] > scores[best] ||
+          (scores[i] == scores[best] && state.node(feasible[i]).name < state.node(feasible[best]).name))
+        best = i;
+    choice.node = feasible[best];
   }
   if (choice.node || !explain) return choice;
   // No node fits: the reasons, counted per distinct reason (a second pass, only on failure).

@@ -137,7 +137,25 @@ void World::note(const policy::Note& n) {
   record(std::move(d));
 }
 
-void World::set_instance(cluster::Node& n, const catalog::InstanceType& it) const {
+void World::record_size(const cluster::Node& n, const catalog::InstanceType& it) {
+  const std::string& pool = n.node_pool.empty() ? n.node_group : n.node_pool;
+  auto [slot, fresh] = m_node_sizes.try_emplace({pool, it.name});
+  if (!fresh) return;
+  NodeSize& s = slot->second;
+  s.node_pool = pool;
+  s.instance_type = it.name;
+  s.capacity = it.capacity;
+  s.capacity.set(Resource::nodes, Quantity{});  // the NodePool-limits pseudo-resource
+  s.allocatable = it.allocatable;
+  s.allocatable.set(Resource::nodes, Quantity{});
+  s.kube_reserved = it.overhead_parts.kube_reserved;
+  s.system_reserved = it.overhead_parts.system_reserved;
+  s.eviction_threshold = it.overhead_parts.eviction_threshold;
+  s.ec2_memory_mib = it.info ? it.info->memory_mib : 0;
+}
+
+void World::set_instance(cluster::Node& n, const catalog::InstanceType& it) {
+  record_size(n, it);
   auto price = m_fake_types ? fake_offering_price(it, n.zone, n.capacity_type)
                : n.capacity_type == label::k_spot ? m_opts.catalog->spot_price(m_scenario.region, n.zone, it.name)
                                                   : m_opts.catalog->on_demand_price(m_scenario.region, it.name);
@@ -560,6 +578,7 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
   n.price_per_hour = res.chosen->price;
   n.capacity = it.capacity;
   n.allocatable = it.allocatable;
+  record_size(n, it);
   add_instance_labels(n.labels, it, n.zone, m_scenario.region, n.capacity_type);
   if (m_fake_types) add_fake_multi_value_labels(n.labels, it, n.requirements);
   n.labels[std::string(label::k_hostname)] = n.name;
@@ -880,6 +899,7 @@ void World::finish_lower_bound(SimTime end) {
 
 void World::finish() {
   const SimTime end = m_engine.now();
+  for (auto& [key, size] : m_node_sizes) m_result.node_sizes.push_back(std::move(size));
   Summary& sum = m_result.summary;
   Money cost;
   double node_ms = 0;

@@ -30,7 +30,9 @@ class World {
   void add_node_groups();
   // A pre-existing node's price (catalog or fake offering), capacity, allocatable and instance
   // labels for type `it` in its zone and capacity type.
-  void set_instance(cluster::Node& n, const catalog::InstanceType& it) const;
+  void set_instance(cluster::Node& n, const catalog::InstanceType& it);
+  // Keeps the size of node `n` of type `it` for AutoscalerResult::node_sizes.
+  void record_size(const cluster::Node& n, const catalog::InstanceType& it);
   // spec.nodeClaims: initialized Karpenter nodes at t = 0 (adopted by the policy), and the pods
   // each names bound to it once the workloads exist.
   void add_node_claims();
@@ -112,6 +114,7 @@ class World {
   int m_node_counter{0};
   std::vector<double> m_pending_seconds;
   AutoscalerResult m_result;
+  std::map<std::pair<std::string, std::string>, NodeSize> m_node_sizes;  // (pool or group, type)
   ExpectationProbe m_probe;
   int m_live_instances{0};
   std::int64_t m_pods_created{0};  // workload pods (DaemonSet pods are not counted)

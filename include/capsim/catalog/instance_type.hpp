@@ -39,8 +39,18 @@ struct NodeClassParams {
   int reserved_enis{0};                      // --reserved-enis
 };
 
+// The three parts of an instance type's overhead (types.go kubeReservedResources,
+// systemReservedResources, evictionThreshold); their sum is the overhead.
+struct OverheadParts {
+  ResourceList kube_reserved;
+  ResourceList system_reserved;
+  ResourceList eviction_threshold;
+  ResourceList total() const { return kube_reserved + system_reserved + eviction_threshold; }
+};
+
 // Karpenter AWS formulas, reference karpenter.md sections 3.2-3.3.
 ResourceList compute_capacity(const InstanceTypeInfo& it, const NodeClassParams& nc);
+OverheadParts compute_overhead_parts(const InstanceTypeInfo& it, const NodeClassParams& nc, const ResourceList& capacity);
 ResourceList compute_overhead(const InstanceTypeInfo& it, const NodeClassParams& nc, const ResourceList& capacity);
 int eni_limited_pods(const InstanceTypeInfo& it, int reserved_enis);
 
@@ -57,6 +67,7 @@ struct InstanceType {
   Requirements requirements;
   ResourceList capacity;
   ResourceList overhead;
+  OverheadParts overhead_parts;  // how `overhead` splits (all of it kube-reserved for a synthetic type)
   ResourceList allocatable;  // capacity - overhead, floored at 0
   std::vector<Offering> offerings;  // sorted by (capacity type, zone)
 };

@@ -46,6 +46,9 @@ class ClusterState {
   // Bound pods with required pod anti-affinity (kube-scheduler's existing-pods anti-affinity
   // check has nothing to count while this is 0).
   std::size_t bound_anti_affinity_pods() const { return m_bound_anti_affinity; }
+  // Bound pods with any pod affinity or anti-affinity term (kube-scheduler's PodsWithAffinity):
+  // InterPodAffinity scoring of a pod without preferred terms has nothing to count while this is 0.
+  std::size_t bound_affinity_pods() const { return m_bound_affinity; }
   // The lowest priority of a bound pod (none bound: nullopt): preemption has nothing to take
   // from a pod of that priority or lower.
   std::optional<int> lowest_bound_priority() const {
@@ -80,6 +83,7 @@ class ClusterState {
   std::unordered_map<std::string, NodeId> m_node_by_name;
   std::uint64_t m_next_uid{0};
   std::size_t m_bound_anti_affinity{0};
+  std::size_t m_bound_affinity{0};
   std::uint64_t m_generation{0};
   std::uint64_t m_capacity_generation{0};
 };

@@ -91,6 +91,9 @@ class ResourceList {
   std::vector<std::pair<std::string, std::int64_t>> m_extended;  // sorted by name
 };
 
+// Resources counted in bytes (memory, ephemeral-storage): printed with binary suffixes.
+bool is_memory_like(std::string_view name);
+
 // "cpu=500m memory=512Mi pods=1" for logs and messages.
 std::string to_string(const ResourceList& r);
 

@@ -2,21 +2,17 @@
 // count, NodeAffinity/nodeSelector, TaintToleration for NoSchedule/NoExecute, NodePorts,
 // NodeUnschedulable, PodTopologySpread for DoNotSchedule constraints, InterPodAffinity for
 // required affinity / anti-affinity including existing pods' anti-affinity) and the default score
-// NodeResourcesFit LeastAllocated (cpu and memory, weight 1 each; k8s
-// pkg/scheduler/framework/plugins/noderesources/least_allocated.go). Not modelled: the scores of
-// PodTopologySpread, InterPodAffinity (preferred terms), NodeAffinity (preferred terms),
-// TaintToleration (PreferNoSchedule) and ImageLocality - LeastAllocated alone ranks feasible
-// nodes, so preferences never steer a bind.
+// plugins with their weights (kube_score.hpp).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
-#include <functional>
-#include <optional>
 #include <vector>
 
 #include "capsim/cluster/cluster_state.hpp"
+#include "capsim/scheduling/kube_score.hpp"
 
 namespace capsim::scheduling {
 
@@ -60,10 +56,7 @@ class KubeTopologyFilter {
   bool m_self_affinity{false};                   // the pod matches all its own affinity terms
 };
 
-// LeastAllocated score in [0, 100] after placing `pod` on `node`.
-std::int64_t least_allocated_score(const cluster::Node& node, const cluster::PodSchedulingSpec& pod);
-
-// Highest score wins; ties go to the lowest node name (upstream picks uniformly at random among
+// Highest weighted score (score_nodes) wins; ties go to the lowest node name (upstream picks uniformly at random among
 // the top scores, selectHost in schedule_one.go; capsim fixes the lexical rule for determinism).
 // `explain`: on failure, fill BindChoice::reason (a second pass over the nodes).
 BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& pod, bool explain = true);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capsim/core/money.hpp"
+#include "capsim/core/resources.hpp"
 #include "capsim/core/time.hpp"
 
 namespace capsim::sim {
@@ -27,6 +28,20 @@ struct LaunchRecord {
   std::size_t instance_type_options{0};  // the NodeClaim's instance-type choices (0: a node group's)
   double requests_cpu{0};                // the NodeClaim's requests: cores
   double requests_memory_gib{0};         // and GiB
+};
+
+// The size of the nodes of one instance type in one NodePool / node group: capacity, allocatable
+// and the overhead between them (Karpenter's AWS formulas, which EKS managed node groups share for
+// the same AMI family and max pods: catalog/instance_type.hpp).
+struct NodeSize {
+  std::string node_pool;  // or node group
+  std::string instance_type;
+  ResourceList capacity;  // memory: EC2 memory less the VM overhead
+  ResourceList allocatable;
+  ResourceList kube_reserved;
+  ResourceList system_reserved;
+  ResourceList eviction_threshold;
+  std::int64_t ec2_memory_mib{0};  // EC2 SizeInMiB (0 for a synthetic type)
 };
 
 struct TerminationRecord {
@@ -89,6 +104,8 @@ struct AutoscalerResult {
   Summary summary;
   std::vector<LaunchRecord> launches;  // autoscaler-launched nodes only
   std::vector<TerminationRecord> terminations;
+  // Every node's size, one entry per (NodePool / node group, instance type), sorted by both.
+  std::vector<NodeSize> node_sizes;
   std::vector<Decision> decisions;  // empty when SimOptions::keep_decisions is false
   std::size_t decision_count{0};    // every decision made
   std::vector<Sample> samples;

@@ -374,11 +374,13 @@ TEST_CASE("D10 a permanently pending pod does not block consolidation", "[confor
 // Multi-node consolidation
 
 // Three 64/128 nodes (capacity type per entry), one 1 CPU pod each after `big` goes at 5m.
-// kube-scheduler binds (LeastAllocated, ties by node name) spread the `small` pods one per node,
-// as the upstream test binds them.
+// The `small` pods are created first so that kube-scheduler's scores (LeastAllocated +
+// BalancedAllocation, ties by node name) spread them one per node, as the upstream test binds
+// them; after the big pods, 1 CPU / 1 GiB pods would tie on a node with one of them already and
+// pile up on the lowest name.
 std::string three_big_nodes(const std::string& capacity) {
   return scenario("10m", timeline({"at: 5m, delete: {kind: Deployment, name: big}"})) + suite_pool() +
-         deploy("big", 3, "40", "100Gi", capacity) + deploy("small", 3, "1", "1Gi");
+         deploy("small", 3, "1", "1Gi") + deploy("big", 3, "40", "100Gi", capacity);
 }
 
 // D12. consolidation_test.go › Multi-NodeClaim › "can merge 3 nodes into 1" (both entries): the
@@ -434,7 +436,7 @@ TEST_CASE("D13 two nodes of the cheapest type are not merged into one of the sam
 TEST_CASE("multi-node consolidation spends the budget candidate by candidate", "[conformance][karpenter]") {
   auto r = run_text(scenario("10m", timeline({"at: 5m, delete: {kind: Deployment, name: big}"})) +
                     suite_pool("[]", "{consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 0s, budgets: [{nodes: \"30%\"}]}") +
-                    deploy("big", 10, "40", "100Gi", k_od) + deploy("small", 10, "1", "1Gi"));
+                    deploy("small", 10, "1", "1Gi") + deploy("big", 10, "40", "100Gi", k_od));
   REQUIRE(r.launches.size() >= 10);
   auto cmds = decisions(r, "disrupt", "underutilized");
   REQUIRE(!cmds.empty());

@@ -82,6 +82,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
           "zone": "us-east-1b"
         }
       ],
+      "nodeSizes": [],
       "summary": {
         "costUsd": 0.123457,
         "evictions": 3,
@@ -132,6 +133,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
           "zone": "us-east-1a"
         }
       ],
+      "nodeSizes": [],
       "summary": {
         "costUsd": 0.0,
         "evictions": 0,

@@ -1,5 +1,6 @@
-// The kube-scheduler binder (scheduling/kube_scheduler.hpp): default filters and the
-// LeastAllocated score with capsim's lowest-name tie-break, over a ClusterState built directly.
+// The kube-scheduler binder (scheduling/kube_scheduler.hpp): default filters and the default
+// score plugins (kube_score.hpp) with capsim's lowest-name tie-break, over a ClusterState built
+// directly.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -12,7 +13,9 @@
 using namespace capsim;
 using namespace capsim::test;
 using capsim::scheduling::kube_filter;
+using capsim::scheduling::balanced_allocation_score;
 using capsim::scheduling::least_allocated_score;
+using capsim::scheduling::score_nodes;
 using capsim::scheduling::select_node;
 
 namespace {
@@ -142,6 +145,77 @@ TEST_CASE("LeastAllocated score arithmetic", "[scheduling]") {
   CHECK(least_allocated_score(s.node(eid), make_pod_spec()) == 100);
   // cpu (3000 - 1000) * 100 / 3000 = 66; memory 100 -> 83
   CHECK(least_allocated_score(s.node(eid), make_pod_spec("1")) == 83);
+}
+
+// k8s noderesources/balanced_allocation.go balancedResourceScorer: fractions requested /
+// allocatable after placing the pod, std = |f_cpu - f_mem| / 2, (1 - std) * 100 truncated.
+TEST_CASE("BalancedAllocation score arithmetic", "[scheduling]") {
+  cluster::ClusterState s;
+  auto nid = s.add_node(make_node("n1", "4", "8Gi"));
+  s.bind(add_pod(s, "a", make_pod_spec("1", "2Gi")), nid, SimTime{0});
+  // cpu 2/4 = 0.5, memory 3/8 = 0.375: std 0.0625 -> 93 (93.75)
+  CHECK(balanced_allocation_score(s.node(nid), make_pod_spec("1", "1Gi")) == 93);
+  // cpu 5/4 capped at 1, memory 2/8 = 0.25: std 0.375 -> 62 (62.5)
+  CHECK(balanced_allocation_score(s.node(nid), make_pod_spec("4")) == 62);
+  // a best-effort pod (no cpu, no memory request) is not scored (PreScore returns Skip)
+  CHECK(balanced_allocation_score(s.node(nid), make_pod_spec()) == 0);
+}
+
+// BalancedAllocation (weight 1) breaks what LeastAllocated alone ties: n1 already runs a
+// cpu-only pod, n2 a memory-only pod; a 1-CPU pod scores LeastAllocated 75 on both, Balanced 75
+// on n1 (fractions 0.5 / 0) and 100 on n2 (0.25 / 0.25); TaintToleration gives both 3 x 100.
+TEST_CASE("select_node: BalancedAllocation prefers the node whose cpu and memory use stay even", "[scheduling]") {
+  cluster::ClusterState s;
+  auto n1 = s.add_node(make_node("n1", "4", "8Gi"));
+  auto n2 = s.add_node(make_node("n2", "4", "8Gi"));
+  s.bind(add_pod(s, "cpu-heavy", make_pod_spec("1")), n1, SimTime{0});
+  s.bind(add_pod(s, "mem-heavy", make_pod_spec("", "2Gi")), n2, SimTime{0});
+  auto p = add_pod(s, "p", make_pod_spec("1"));
+  CHECK(least_allocated_score(s.node(n1), *s.pod(p).spec) == least_allocated_score(s.node(n2), *s.pod(p).spec));
+  CHECK(score_nodes(s, s.pod(p), {n1, n2}) == std::vector<std::int64_t>{150 + 300, 175 + 300});
+  CHECK(*select_node(s, s.pod(p)).node == n2);
+}
+
+// TaintToleration score (taint_toleration.go, weight 3): the count of PreferNoSchedule taints the
+// pod does not tolerate, normalised in reverse (DefaultNormalizeScore). n1 is emptier
+// (LeastAllocated 81 + Balanced 93) but tainted; n2 scores 31 + 93.
+TEST_CASE("select_node: PreferNoSchedule taints steer a pod that does not tolerate them", "[scheduling]") {
+  cluster::ClusterState s;
+  auto n1_node = make_node("n1", "4", "8Gi");
+  n1_node.taints = {Taint{"dedicated", "batch", TaintEffect::prefer_no_schedule}};
+  auto n1 = s.add_node(n1_node);
+  auto n2 = s.add_node(make_node("n2", "4", "8Gi"));
+  s.bind(add_pod(s, "x", make_pod_spec("2", "4Gi")), n2, SimTime{0});
+  auto p = add_pod(s, "p", make_pod_spec("1", "1Gi"));
+  CHECK(score_nodes(s, s.pod(p), {n1, n2}) == std::vector<std::int64_t>{81 + 93 + 3 * 0, 31 + 93 + 3 * 100});
+  CHECK(*select_node(s, s.pod(p)).node == n2);
+  SECTION("a toleration with the PreferNoSchedule effect lets the emptier node win") {
+    auto t = add_pod(s, "t", PodSpecBuilder().cpu("1").memory("1Gi").toleration(
+                                 Toleration{"dedicated", false, "batch", TaintEffect::prefer_no_schedule}));
+    CHECK(score_nodes(s, s.pod(t), {n1, n2}) == std::vector<std::int64_t>{81 + 93 + 300, 31 + 93 + 300});
+    CHECK(*select_node(s, s.pod(t)).node == n1);
+  }
+  SECTION("a NoSchedule-only toleration does not count for the score") {
+    auto t = add_pod(s, "t", PodSpecBuilder().cpu("1").memory("1Gi").toleration(
+                                 Toleration{"dedicated", false, "batch", TaintEffect::no_schedule}));
+    CHECK(*select_node(s, s.pod(t)).node == n2);
+  }
+}
+
+// NodeAffinity score (node_affinity.go, weight 2): the weights of the matching preferred terms,
+// normalised by the maximum. The busier node in the preferred zone wins: 31 + 93 + 300 + 2 x 100
+// against 81 + 93 + 300 + 0 (LeastAllocated + Balanced + TaintToleration + NodeAffinity).
+TEST_CASE("select_node: preferred node affinity is scored", "[scheduling]") {
+  cluster::ClusterState s;
+  auto n1 = s.add_node(make_node("n1", "4", "8Gi"));
+  auto n2_node = make_node("n2", "4", "8Gi");
+  n2_node.labels[std::string(label::k_zone)] = "us-east-1b";
+  auto n2 = s.add_node(n2_node);
+  s.bind(add_pod(s, "x", make_pod_spec("2", "4Gi")), n2, SimTime{0});
+  auto p = add_pod(s, "p", PodSpecBuilder().cpu("1").memory("1Gi").preferred_term(
+                               30, {req(std::string(label::k_zone), Operator::in, {"us-east-1b"})}));
+  CHECK(score_nodes(s, s.pod(p), {n1, n2}) == std::vector<std::int64_t>{81 + 93 + 300, 31 + 93 + 300 + 200});
+  CHECK(*select_node(s, s.pod(p)).node == n2);
 }
 
 TEST_CASE("select_node: highest score, ties to the lowest name", "[scheduling]") {

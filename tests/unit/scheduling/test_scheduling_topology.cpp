@@ -334,6 +334,10 @@ cluster::PodId kube_pod(cluster::ClusterState& s, const std::string& name, const
   return s.add_pod(std::move(p));
 }
 
+// What every node scores for a pod that requests nothing, on nodes without PreferNoSchedule
+// taints: LeastAllocated 100, Balanced 0 (skipped), TaintToleration 3 x 100.
+constexpr std::int64_t k_base = 100 + 3 * 100;
+
 std::string chosen(const cluster::ClusterState& s, cluster::PodId pod) {
   auto c = scheduling::select_node(s, s.pod(pod));
   return c.node ? s.node(*c.node).name : "none: " + c.reason;
@@ -353,9 +357,24 @@ TEST_CASE("kube-scheduler PodTopologySpread keeps the skew within maxSkew", "[sc
   s.node(a).allocatable.set(Resource::cpu, qty("64"));
   CHECK(chosen(s, p) == "b");
   SECTION("ScheduleAnyway is a score, not a filter") {
+    // podtopologyspread/scoring.go: two zones, weight ln(2 + 2); z1 holds 2 matching pods:
+    // raw round(2 x 1.386) = 3 on a, 0 on b; normalised 100 x (3 + 0 - raw) / 3 -> 0 and 100, x 2.
     auto soft = kube_pod(s, "soft", TopoSpec().spread(k_zone, 1, k_app, false), {{"app", "x"}});
-    s.node(a).allocatable.set(Resource::memory, qty("640Gi"));
-    CHECK(chosen(s, soft) == "a");
+    CHECK(scheduling::score_nodes(s, s.pod(soft), {a, 1}) == std::vector<std::int64_t>{k_base, k_base + 2 * 100});
+    CHECK(chosen(s, soft) == "b");
+    // With maxSkew 4 the raw scores are 3 + 3 = 6 and 0 + 3 = 3: normalised 100 x (6 + 3 - raw) / 6.
+    auto loose = kube_pod(s, "loose", TopoSpec().spread(k_zone, 4, k_app, false), {{"app", "x"}});
+    CHECK(scheduling::score_nodes(s, s.pod(loose), {a, 1}) == std::vector<std::int64_t>{k_base + 2 * 50, k_base + 2 * 100});
+    s.bind(kube_pod(s, "x2", TopoSpec(), {{"app", "x"}}), 1, SimTime{0});
+    // z1 2, z2 1: raw 3 and 1 -> 100 x (3 + 1 - raw) / 3 = 33 and 100
+    CHECK(scheduling::score_nodes(s, s.pod(soft), {a, 1}) == std::vector<std::int64_t>{k_base + 2 * 33, k_base + 2 * 100});
+  }
+  SECTION("ScheduleAnyway on the hostname counts the node's own pods") {
+    // kubernetes.io/hostname: weight ln(3 feasible nodes + 2), per-node counts at Score.
+    auto c = s.add_node(kube_node("c", "z1"));
+    auto soft = kube_pod(s, "soft", TopoSpec().spread(k_host, 1, k_app, false), {{"app", "x"}});
+    // a: 2 pods -> round(3.22) = 3, b: 0, c: 0 -> 100 x (3 - raw) / 3: 0, 100, 100 (x 2)
+    CHECK(scheduling::score_nodes(s, s.pod(soft), {a, 1, c}) == std::vector<std::int64_t>{k_base, k_base + 200, k_base + 200});
   }
   SECTION("a node missing the topology key is filtered and not counted") {
     s.node(1).labels.erase(k_zone);
@@ -385,6 +404,42 @@ TEST_CASE("kube-scheduler PodTopologySpread keeps the skew within maxSkew", "[sc
     only_a.topology_spread[0].node_affinity_policy_honor = false;
     auto r = kube_pod(s, "r", only_a, {{"app", "x"}});
     CHECK(chosen(s, r).rfind("none: ", 0) == 0);
+  }
+}
+
+// interpodaffinity/scoring.go: topology pairs collect + the weights of the pod's preferred
+// affinity terms existing pods match, - its preferred anti-affinity weights, + 1
+// (hardPodAffinityWeight) per existing pod whose required affinity the pod matches, and +/- the
+// existing pods' preferred weights; nodes sum their pairs, min-max scaled to [0, 100], weight 2.
+TEST_CASE("kube-scheduler InterPodAffinity scores preferred terms both ways", "[scheduling]") {
+  cluster::ClusterState s;
+  auto a = s.add_node(kube_node("a", "z1"));
+  auto b = s.add_node(kube_node("b", "z1"));
+  auto c = s.add_node(kube_node("c", "z2"));
+  s.bind(kube_pod(s, "db", TopoSpec(), {{"app", "db"}}), a, SimTime{0});
+  SECTION("preferred affinity to the db's zone") {
+    auto p = kube_pod(s, "p", TopoSpec().preferred_affinity(40, k_zone, {{"app", "db"}}));
+    CHECK(scheduling::score_nodes(s, s.pod(p), {a, b, c}) == std::vector<std::int64_t>{k_base + 200, k_base + 200, k_base});
+    CHECK(chosen(s, p) == "a");
+  }
+  SECTION("preferred anti-affinity to the db's host, preferred affinity to its zone") {
+    // (zone z1) +40, (host a) -60: a -20, b 40, c 0 -> min-max: 0, 100, 33
+    auto p = kube_pod(s, "p", TopoSpec().preferred_affinity(40, k_zone, {{"app", "db"}})
+                                  .preferred_anti_affinity(60, k_host, {{"app", "db"}}));
+    CHECK(scheduling::score_nodes(s, s.pod(p), {a, b, c}) == std::vector<std::int64_t>{k_base, k_base + 200, k_base + 66});
+    CHECK(chosen(s, p) == "b");
+  }
+  SECTION("an existing pod's preferred anti-affinity pushes matching pods away") {
+    s.bind(kube_pod(s, "cache", TopoSpec().preferred_anti_affinity(10, k_zone, {{"app", "web"}})), c, SimTime{0});
+    auto web = kube_pod(s, "web", TopoSpec(), {{"app", "web"}});
+    CHECK(scheduling::score_nodes(s, s.pod(web), {a, b, c}) == std::vector<std::int64_t>{k_base + 200, k_base + 200, k_base});
+    CHECK(chosen(s, web) == "a");
+  }
+  SECTION("an existing pod's required affinity attracts the pods it names (hardPodAffinityWeight 1)") {
+    s.bind(kube_pod(s, "sidecar", TopoSpec().affinity(k_host, {{"app", "web"}})), c, SimTime{0});
+    auto web = kube_pod(s, "web", TopoSpec(), {{"app", "web"}});
+    CHECK(scheduling::score_nodes(s, s.pod(web), {a, b, c}) == std::vector<std::int64_t>{k_base, k_base, k_base + 200});
+    CHECK(chosen(s, web) == "c");
   }
 }
 
