@@ -77,17 +77,32 @@ void ClusterState::remove_pod(PodId id, SimTime now) {
   Pod& p = m_pods[id];
   if (p.bound()) {
     Node& n = m_nodes[p.node];
-    if (!p.is_daemon()) n.last_pod_event_at = now;
+    // A terminating pod's event was its deletion (podevents controller: bound, terminal or
+    // terminating); it going away later is none.
+    if (!p.is_daemon() && !p.terminating) n.last_pod_event_at = now;
     unbind(id);  // bumps the node's version
   }
   m_pending.erase(id);
   m_live_pods.erase(id);
-  m_pod_by_name.erase(p.namespace_ + "/" + p.name);
+  if (auto it = m_pod_by_name.find(p.namespace_ + "/" + p.name); it != m_pod_by_name.end() && it->second == id)
+    m_pod_by_name.erase(it);
   p.phase = PodPhase::deleted;
   p.spec.reset();
   p.labels.clear();
   p.annotations.clear();
   m_free_pods.push_back(id);
+  ++m_generation;
+}
+
+void ClusterState::mark_terminating(PodId id, SimTime now) {
+  Pod& p = m_pods[id];
+  CAPSIM_ASSERT(p.bound() && !p.terminating, "pod " + p.name + " cannot start terminating");
+  p.terminating = true;
+  Node& n = m_nodes[p.node];
+  if (!p.is_daemon()) n.last_pod_event_at = now;
+  ++n.version;
+  if (auto it = m_pod_by_name.find(p.namespace_ + "/" + p.name); it != m_pod_by_name.end() && it->second == id)
+    m_pod_by_name.erase(it);
   ++m_generation;
 }
 

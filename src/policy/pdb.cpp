@@ -13,7 +13,8 @@ int pdb_disruptions_allowed(const spec::PodDisruptionBudget& pdb, const cluster:
   int healthy = 0, expected = 0;
   for (auto pid : state.live_pods()) {
     const auto& p = state.pod(pid);
-    if (!pdb_selects(pdb, p)) continue;
+    // A terminating pod is neither healthy nor expected: its owner has replaced it.
+    if (p.terminating || !pdb_selects(pdb, p)) continue;
     ++expected;
     if (p.bound() && (state.node(p.node).initialized() || state.node(p.node).state == cluster::NodeState::deleting))
       ++healthy;

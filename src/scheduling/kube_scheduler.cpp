@@ -96,7 +96,7 @@ KubeTopologyFilter::KubeTopologyFilter(const cluster::ClusterState& state, const
         std::int64_t count = 0;
         for (auto pid : node.pods) {
           const auto& p = state.pod(pid);
-          if (p.namespace_ == pod.namespace_ && selectors[i].matches(p.labels)) ++count;
+          if (!p.terminating && p.namespace_ == pod.namespace_ && selectors[i].matches(p.labels)) ++count;
         }
         m_spread[i].counts[node.labels.find(c.topology_key)->second] += count;
       }

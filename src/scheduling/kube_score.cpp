@@ -74,7 +74,7 @@ bool topology_spread_scores(const cluster::ClusterState& state, const cluster::P
     std::int64_t count = 0;
     for (auto pid : n.pods) {
       const auto& p = state.pod(pid);
-      if (p.namespace_ == pod.namespace_ && s.selector.matches(p.labels)) ++count;
+      if (!p.terminating && p.namespace_ == pod.namespace_ && s.selector.matches(p.labels)) ++count;
     }
     return count;
   };

@@ -396,17 +396,53 @@ void World::create_pod(cluster::Pod pod) {
   request_kube_scheduler();
 }
 
-void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded) {
+void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded, bool graceful) {
+  const SimTime now = m_engine.now();
+  if (m_state.pod(id).terminating) {  // deleted before; now it goes at once
+    remove_terminated(id);
+    return;
+  }
   cluster::Pod gone = m_state.pod(id);
   if (!gone.is_daemon()) {
-    if (!gone.bound()) m_pending_seconds.push_back((m_engine.now() - gone.created).seconds_f());
+    if (!gone.bound()) m_pending_seconds.push_back((now - gone.created).seconds_f());
     if (evicted && gone.bound()) ++m_result.summary.evictions;
     if (m_lower_bound) demand_changed(gone, -1);
   }
+  // The kubelet stops a deleted pod's containers within its terminationGracePeriodSeconds; until
+  // then the pod stays on the node with its requests (kube-scheduler and both autoscalers count
+  // them). capsim takes the whole grace period. The lower bound's demand-only world has no nodes.
+  const int grace = gone.spec->termination_grace_seconds;
+  const bool terminates = graceful && gone.bound() && !succeeded && grace > 0 && !m_lower_bound;
+  if (terminates) {
+    m_state.mark_terminating(id, now);
+    const std::uint64_t uid = gone.uid;
+    // The kubelet reports the pod gone: a node-side event, before the controllers' at that instant.
+    m_engine.schedule(now + Duration::seconds(grace), Phase::cloud, [this, id, uid] { finish_termination(id, uid); });
+  } else {
+    m_state.remove_pod(id, now);
+    ++m_pods_removed;
+  }
+  // A ReplicaSet (and a Job) replaces a pod as soon as it is deleted; a StatefulSet creates a pod
+  // of the same identity only once the old one is gone.
+  if (evicted || succeeded) {
+    if (terminates && gone.owner.kind == "StatefulSet") m_replace_when_gone.insert(gone.uid);
+    else if (auto repl = m_controllers.on_pod_gone(gone, succeeded, now)) create_pod(std::move(*repl));
+  }
+  request_kube_scheduler();
+}
+
+void World::finish_termination(cluster::PodId id, std::uint64_t uid) {
+  if (!m_state.live_pods().count(id) || m_state.pod(id).uid != uid) return;  // removed with its instance
+  remove_terminated(id);
+  refresh_wakeup();
+}
+
+void World::remove_terminated(cluster::PodId id) {
+  cluster::Pod gone = m_state.pod(id);
   m_state.remove_pod(id, m_engine.now());
   ++m_pods_removed;
-  if (evicted || succeeded) {
-    if (auto repl = m_controllers.on_pod_gone(gone, succeeded, m_engine.now())) create_pod(std::move(*repl));
+  if (m_replace_when_gone.erase(gone.uid)) {
+    if (auto repl = m_controllers.on_pod_gone(gone, false, m_engine.now())) create_pod(std::move(*repl));
   }
   request_kube_scheduler();
 }
@@ -470,9 +506,9 @@ void World::kube_scheduler_pass() {
 
 std::optional<cluster::NodeId> World::preempt_for(cluster::PodId pid) {
   // kube-scheduler's PostFilter (DefaultPreemption): evict the victims, which their controllers
-  // recreate as pending pods, and bind the preemptor to the node. Victims go at once (capsim does
-  // not model graceful termination), so the preemptor binds in the same pass instead of after its
-  // nominatedNodeName frees up.
+  // recreate as pending pods, and bind the preemptor to the node. Victims go at once, without
+  // their grace period (capsim does not model the nominated node a preemptor waits on), so the
+  // preemptor binds in the same pass.
   const cluster::Pod& p = m_state.pod(pid);
   auto pre = scheduling::select_preemption(m_state, p, [this](const cluster::Pod& v) { return eviction_allowed(v); });
   if (!pre) return std::nullopt;
@@ -493,7 +529,7 @@ std::optional<cluster::NodeId> World::preempt_for(cluster::PodId pid) {
               (pre->pdb_violations ? " (" + std::to_string(pre->pdb_violations) + " violating a PodDisruptionBudget)" : "");
   log(d.message);
   record(std::move(d));
-  for (auto v : pre->victims) delete_pod(v, /*evicted=*/true, false);
+  for (auto v : pre->victims) delete_pod(v, /*evicted=*/true, false, /*graceful=*/false);
   return pre->node;
 }
 
@@ -685,10 +721,17 @@ void World::drain(cluster::NodeId id) {
   const bool forced = n.termination_grace_period && now >= n.deletion_requested_at + *n.termination_grace_period;
   std::vector<cluster::PodId> evict;
   bool blocked = false;
-  for (int critical = 0; critical < 2 && evict.empty() && !blocked; ++critical) {
+  // Evicted pods still terminating hold back the next priority group (terminator.go Drain: a
+  // group is done when its pods are gone); after the grace period they are deleted outright.
+  bool terminating = false;
+  for (int critical = 0; critical < 2 && evict.empty() && !blocked && !terminating; ++critical) {
     for (auto pid : n.pods) {
       const auto& p = m_state.pod(pid);
       if (p.is_daemon() || (p.spec->priority >= 2'000'000'000) != (critical == 1)) continue;
+      if (p.terminating && !forced) {
+        terminating = true;
+        continue;
+      }
       auto a = p.annotations.find("karpenter.sh/do-not-disrupt");
       auto b = p.annotations.find("karpenter.sh/do-not-evict");  // v1alpha5 name
       const bool protected_pod = (a != p.annotations.end() && a->second == "true") ||
@@ -701,7 +744,7 @@ void World::drain(cluster::NodeId id) {
       if (!forced) break;  // one eviction at a time: the next one sees the PDB after this one
     }
   }
-  for (auto pid : evict) delete_pod(pid, true, false);
+  for (auto pid : evict) delete_pod(pid, true, false, /*graceful=*/!forced);
   const bool done = std::none_of(n.pods.begin(), n.pods.end(), [&](cluster::PodId pid) { return !m_state.pod(pid).is_daemon(); });
   if (done) {
     m_engine.schedule(now + m_scenario.cloud.termination_latency, Phase::cloud, [this, id] { terminate_node(id); });
@@ -715,7 +758,7 @@ void World::terminate_node(cluster::NodeId id) {
   cluster::Node& n = m_state.node(id);
   if (n.state == cluster::NodeState::terminated) return;  // already reclaimed (spot interruption)
   std::vector<cluster::PodId> left = n.pods;
-  for (auto pid : left) delete_pod(pid, true, false);
+  for (auto pid : left) delete_pod(pid, true, false, /*graceful=*/false);  // the instance is gone
   cluster::Node& node = m_state.node(id);
   node.terminated_at = m_engine.now();
   const bool had_instance = m_billing_start.count(id) > 0;

@@ -40,7 +40,15 @@ class World {
   void schedule_timeline();
   // Pods.
   void create_pod(cluster::Pod pod);
-  void delete_pod(cluster::PodId id, bool evicted, bool succeeded);
+  // Deletes (or evicts) a pod. A bound pod that did not succeed terminates gracefully: it keeps
+  // its node and requests for its terminationGracePeriodSeconds while its owner replaces it
+  // (a StatefulSet only once it is gone), unless `graceful` is false (the instance is gone, a
+  // forced drain, a preemption victim). Deleting a terminating pod removes it at once.
+  void delete_pod(cluster::PodId id, bool evicted, bool succeeded, bool graceful = true);
+  // The end of a graceful termination: the pod is gone; a StatefulSet now recreates it.
+  void finish_termination(cluster::PodId id, std::uint64_t uid);
+  // Removes a terminating pod; its StatefulSet replacement, if owed, follows.
+  void remove_terminated(cluster::PodId id);
   void request_kube_scheduler();
   void kube_scheduler_pass();
   // DefaultPreemption for a pod that fits no node: the node it then binds to, if any.
@@ -111,6 +119,7 @@ class World {
   std::vector<std::pair<cluster::NodeId, std::size_t>> m_claim_nodes;  // node, index in spec.nodeClaims
   std::map<cluster::NodeId, std::string> m_launch_reason;
   std::set<cluster::NodeId> m_interrupted;  // nodes that got a spot interruption notice
+  std::set<std::uint64_t> m_replace_when_gone;  // uids of terminating evicted StatefulSet pods
   int m_node_counter{0};
   std::vector<double> m_pending_seconds;
   AutoscalerResult m_result;

@@ -96,6 +96,7 @@ cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int 
   for (const auto& term : t.pod_anti_affinity.required) s.pod_anti_affinity.push_back(to_affinity_term(term));
   s.preferred_pod_anti_affinity = to_weighted_terms(t.pod_anti_affinity.preferred);
   s.local_storage_volumes = t.local_storage_volumes;
+  s.termination_grace_seconds = t.termination_grace_period_seconds;
   return s;
 }
 
@@ -181,7 +182,7 @@ std::vector<cluster::Pod> Controllers::scale(const std::string& kind, const std:
     std::vector<const cluster::Pod*> owned;
     for (auto pid : state.live_pods()) {
       const auto& p = state.pod(pid);
-      if (p.owner.kind == kind && p.owner.name == name) owned.push_back(&p);
+      if (p.owner.kind == kind && p.owner.name == name && !p.terminating) owned.push_back(&p);
     }
     std::sort(owned.begin(), owned.end(), [](const cluster::Pod* a, const cluster::Pod* b) {
       if (a->bound() != b->bound()) return !a->bound();
@@ -208,7 +209,7 @@ std::vector<cluster::PodId> Controllers::remove(const std::string& kind, const s
   }
   for (auto pid : state.live_pods()) {
     const auto& p = state.pod(pid);
-    if (p.owner.kind == kind && p.owner.name == name) out.push_back(pid);
+    if (p.owner.kind == kind && p.owner.name == name && !p.terminating) out.push_back(pid);
   }
   if (Managed* m = find(kind, name)) m->live -= static_cast<int>(out.size());
   return out;

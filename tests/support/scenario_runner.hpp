@@ -38,12 +38,15 @@ inline std::string fake_scenario_doc(const std::string& catalog, const std::stri
          "\n  duration: " + duration + "\n  karpenter: " + karpenter + "\n" + extra + "---\n";
 }
 
-// A Deployment with `replicas` pods requesting cpu/memory.
+// A Deployment with `replicas` pods requesting cpu/memory. Its pods have
+// terminationGracePeriodSeconds 0, so a deleted pod is gone at once, as upstream's unit tests
+// delete pods (expectations.go ExpectDeleted: GracePeriodSeconds 0); tests of graceful
+// termination write their own.
 inline std::string deployment(const std::string& name, int replicas, const std::string& cpu, const std::string& memory,
                               const std::string& pod_spec_extra = "") {
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + "}\nspec:\n  replicas: " +
          std::to_string(replicas) + "\n  template:\n    metadata: {labels: {app: " + name +
-         "}}\n    spec:\n" + pod_spec_extra + "      containers:\n        - name: c\n          resources: {requests: {cpu: " +
+         "}}\n    spec:\n      terminationGracePeriodSeconds: 0\n" + pod_spec_extra + "      containers:\n        - name: c\n          resources: {requests: {cpu: " +
          cpu + ", memory: " + memory + "}}\n---\n";
 }
 

@@ -23,6 +23,9 @@ class ClusterState {
   void unbind(PodId pod);
   // Removes a pod for good (deleted or succeeded); frees its slot.
   void remove_pod(PodId pod, SimTime now);
+  // A bound pod was deleted gracefully: it stays on its node, holding its requests, until
+  // remove_pod; its name is free at once (a replacement may take it).
+  void mark_terminating(PodId pod, SimTime now);
 
   NodeId add_node(Node node);
   void remove_node(NodeId node);  // must have no pods

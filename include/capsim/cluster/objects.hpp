@@ -88,6 +88,9 @@ struct PodSchedulingSpec {
   std::vector<WeightedPodAffinityTerm> preferred_pod_affinity;
   std::vector<PodAffinityTerm> pod_anti_affinity;  // requiredDuringSchedulingIgnoredDuringExecution
   std::vector<WeightedPodAffinityTerm> preferred_pod_anti_affinity;
+  // Not scheduling data: terminationGracePeriodSeconds, how long a deleted or evicted pod keeps
+  // running (and holding its requests) on its node before it is gone.
+  int termination_grace_seconds{30};
   // Not scheduling data: hostPath / disk-backed emptyDir volume names, for the Cluster
   // Autoscaler's local-storage drain rule.
   std::vector<std::string> local_storage_volumes;
@@ -123,6 +126,9 @@ struct Pod {
   // ClusterState::capacity_generation() when kube-scheduler last found no node for the pod.
   std::optional<std::uint64_t> failed_at_capacity_generation;
   std::optional<Duration> run_duration;  // Job pods: succeed after running this long
+  // Deleted gracefully (deletionTimestamp set): still bound and holding its requests until its
+  // termination grace period ends. Its owner has already replaced it (a StatefulSet waits).
+  bool terminating{false};
 
   bool is_daemon() const { return owner.kind == "DaemonSet"; }
   bool is_mirror() const { return owner.kind == "Node"; }

@@ -753,8 +753,11 @@ void ClusterAutoscaler::progress_deletions(const View& view, Actions& out) {
     }
     const auto& n = view.cluster.node(d.node);
     std::vector<const cluster::Pod*> evict;
-    for (auto pid : n.pods)
-      if (!view.cluster.pod(pid).is_daemon() && !view.cluster.pod(pid).is_mirror()) evict.push_back(&view.cluster.pod(pid));
+    for (auto pid : n.pods) {
+      const auto& p = view.cluster.pod(pid);
+      // A terminating pod was evicted already (it goes by itself; the drain waits for it).
+      if (!p.is_daemon() && !p.is_mirror() && !p.terminating) evict.push_back(&p);
+    }
     bool abort = false;
     std::string why;
     if (!d.drain && !evict.empty()) {

@@ -20,7 +20,11 @@ constexpr std::size_t k_min_spot_to_spot_types = 15;      // consolidation.go Mi
 constexpr Duration k_command_timeout = Duration::minutes(10);  // queue.go, clamp(80ms x n, 10m, 1h)
 constexpr Duration k_command_poll = Duration::seconds(1);
 
-bool reschedulable(const cluster::Pod& p) { return !p.is_daemon() && !p.is_mirror(); }
+// pkg/utils/pod/scheduling.go IsReschedulable: active pods (a terminating one needs no new home,
+// except a StatefulSet's: its replacement waits for it), not DaemonSet or mirror pods.
+bool reschedulable(const cluster::Pod& p) {
+  return (!p.terminating || p.owner.kind == "StatefulSet") && !p.is_daemon() && !p.is_mirror();
+}
 
 // pkg/utils/disruption/disruption.go EvictionCost: 1 + deletion cost / 2^27 + priority / 2^25,
 // clamped to [-10, 10].

@@ -360,7 +360,9 @@ scheduling::ExistingNodeInput Karpenter::make_existing_node(const View& view, co
     const auto& pod = view.cluster.pod(pid);
     const auto& hp = pod.spec->host_ports;
     in.used_host_ports.insert(in.used_host_ports.end(), hp.begin(), hp.end());
-    // Topology counts and inverse anti-affinity (Topology.countDomains / updateInverseAffinities).
+    // Topology counts and inverse anti-affinity (Topology.countDomains / updateInverseAffinities);
+    // terminating pods are IgnoredForTopology (topology.go).
+    if (pod.terminating) continue;
     in.pods.push_back(scheduling::BoundPodInput{pod.uid, pod.namespace_, &pod.labels, pod.spec.get()});
     if (!pod.spec->pod_anti_affinity.empty()) in.has_required_anti_affinity = true;
   }

@@ -66,7 +66,7 @@ std::string deploy(const std::string& name, int replicas, const std::string& cpu
   std::string s = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + "}\nspec:\n  replicas: " +
                   std::to_string(replicas) + "\n  template:\n    metadata:\n      labels: {app: " + name + "}\n";
   if (!annotations.empty()) s += "      annotations: " + annotations + "\n";
-  s += "    spec:\n";
+  s += "    spec:\n      terminationGracePeriodSeconds: 0\n";  // ExpectDeleted deletes with grace 0
   if (!node_selector.empty()) s += "      nodeSelector: " + node_selector + "\n";
   s += "      containers:\n        - name: c\n          resources: {requests: {cpu: " + cpu + ", memory: " + memory +
        "}}\n---\n";

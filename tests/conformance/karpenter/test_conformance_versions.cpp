@@ -55,8 +55,10 @@ std::string timeline(const std::vector<std::string>& events) {
 
 }  // namespace
 
-// The walkthrough (scenarios/seed-nginx-scaleout*.yaml): the nginx Deployment is deleted at 10m.
-// v0.29: the Machine is Empty from 600 s, ttlSecondsAfterEmpty (30 s) has passed at 630 s, which
+// The walkthrough (scenarios/seed-nginx-scaleout*.yaml): the nginx Deployment is deleted at 10m;
+// its pods terminate until 630 s (the default 30 s grace period), but terminating pods do not
+// keep a node from being empty (v0.29 utils/node GetNodePods and v1 IsReschedulable skip them,
+// and the deletion is the last pod event). v0.29: the Machine is Empty from 600 s, ttlSecondsAfterEmpty (30 s) has passed at 630 s, which
 // is a 10 s deprovisioning poll: deleted then, with no validation wait
 // (core v0.29 pkg/controllers/deprovisioning/emptiness.go). v1.14: Consolidatable 30 s after the
 // last pod event (consolidateAfter), picked up by the 630 s poll and deleted after the 15 s

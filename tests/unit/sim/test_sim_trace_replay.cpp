@@ -70,11 +70,14 @@ TEST_CASE("trace replay: pods come and go at the trace start plus their offsets"
   CHECK(r.summary.pods_pending_at_end == 0);
   // m5.xlarge has 3920m allocatable: all three 1-CPU pods run on the one node, at once.
   CHECK(r.summary.pod_pending_max_s == 0.0);
-  // Samples each minute: at 60 s all three run (created at 30 s and 30.5 s), at 120 s the first
-  // was deleted (30 + 60 = 90 s), at 180 s all are gone (30 + 90 = 120 s).
+  // Samples each minute: at 60 s all three run (created at 30 s and 30.5 s). A deleted pod
+  // terminates for its grace period (30 s by default): the first, deleted at 30 + 60 = 90 s, is
+  // gone at 120 s; the other two, deleted at 30 + 90 = 120 s, still terminate then and are gone
+  // at 150 s.
   REQUIRE(r.samples.size() >= 4);
   CHECK(r.samples[1].running_pods == 3);
-  CHECK(r.samples[2].running_pods == 0);
+  CHECK(r.samples[2].running_pods == 2);
+  CHECK(r.samples[3].running_pods == 0);
   bool warned = false;
   for (const auto& line : r.log) warned = warned || line.find("pod default/ghost") != std::string::npos;
   CHECK(warned);
