@@ -1,5 +1,7 @@
 #include "capsim/cli/cli.hpp"
 
+#include "cli_detail.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -22,17 +24,7 @@
 
 namespace capsim::cli {
 
-std::string_view default_scenario_text();  // generated from scenarios/seed-nginx-scaleout.yaml
-
-namespace {
-
-constexpr const char* k_default_scenario_name = "scenarios/seed-nginx-scaleout.yaml";
-
-struct Common {
-  std::string catalog_dir;
-  bool quiet{false};
-  bool check_invariants{false};
-};
+namespace detail {
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c) {
   if (c.catalog_dir.empty()) return catalog::Catalog::embedded();
@@ -49,7 +41,6 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
   for (const auto& w : s.warnings) err << w.render() << "\n";
 }
 
-// `keep_decisions`: the run's decisions are written (--out); otherwise only counted.
 sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions) {
   sim::SimOptions opts;
   opts.catalog = std::move(cat);
@@ -63,6 +54,18 @@ sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const C
   };
   return opts;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::CheckOptions;
+using detail::Common;
+using detail::load;
+using detail::load_catalog;
+using detail::print_warnings;
+using detail::sim_options;
+using detail::k_default_scenario_name;
 
 int exit_code(const sim::RunResult& result) {
   for (const auto& e : result.expectations)
@@ -264,6 +267,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   trace_cmd->add_option("--format", gen.format, "csv or jsonl (default csv)")->check(CLI::IsMember({"csv", "jsonl"}));
   trace_cmd->add_option("--out", gen.out, "Write the trace to this file (atomically) instead of standard output");
 
+  CheckOptions check;
+  auto* check_cmd = app.add_subcommand(
+      "check", "Run many scenarios, evaluate their expectations and compare their decisions with goldens");
+  check_cmd->add_option("inputs", check.inputs, "Scenario files, directories (their *.yaml) or globs (default: scenarios/)");
+  check_cmd->add_option("-j,--jobs", check.jobs, "Scenarios run in parallel (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  check_cmd->add_option("--golden", check.golden_dir,
+                        "Compare each run's decisions with DIR/<scenario file name>/ (result.json, decisions.jsonl)");
+  check_cmd->add_flag("--update-golden", check.update_golden, "Rewrite the goldens under --golden from these runs");
+  check_cmd->add_option("--junit", check.junit, "Write a JUnit XML report (one testcase per expectation and golden)");
+  check_cmd->add_option("--markdown", check.markdown, "Write a Markdown summary (PR comment / job summary)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -278,6 +293,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);
+    if (*check_cmd) return detail::cmd_check(check, common, out, err);
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
     if (*trace_cmd) return cmd_generate_trace(gen, out);
   } catch (const InputError& e) {

@@ -182,6 +182,28 @@ void read_cloud_settings(Loader& l, Doc& d, const YAML::Node& n, const std::stri
   if (auto v = m.duration("terminationLatency")) c.termination_latency = *v;
 }
 
+void read_golden_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  MapView m(d, n, path);
+  if (!m.ok()) return;
+  m.reject_unknown({"costTolerance", "timeTolerance", "ignore"});
+  spec::GoldenSettings& g = l.sc.golden;
+  if (auto v = m.number("costTolerance")) {
+    if (*v < 0 || *v > 1) d.error(m.get("costTolerance"), m.path("costTolerance"),
+                                  "expected a fraction from 0 to 1 such as 0.02 (2 %), got " + describe(m.get("costTolerance")));
+    else g.cost_tolerance = *v;
+  }
+  if (auto v = m.duration("timeTolerance")) g.time_tolerance = *v;
+  if (const YAML::Node list = m.get("ignore"); present(list)) {
+    if (!list.IsSequence()) {
+      d.error(list, m.path("ignore"), "expected a list of decision categories");
+      return;
+    }
+    const std::vector<std::string_view> choices(std::begin(spec::k_golden_categories), std::end(spec::k_golden_categories));
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (auto c = to_enum(d, list[i], m.path("ignore") + "[" + std::to_string(i) + "]", choices)) g.ignore.push_back(*c);
+  }
+}
+
 // The error for a zone outside the region, if it is.
 std::optional<std::string> zone_error(Loader& l, const std::string& zone, const std::string& region) {
   const auto& valid = l.zones_of(region);
@@ -647,7 +669,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
   s.reject_unknown({"description", "instanceCatalog", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter",
-                    "clusterAutoscaler", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures"});
+                    "clusterAutoscaler", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
 
@@ -725,6 +747,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   if (const YAML::Node c = s.get("clusterAutoscaler"); present(c))
     read_cluster_autoscaler_settings(l, d, c, s.path("clusterAutoscaler"));
   if (const YAML::Node c = s.get("cloud"); present(c)) read_cloud_settings(l, d, c, s.path("cloud"));
+  if (const YAML::Node g = s.get("golden"); present(g)) read_golden_settings(l, d, g, s.path("golden"));
   if (const YAML::Node g = s.get("nodeGroups"); present(g)) read_node_groups(l, d, g, s.path("nodeGroups"), region);
   if (const YAML::Node c = s.get("nodeClaims"); present(c)) read_node_claims(l, d, c, s.path("nodeClaims"), region);
   if (const YAML::Node m = s.get("manifests"); present(m)) read_manifest_list(l, d, m, s.path("manifests"));

@@ -306,6 +306,18 @@ struct CloudSettings {
   Duration termination_latency{Duration::seconds(5)};     // drained -> instance terminated (billing stops)
 };
 
+// spec.golden: how `capsim check --golden` compares this scenario's run with its stored golden
+// (report/golden.hpp): a relative cost tolerance, a time shift within which two decisions are
+// the same one, and decision categories (or "cost") left out of the comparison.
+inline constexpr std::string_view k_golden_categories[] = {
+    "launch",       "termination",   "disrupt",  "scale-up", "scale-down", "preempt",
+    "interruption", "launch-failed", "handover", "cost"};
+struct GoldenSettings {
+  double cost_tolerance{0.0};  // |cost - golden| <= cost_tolerance x golden
+  Duration time_tolerance{};
+  std::vector<std::string> ignore;
+};
+
 struct TraceReplay {
   std::string path;    // resolved against the scenario file's directory
   std::string format;  // csv | jsonl | "" (by extension)
@@ -457,6 +469,7 @@ struct Scenario {
   KarpenterSettings karpenter;
   ClusterAutoscalerSettings cluster_autoscaler;
   CloudSettings cloud;
+  GoldenSettings golden;
   std::vector<NodeGroup> node_groups;
   std::vector<InitialNodeClaim> node_claims;
   std::vector<NodePool> node_pools;

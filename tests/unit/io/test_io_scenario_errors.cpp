@@ -440,3 +440,15 @@ TEST_CASE("workload field rules", "[io]") {
         "scenarios/x.yaml:6:55: error: spec.template.metadata.annotations[\"capsim.dev/run-duration\"]: expected a "
         "positive duration such as \"30s\", got \"forever\"");
 }
+
+TEST_CASE("spec.golden: tolerances and categories are checked where they are written", "[io]") {
+  const std::string head = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nspec:\n";
+  CHECK(single_error(head + "  golden: {costTolerance: 2}\n") ==
+        "scenarios/x.yaml:4:27: error: spec.golden.costTolerance: expected a fraction from 0 to 1 such as 0.02 (2 %), got \"2\"");
+  CHECK(single_error(head + "  golden: {ignore: [launch, scaleup]}\n") ==
+        "scenarios/x.yaml:4:29: error: spec.golden.ignore[1]: expected one of \"launch\", \"termination\", \"disrupt\", "
+        "\"scale-up\", \"scale-down\", \"preempt\", \"interruption\", \"launch-failed\", \"handover\", \"cost\", got "
+        "\"scaleup\" (did you mean \"scale-up\"?)");
+  CHECK(single_error(head + "  golden: {timeTolerance: soon}\n") ==
+        "scenarios/x.yaml:4:27: error: spec.golden.timeTolerance: expected a duration such as \"30s\", got \"soon\"");
+}

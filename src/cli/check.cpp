@@ -1,0 +1,170 @@
+// `capsim check [SCENARIO|DIR|GLOB]...`: run many scenarios (in parallel, output as a serial run's),
+// evaluate their expectations, compare their decisions with stored goldens, and report as text,
+// JUnit XML and Markdown.
+#include <glob.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cli_detail.hpp"
+#include "capsim/cli/cli.hpp"
+#include "capsim/core/diagnostic.hpp"
+#include "capsim/report/atomic_write.hpp"
+#include "capsim/report/check_report.hpp"
+#include "capsim/report/decision_log.hpp"
+#include "capsim/report/golden.hpp"
+#include "capsim/report/json_result.hpp"
+
+namespace capsim::cli::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+Diagnostic input_error(const std::string& file, const std::string& message) {
+  return Diagnostic{file, 0, 0, Severity::error, "", message};
+}
+
+// Directories give their *.yaml / *.yml files (not recursively), globs their matches, both
+// sorted; files are taken as they are. A path that is none of these is an error.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, std::vector<Diagnostic>& errors) {
+  std::vector<std::string> out;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(in, ec)) {
+        const auto ext = e.path().extension().string();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(e.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) errors.push_back(input_error(in, "no scenario files (*.yaml) in this directory"));
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (in.find_first_of("*?[") != std::string::npos) {
+      glob_t g{};
+      const int rc = ::glob(in.c_str(), 0, nullptr, &g);
+      std::vector<std::string> found;
+      if (rc == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) found.emplace_back(g.gl_pathv[i]);
+      ::globfree(&g);
+      std::sort(found.begin(), found.end());
+      if (found.empty()) errors.push_back(input_error(in, "no file matches this pattern"));
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(in, ec)) {
+      out.push_back(in);
+    } else {
+      errors.push_back(input_error(in, "no such file or directory"));
+    }
+  }
+  return out;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+struct Job {
+  std::string file;
+  spec::Scenario scenario;
+  sim::RunResult result;
+  std::exception_ptr error;
+};
+
+}  // namespace
+
+int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, std::ostream& err) {
+  auto cat = load_catalog(common);
+  std::vector<Diagnostic> errors;
+  const std::vector<std::string> files = expand_inputs(o.inputs.empty() ? std::vector<std::string>{"scenarios"} : o.inputs, errors);
+  if (o.update_golden && o.golden_dir.empty())
+    errors.push_back(Diagnostic{"", 0, 0, Severity::error, "--update-golden", "needs --golden DIR"});
+
+  // Everything is loaded before anything runs: bad input stops the check with nothing written.
+  std::vector<Job> jobs(files.size());
+  std::set<std::string> stems;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    jobs[i].file = files[i];
+    const std::string stem = fs::path(files[i]).stem().string();
+    if (!stems.insert(stem).second)
+      errors.push_back(input_error(files[i], "another scenario file is also named " + stem + " (goldens are kept by file name)"));
+    try {
+      jobs[i].scenario = load(files[i], *cat);
+      print_warnings(jobs[i].scenario, common, err);
+    } catch (const InputError& e) {
+      errors.insert(errors.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!errors.empty()) throw InputError(errors);
+
+  // The runs, on `jobs` threads; each writes only its own slot, so the output is a serial run's.
+  const bool keep_decisions = !o.golden_dir.empty();
+  const sim::SimOptions opts = sim_options(cat, common, keep_decisions);
+  std::size_t workers = o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : std::max(1U, std::thread::hardware_concurrency());
+  workers = std::min(workers, std::max<std::size_t>(jobs.size(), 1));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      try {
+        jobs[i].result = sim::run_scenario(jobs[i].scenario, opts);
+      } catch (...) {
+        jobs[i].error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (const auto& j : jobs)
+    if (j.error) std::rethrow_exception(j.error);
+
+  std::vector<report::CheckedScenario> checked;
+  for (auto& j : jobs) {
+    report::CheckedScenario c;
+    c.file = j.file;
+    c.name = fs::path(j.file).stem().string();
+    c.expectations = j.result.expectations;
+    const nlohmann::json now = report::result_json(j.result);
+    c.runs = report::golden_runs(now, report::decision_log_jsonl(j.result));
+    if (!o.golden_dir.empty()) {
+      c.golden_checked = true;
+      c.golden_dir = (fs::path(o.golden_dir) / c.name).string();
+      const fs::path result_file = fs::path(c.golden_dir) / "result.json";
+      const fs::path decisions_file = fs::path(c.golden_dir) / "decisions.jsonl";
+      if (o.update_golden) {
+        report::write_run_outputs(c.golden_dir, j.result);
+        c.golden_updated = true;
+      } else if (!fs::exists(result_file) || !fs::exists(decisions_file)) {
+        c.golden_missing = "no result.json and decisions.jsonl there (write them with --update-golden)";
+      } else {
+        const auto golden = nlohmann::json::parse(read_text(result_file), nullptr, /*allow_exceptions=*/false);
+        if (golden.is_discarded())
+          throw InputError({input_error(result_file.string(), "not a capsim result.json (invalid JSON)")});
+        c.golden = report::compare_golden(report::golden_runs(golden, read_text(decisions_file)), c.runs,
+                                          j.scenario.golden);
+      }
+    }
+    checked.push_back(std::move(c));
+  }
+
+  // Report files as one set: either all of them appear or none.
+  std::vector<std::pair<std::string, std::string>> reports;
+  if (!o.junit.empty()) reports.emplace_back(o.junit, report::junit_xml(checked));
+  if (!o.markdown.empty()) reports.emplace_back(o.markdown, report::check_markdown(checked));
+  for (const auto& [path, text] : reports) report::write_file_atomic(path, text);
+
+  out << report::check_text(checked);
+  const bool all = std::all_of(checked.begin(), checked.end(), report::scenario_passed);
+  return all ? k_exit_ok : k_exit_expectation_failed;
+}
+
+}  // namespace capsim::cli::detail

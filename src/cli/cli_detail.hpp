@@ -1,0 +1,47 @@
+// Shared by the capsim subcommands (cli.cpp, check.cpp): global options, loading scenarios and
+// the catalog, simulation options.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "capsim/spec/scenario.hpp"
+
+namespace capsim::cli {
+
+std::string_view default_scenario_text();  // generated from scenarios/seed-nginx-scaleout.yaml
+
+namespace detail {
+
+inline constexpr const char* k_default_scenario_name = "scenarios/seed-nginx-scaleout.yaml";
+
+struct Common {
+  std::string catalog_dir;
+  bool quiet{false};
+  bool check_invariants{false};
+};
+
+std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);
+// `path` empty: the built-in default scenario.
+spec::Scenario load(const std::string& path, const catalog::Catalog& cat);
+void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err);
+// `keep_decisions`: the run's decisions are kept (written or compared); otherwise only counted.
+sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions);
+
+struct CheckOptions {
+  std::vector<std::string> inputs;  // files, directories, globs (default: scenarios/)
+  int jobs{0};                      // 0: the machine's cores
+  std::string golden_dir;
+  bool update_golden{false};
+  std::string junit, markdown;
+};
+// `capsim check`: exit 0 every expectation and golden passed, 1 one failed, 2 bad input.
+int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, std::ostream& err);
+
+}  // namespace detail
+}  // namespace capsim::cli

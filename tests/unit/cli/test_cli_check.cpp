@@ -1,0 +1,120 @@
+// `capsim check`: many scenarios in parallel with a serial run's output, PASS/FAIL lines, golden
+// decision logs (--golden, --update-golden), JUnit and Markdown reports, and the exit codes: 0 all
+// passed, 1 an expectation or golden failed, 2 bad input (then no report file is written).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support/cli_runner.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using capsim::test::run_cli;
+
+const std::string k_src = CAPSIM_SOURCE_DIR;
+const std::string k_goldens = k_src + "/tests/golden";
+
+fs::path scratch_dir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("capsim-test-cli-check-" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// scenarios/karpenter-consolidation.yaml with the NodePool's instance-cpu requirement narrowed
+// from [2, 4, 8, 16] to [2, 4, 8] (and `extra` appended under spec), under the same file name.
+fs::path changed_consolidation(const fs::path& dir, const std::string& extra = "") {
+  std::string s = read(k_src + "/scenarios/karpenter-consolidation.yaml");
+  const std::string from = R"(values: ["2", "4", "8", "16"])";
+  s.replace(s.find(from), from.size(), R"(values: ["2", "4", "8"])");
+  if (!extra.empty()) s.replace(s.find("  expectations:"), 0, extra);
+  const fs::path p = dir / "karpenter-consolidation.yaml";
+  std::ofstream(p) << s;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("capsim check: a changed NodePool fails its golden with the diverging decisions", "[cli][check]") {
+  const auto dir = scratch_dir("changed");
+  const auto scenario = changed_consolidation(dir);
+  auto r = run_cli({"--quiet", "check", scenario.string(), "--golden", k_goldens, "--junit", (dir / "junit.xml").string(),
+                    "--markdown", (dir / "summary.md").string()});
+  CHECK(r.rc == 1);
+  CHECK_THAT(r.out, Catch::Contains("PASS  karpenter  nodesTerminated >= 1  actual 25  " + scenario.string() + ":55:7\n"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL  karpenter  golden " + k_goldens + "/karpenter-consolidation  " +
+                                    scenario.string() + ": 92 diverging decision(s), cost $32.06 -> $33.35 (+4.0 %)\n"));
+  CHECK_THAT(r.out, Catch::Contains("    07:00:01.000 karpenter launched m6a.2xlarge in us-east-1a (on-demand, nodepool general) "
+                                    "instead of c6a.4xlarge in us-east-1a (on-demand)\n"));
+  CHECK_THAT(r.out, Catch::EndsWith("1 scenario(s): 3 passed, 1 failed\n"));
+  const std::string junit = read(dir / "junit.xml");
+  CHECK_THAT(junit, Catch::Contains("name=\"karpenter-consolidation/karpenter/golden\""));
+  CHECK_THAT(junit, Catch::Contains("<failure message=\"92 diverging decision(s); cost $32.06 -&gt; $33.35 (+4.0 %)\" type=\"golden\">"));
+  const std::string md = read(dir / "summary.md");
+  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$39.12 (+4.0 %)** vs baseline, 1 scenario changed"));
+  CHECK_THAT(md, Catch::Contains("07:00:01.000 karpenter launched m6a.2xlarge"));
+
+  SECTION("the scenario's golden: block tolerates what it names") {
+    const auto tolerant = changed_consolidation(
+        dir, "  golden: {costTolerance: 0.05, ignore: [launch, termination, disrupt]}\n");
+    auto t = run_cli({"--quiet", "check", tolerant.string(), "--golden", k_goldens});
+    CHECK(t.rc == 0);
+    CHECK_THAT(t.out, Catch::Contains("PASS  karpenter  golden "));
+  }
+}
+
+TEST_CASE("capsim check: --update-golden writes the goldens, the next check passes, -j does not change the output",
+          "[cli][check]") {
+  const auto dir = scratch_dir("update");
+  const std::string goldens = (dir / "goldens").string();
+  const std::string a = k_src + "/scenarios/seed-nginx-scaleout.yaml", b = k_src + "/scenarios/ca-scale-down.yaml";
+  auto u = run_cli({"--quiet", "check", a, b, "--golden", goldens, "--update-golden"});
+  CHECK(u.rc == 0);
+  CHECK_THAT(u.out, Catch::Contains("UPDATED  golden " + goldens + "/seed-nginx-scaleout  " + a + "\n"));
+  CHECK(fs::exists(fs::path(goldens) / "ca-scale-down" / "decisions.jsonl"));
+  auto serial = run_cli({"--quiet", "check", a, b, "--golden", goldens, "-j", "1"});
+  auto parallel = run_cli({"--quiet", "check", a, b, "--golden", goldens, "-j", "2"});
+  CHECK(serial.rc == 0);
+  CHECK(serial.out == parallel.out);
+  CHECK_THAT(serial.out, Catch::Contains("PASS  cluster-autoscaler  golden " + goldens + "/ca-scale-down  " + b + "\n"));
+}
+
+TEST_CASE("capsim check: a directory, a missing golden, a failed expectation", "[cli][check]") {
+  const auto dir = scratch_dir("dir");
+  std::string s = read(k_src + "/scenarios/seed-nginx-scaleout.yaml");
+  s.replace(s.find("{metric: nodesLaunched, equals: 1}"), 34, "{metric: nodesLaunched, equals: 2}");
+  std::ofstream(dir / "walkthrough.yaml") << s;
+  auto r = run_cli({"--quiet", "check", dir.string(), "--golden", (dir / "none").string()});
+  CHECK(r.rc == 1);
+  CHECK_THAT(r.out, Catch::Contains("FAIL  karpenter  nodesLaunched == 2  actual 1  " + (dir / "walkthrough.yaml").string()));
+  CHECK_THAT(r.out, Catch::Contains("FAIL  golden " + (dir / "none" / "walkthrough").string() + "  " +
+                                    (dir / "walkthrough.yaml").string() +
+                                    ": no result.json and decisions.jsonl there (write them with --update-golden)\n"));
+}
+
+TEST_CASE("capsim check: bad input exits 2 and writes no report", "[cli][check]") {
+  const auto dir = scratch_dir("bad");
+  std::ofstream(dir / "broken.yaml") << "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nspec:\n  duration: soon\n";
+  const std::string junit = (dir / "junit.xml").string();
+  auto r = run_cli({"--quiet", "check", k_src + "/scenarios/seed-nginx-scaleout.yaml", (dir / "broken.yaml").string(),
+                    (dir / "missing.yaml").string(), "--junit", junit});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Catch::Contains((dir / "missing.yaml").string() + ": error: no such file or directory"));
+  CHECK_THAT(r.err, Catch::Contains((dir / "broken.yaml").string() + ":4:13: error: spec.duration: "));
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(junit));
+  auto u = run_cli({"check", k_src + "/scenarios/seed-nginx-scaleout.yaml", "--update-golden"});
+  CHECK(u.rc == 2);
+  CHECK_THAT(u.err, Catch::Contains("--update-golden: needs --golden DIR"));
+}
