@@ -279,6 +279,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check_cmd->add_option("--junit", check.junit, "Write a JUnit XML report (one testcase per expectation and golden)");
   check_cmd->add_option("--markdown", check.markdown, "Write a Markdown summary (PR comment / job summary)");
 
+  detail::DiffOptions diff;
+  auto* diff_cmd = app.add_subcommand("diff", "Compare two runs: costs, nodes, pending times, disruptions, decisions");
+  diff_cmd->add_option("base", diff.base, "result.json, a --out directory, or a scenario file (run here)")->required();
+  diff_cmd->add_option("head", diff.head, "result.json, a --out directory, or a scenario file (run here)")->required();
+  diff_cmd->add_option("--format", diff.format, "table, json or markdown")
+      ->check(CLI::IsMember({"table", "json", "markdown"}));
+  diff_cmd->add_option("--decisions", diff.max_decisions, "How many diverging decisions to list per autoscaler (default 10)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -294,6 +302,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);
     if (*check_cmd) return detail::cmd_check(check, common, out, err);
+    if (*diff_cmd) return detail::cmd_diff(diff, common, out, err);
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
     if (*trace_cmd) return cmd_generate_trace(gen, out);
   } catch (const InputError& e) {

@@ -43,5 +43,13 @@ struct CheckOptions {
 // `capsim check`: exit 0 every expectation and golden passed, 1 one failed, 2 bad input.
 int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, std::ostream& err);
 
+struct DiffOptions {
+  std::string base, head;  // result.json, a --out directory, or a scenario file (run here)
+  std::string format = "table";
+  std::size_t max_decisions{10};
+};
+// `capsim diff`: exit 0, or 2 for bad input.
+int cmd_diff(const DiffOptions& o, const Common& common, std::ostream& out, std::ostream& err);
+
 }  // namespace detail
 }  // namespace capsim::cli

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "support/cli_runner.hpp"
 
 namespace {
@@ -117,4 +119,35 @@ TEST_CASE("capsim check: bad input exits 2 and writes no report", "[cli][check]"
   auto u = run_cli({"check", k_src + "/scenarios/seed-nginx-scaleout.yaml", "--update-golden"});
   CHECK(u.rc == 2);
   CHECK_THAT(u.err, Catch::Contains("--update-golden: needs --golden DIR"));
+}
+
+TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JSON and Markdown", "[cli][diff]") {
+  const auto dir = scratch_dir("diff");
+  const auto head = changed_consolidation(dir).string();
+  const std::string base = k_goldens + "/karpenter-consolidation";
+  auto t = run_cli({"--quiet", "diff", base, head, "--decisions", "2"});
+  CHECK(t.rc == 0);
+  CHECK_THAT(t.out, Catch::StartsWith("base " + base + "\nhead " + head + "\n\n[karpenter]\n"));
+  CHECK_THAT(t.out, Catch::Contains("  cost (USD)                   32.059961   33.346258    +1.286297 (+4.0 %)\n"));
+  CHECK_THAT(t.out, Catch::Contains("  instance type: c6a.4xlarge           4           0         -4 (-100.0 %)\n"));
+  CHECK_THAT(t.out, Catch::Contains("  diverging decisions: 92\n    07:00:01.000 karpenter launched m6a.2xlarge"));
+  CHECK_THAT(t.out, Catch::EndsWith("    ... and 90 more\n"));
+  // Unchanged per-type rows are left out.
+  CHECK_THAT(t.out, !Catch::Contains("instance type: c6a.large           6           6"));
+
+  auto j = run_cli({"--quiet", "diff", base, head, "--format", "json"});
+  const auto doc = nlohmann::json::parse(j.out);
+  CHECK(doc["autoscalers"][0]["metrics"]["peakNodes"] == nlohmann::json({{"base", 8.0}, {"delta", 6.0}, {"head", 14.0}}));
+  CHECK(doc["autoscalers"][0]["decisions"]["diverging"] == 92);
+  CHECK(doc["autoscalers"][0]["decisions"]["first"].size() == 10);
+
+  auto m = run_cli({"--quiet", "diff", base, head, "--format", "markdown"});
+  CHECK_THAT(m.out, Catch::Contains("| cost (USD) | 32.059961 | 33.346258 | +1.286297 (+4.0 %) |\n"));
+  CHECK_THAT(m.out, Catch::Contains("<details><summary>92 diverging decision(s)</summary>"));
+
+  auto same = run_cli({"diff", base + "/result.json", base});
+  CHECK_THAT(same.out, Catch::Contains("  diverging decisions: 0\n"));
+  auto bad = run_cli({"diff", (dir / "nope.json").string(), base});
+  CHECK(bad.rc == 2);
+  CHECK(bad.err == (dir / "nope.json").string() + ": error: expected a result.json, a --out directory or a scenario file; no such file\n");
 }

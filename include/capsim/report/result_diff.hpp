@@ -1,0 +1,24 @@
+// `capsim diff BASE HEAD`: two runs (result.json documents with their decisions.jsonl) side by
+// side per autoscaler - cost, node-hours, peak nodes, pod pending p50/p95/max, disruptions by
+// reason, instance-type mix - and the first diverging decisions (report/golden.hpp), as a table,
+// JSON or Markdown.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace capsim::report {
+
+struct DiffSide {
+  std::string label;  // how the user named it (path)
+  nlohmann::json result;
+  std::string decisions_jsonl;  // empty: no decisions to compare
+};
+
+enum class DiffFormat { table, json, markdown };
+
+// `max_decisions`: how many diverging decisions each autoscaler lists.
+std::string result_diff(const DiffSide& base, const DiffSide& head, DiffFormat format, std::size_t max_decisions);
+
+}  // namespace capsim::report
