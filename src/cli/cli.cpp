@@ -1,10 +1,12 @@
 #include "capsim/cli/cli.hpp"
 
 #include "cli_detail.hpp"
+#include "progress.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cctype>
+#include <iostream>
 #include <filesystem>
 #include <sstream>
 #include <memory>
@@ -73,13 +75,26 @@ int exit_code(const sim::RunResult& result) {
   return k_exit_ok;
 }
 
+// Simulation options with the progress bar (--progress) attached.
+sim::SimOptions run_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions,
+                            detail::ProgressBar& bar) {
+  sim::SimOptions opts = sim_options(std::move(cat), common, keep_decisions);
+  if (bar.active())
+    opts.progress = [&bar](const std::string& a, SimTime now, SimTime end, std::uint64_t events) {
+      bar.update(a, now, end, events);
+    };
+  return opts;
+}
+
 int cmd_run(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
             std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
   auto cat = load_catalog(common);
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  sim::RunResult result = sim::run_scenario(scenario, sim_options(cat, common, !out_dir.empty()));
+  detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
+  sim::RunResult result = sim::run_scenario(scenario, run_options(cat, common, !out_dir.empty(), bar));
+  bar.finish();
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
   if (format == "json") out << report::to_json(result);
   else out << report::text_summary(result);
@@ -94,7 +109,9 @@ int cmd_compare(const std::string& path, const Common& common, const std::string
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  sim::RunResult result = sim::compare_scenario(scenario, sim_options(cat, common, !out_dir.empty()));
+  detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
+  sim::RunResult result = sim::compare_scenario(scenario, run_options(cat, common, !out_dir.empty(), bar));
+  bar.finish();
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
   if (format == "json") out << report::to_json(result);
   else out << report::compare_table(result);
@@ -208,6 +225,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   Common common;
   app.add_option("--catalog", common.catalog_dir, "Load the EC2 catalog from this directory instead of the built-in one");
   app.add_flag("-q,--quiet", common.quiet, "Do not print warnings about unmodelled fields");
+  std::string progress = "auto";
+  app.add_option("--progress", progress,
+                 "Progress bar on stderr for run and compare: auto (when stderr is a terminal and the run takes over "
+                 "a second), always, never")
+      ->check(CLI::IsMember({"never", "auto", "always"}));
   app.add_flag("--check-invariants", common.check_invariants,
                "After every event, check the cluster's invariants (pods on one node, no node over its allocatable, "
                "pods conserved, launches explained by a pod that can bind); a violation is an internal error (exit 3)");
@@ -297,6 +319,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return rc == 0 ? k_exit_ok : k_exit_input_error;
   }
 
+  common.progress = detail::parse_progress_mode(progress);
+  common.err_is_terminal = &err == &std::cerr && detail::stderr_is_terminal();
   try {
     if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);

@@ -11,6 +11,7 @@
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/spec/scenario.hpp"
+#include "progress.hpp"
 
 namespace capsim::cli {
 
@@ -24,6 +25,8 @@ struct Common {
   std::string catalog_dir;
   bool quiet{false};
   bool check_invariants{false};
+  ProgressBar::Mode progress{ProgressBar::Mode::auto_};
+  bool err_is_terminal{false};  // the error stream is the process's stderr and a terminal
 };
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);

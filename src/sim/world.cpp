@@ -848,6 +848,8 @@ void World::reclaim_spot_instance(cluster::NodeId id) {
 }
 
 void World::sample() {
+  if (m_opts.progress)
+    m_opts.progress(m_autoscaler_name, m_engine.now(), SimTime{0} + m_scenario.duration, m_engine.events_run());
   Sample s;
   s.at = m_engine.now();
   for (auto nid : m_state.nodes()) {

@@ -151,3 +151,20 @@ TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JS
   CHECK(bad.rc == 2);
   CHECK(bad.err == (dir / "nope.json").string() + ": error: expected a result.json, a --out directory or a scenario file; no such file\n");
 }
+
+TEST_CASE("capsim run --progress: a bar on stderr when asked, nothing by default off a terminal", "[cli][progress]") {
+  const std::string seed = k_src + "/scenarios/seed-nginx-scaleout.yaml";
+  auto always = run_cli({"--quiet", "--progress", "always", "run", seed});
+  CHECK(always.rc == 0);
+  // Redrawn in place (carriage returns, no newline), starting at 0 of the 20-minute run, and erased
+  // at the end so the summary on stdout is all that stays.
+  CHECK_THAT(always.err, Catch::StartsWith("\r[karpenter] 00:00:00 / 00:20:00 |                        |   0%  "));
+  CHECK(always.err.find('\n') == std::string::npos);
+  CHECK(always.err.back() == '\r');
+  CHECK(always.out == run_cli({"--quiet", "run", seed}).out);
+  // The in-process error stream is not a terminal: auto draws nothing, nor does never.
+  CHECK(run_cli({"--quiet", "run", seed}).err.empty());
+  CHECK(run_cli({"--quiet", "--progress", "never", "compare", seed}).err.empty());
+  auto bad = run_cli({"--progress", "sometimes", "run", seed});
+  CHECK(bad.rc == 2);
+}
