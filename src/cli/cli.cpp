@@ -20,6 +20,7 @@
 #include "capsim/report/catalog_listing.hpp"
 #include "capsim/report/compare_table.hpp"
 #include "capsim/report/json_result.hpp"
+#include "capsim/report/openmetrics.hpp"
 #include "capsim/report/text_summary.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/workload/trace_generator.hpp"
@@ -96,6 +97,7 @@ int cmd_run(const std::string& path, const Common& common, const std::string& fo
   sim::RunResult result = sim::run_scenario(scenario, run_options(cat, common, !out_dir.empty(), bar));
   bar.finish();
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));
   if (format == "json") out << report::to_json(result);
   else out << report::text_summary(result);
   return exit_code(result);
@@ -113,6 +115,7 @@ int cmd_compare(const std::string& path, const Common& common, const std::string
   sim::RunResult result = sim::compare_scenario(scenario, run_options(cat, common, !out_dir.empty(), bar));
   bar.finish();
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));
   if (format == "json") out << report::to_json(result);
   else out << report::compare_table(result);
   return exit_code(result);
@@ -241,6 +244,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("--format", run_format, "Output format")->check(CLI::IsMember({"table", "json"}));
   run_cmd->add_option("--out", run_out, "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
   run_cmd->add_option("--seed", run_seed, "Override the scenario seed");
+  run_cmd->add_option("--openmetrics", common.openmetrics,
+                      "Write the time series as OpenMetrics text with timestamps (for promtool / Prometheus)");
 
   std::string compare_path, compare_format = "table", compare_out;
   std::optional<std::uint64_t> compare_seed;
@@ -251,6 +256,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   compare_cmd->add_option("--out", compare_out,
                           "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
   compare_cmd->add_option("--seed", compare_seed, "Override the scenario seed");
+  compare_cmd->add_option("--openmetrics", common.openmetrics,
+                          "Write the time series as OpenMetrics text with timestamps (for promtool / Prometheus)");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");

@@ -27,6 +27,7 @@ struct Common {
   bool check_invariants{false};
   ProgressBar::Mode progress{ProgressBar::Mode::auto_};
   bool err_is_terminal{false};  // the error stream is the process's stderr and a terminal
+  std::string openmetrics;      // run / compare --openmetrics FILE
 };
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);

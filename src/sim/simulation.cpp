@@ -86,6 +86,7 @@ RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string
   r.seed = scenario.seed;
   r.region = scenario.region;
   r.duration = scenario.duration;
+  r.start_time_unix_s = scenario.start_time_unix_s;
   for (const auto& a : autoscalers) r.results.push_back(run_autoscaler(scenario, a, opts));
   const auto lb = std::find_if(r.results.begin(), r.results.end(),
                                [](const AutoscalerResult& x) { return x.autoscaler == policy::lower_bound::k_name; });

@@ -130,6 +130,7 @@ struct RunResult {
   std::uint64_t seed{0};
   std::string region;
   Duration duration;
+  std::int64_t start_time_unix_s{0};  // wall-clock time of t = 0 (spec.startTime)
   std::vector<AutoscalerResult> results;
   std::vector<ExpectationResult> expectations;
 };
