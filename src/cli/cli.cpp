@@ -19,6 +19,7 @@
 #include "capsim/report/atomic_write.hpp"
 #include "capsim/report/catalog_listing.hpp"
 #include "capsim/report/compare_table.hpp"
+#include "capsim/report/html_report.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/report/openmetrics.hpp"
 #include "capsim/report/text_summary.hpp"
@@ -94,10 +95,11 @@ int cmd_run(const std::string& path, const Common& common, const std::string& fo
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
   detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
-  sim::RunResult result = sim::run_scenario(scenario, run_options(cat, common, !out_dir.empty(), bar));
+  sim::RunResult result = sim::run_scenario(scenario, run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar));
   bar.finish();
-  if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (!out_dir.empty()) report::write_run_outputs(out_dir, result, /*with_html=*/true);
   if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));
+  if (!common.html.empty()) report::write_file_atomic(common.html, report::html_report(result));
   if (format == "json") out << report::to_json(result);
   else out << report::text_summary(result);
   return exit_code(result);
@@ -112,10 +114,11 @@ int cmd_compare(const std::string& path, const Common& common, const std::string
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
   detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
-  sim::RunResult result = sim::compare_scenario(scenario, run_options(cat, common, !out_dir.empty(), bar));
+  sim::RunResult result = sim::compare_scenario(scenario, run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar));
   bar.finish();
-  if (!out_dir.empty()) report::write_run_outputs(out_dir, result);
+  if (!out_dir.empty()) report::write_run_outputs(out_dir, result, /*with_html=*/true);
   if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));
+  if (!common.html.empty()) report::write_file_atomic(common.html, report::html_report(result));
   if (format == "json") out << report::to_json(result);
   else out << report::compare_table(result);
   return exit_code(result);
@@ -244,6 +247,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("--format", run_format, "Output format")->check(CLI::IsMember({"table", "json"}));
   run_cmd->add_option("--out", run_out, "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
   run_cmd->add_option("--seed", run_seed, "Override the scenario seed");
+  run_cmd->add_option("--html", common.html, "Write a self-contained HTML report (charts, summary, decisions)");
   run_cmd->add_option("--openmetrics", common.openmetrics,
                       "Write the time series as OpenMetrics text with timestamps (for promtool / Prometheus)");
 
@@ -256,6 +260,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   compare_cmd->add_option("--out", compare_out,
                           "Also write result.json, decisions.jsonl and timeseries.csv into this directory");
   compare_cmd->add_option("--seed", compare_seed, "Override the scenario seed");
+  compare_cmd->add_option("--html", common.html, "Write a self-contained HTML report (charts, summary, decisions)");
   compare_cmd->add_option("--openmetrics", common.openmetrics,
                           "Write the time series as OpenMetrics text with timestamps (for promtool / Prometheus)");
 

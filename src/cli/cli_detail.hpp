@@ -28,6 +28,7 @@ struct Common {
   ProgressBar::Mode progress{ProgressBar::Mode::auto_};
   bool err_is_terminal{false};  // the error stream is the process's stderr and a terminal
   std::string openmetrics;      // run / compare --openmetrics FILE
+  std::string html;             // run / compare --html FILE
 };
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);

@@ -1,3 +1,4 @@
+#include "capsim/report/html_report.hpp"
 #include "capsim/report/atomic_write.hpp"
 
 #include <fcntl.h>
@@ -142,12 +143,14 @@ void write_outputs_atomic(const std::string& dir, const std::vector<std::pair<st
   sync_directory(base);
 }
 
-void write_run_outputs(const std::string& dir, const sim::RunResult& run) {
-  write_outputs_atomic(dir, {
-                                {"result.json", to_json(run)},
-                                {"decisions.jsonl", decision_log_jsonl(run)},
-                                {"timeseries.csv", timeseries_csv(run)},
-                            });
+void write_run_outputs(const std::string& dir, const sim::RunResult& run, bool with_html) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"result.json", to_json(run)},
+      {"decisions.jsonl", decision_log_jsonl(run)},
+      {"timeseries.csv", timeseries_csv(run)},
+  };
+  if (with_html) files.emplace_back("report.html", html_report(run));
+  write_outputs_atomic(dir, files);
 }
 
 }  // namespace capsim::report

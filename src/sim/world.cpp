@@ -857,6 +857,14 @@ void World::sample() {
     if (!m_billing_start.count(nid)) continue;
     ++s.nodes_by_type[n.instance_type];
     s.cost_rate_per_hour += n.price_per_hour;
+    if (n.capacity_type == label::k_spot) ++s.spot_nodes;
+    if (n.state == cluster::NodeState::registered || n.state == cluster::NodeState::ready ||
+        n.state == cluster::NodeState::deleting) {
+      s.cpu_requested_millis += n.requested.cpu_millis();
+      s.cpu_allocatable_millis += n.allocatable.cpu_millis();
+      s.memory_requested_bytes += n.requested.memory_bytes();
+      s.memory_allocatable_bytes += n.allocatable.memory_bytes();
+    }
   }
   if (m_lower_bound) {
     // The bound's cost rate: the LP optimum for the demand now (fractional nodes are not listed).

@@ -48,7 +48,8 @@ void write_file_atomic(const std::string& path, std::string_view content);
 void write_outputs_atomic(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
 
 // result.json (to_json), decisions.jsonl (all autoscalers in result order) and timeseries.csv
-// (all autoscalers under one header), written as one set with write_outputs_atomic.
-void write_run_outputs(const std::string& dir, const sim::RunResult& run);
+// (all autoscalers under one header), and with `with_html` report.html (html_report), written as
+// one set with write_outputs_atomic.
+void write_run_outputs(const std::string& dir, const sim::RunResult& run, bool with_html = false);
 
 }  // namespace capsim::report

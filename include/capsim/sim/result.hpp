@@ -74,6 +74,10 @@ struct Sample {
   int pending_pods{0};
   int running_pods{0};
   Money cost_rate_per_hour;  // sum of hourly prices of running instances
+  int spot_nodes{0};         // of the live nodes, those on spot capacity
+  // Over the live nodes that are registered (have allocatable): pod requests and allocatable.
+  std::int64_t cpu_requested_millis{0}, cpu_allocatable_millis{0};
+  std::int64_t memory_requested_bytes{0}, memory_allocatable_bytes{0};
 };
 
 struct Summary {

@@ -90,6 +90,20 @@ TEST_CASE("capsim compare: --out writes the run's files", "[cli][compare]") {
   std::stringstream cs;
   cs << csv.rdbuf();
   CHECK(cs.str().find("\n0,lower-bound,0,9,0,") != std::string::npos);
+  // The HTML report comes with the set, and --html writes the same page anywhere.
+  std::ifstream html(dir / "report.html");
+  std::stringstream hs;
+  hs << html.rdbuf();
+  CHECK_THAT(hs.str(), Catch::StartsWith("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>capsim: "
+                                         "seed-nginx-scaleout</title>"));
+  CHECK_THAT(hs.str(), Catch::Contains("<svg class=\"chart\" id=\"chart-0\" data-chart=\"karpenter: nodes by instance type\""));
+  CHECK(hs.str().find("http://") == std::string::npos);  // self-contained: nothing to fetch
+  CHECK(hs.str().find("src=") == std::string::npos);
+  auto h = run_cli({"--quiet", "compare", k_seed, "--html", (dir / "page.html").string()});
+  std::ifstream page(dir / "page.html");
+  std::stringstream ps;
+  ps << page.rdbuf();
+  CHECK(ps.str() == hs.str());
   std::filesystem::remove_all(dir);
 }
 

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Every example scenario's HTML report rendered by a real browser (Debian's chromium, headless):
+the page's script runs without console errors, every chart has its axes, legend and series after
+rendering, and a screenshot is not blank. A report of a 10,000-sample run draws no more points
+per series than report::k_max_drawn_points. Usage: html_chromium.py CAPSIM SOURCE_DIR WORKDIR"""
+import glob
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from html.parser import HTMLParser
+
+capsim, source, work = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+assert chromium, "chromium is not installed (tools/quickstart test installs it)"
+
+
+def browser(url, *args):
+    profile = os.path.join(work, "profile")
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+           f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args, url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+class Dom(HTMLParser):
+    """Counts, per <svg class="chart">, its axis groups, legend items and series paths."""
+
+    def __init__(self):
+        super().__init__()
+        self.charts, self.ready, self.stack = [], False, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = a.get("class", "").split()
+        if tag == "body" and a.get("data-ready") == "1":
+            self.ready = True
+        if tag == "svg" and "chart" in cls:
+            self.charts.append({"id": a.get("id"), "x": 0, "y": 0, "legend": 0, "series": 0, "points": 0})
+        if self.charts and tag in ("g", "path"):
+            c = self.charts[-1]
+            c["x"] += "x-axis" in cls
+            c["y"] += "y-axis" in cls
+            c["legend"] += "legend-item" in cls
+            if tag == "path" and "series" in cls:
+                c["series"] += 1
+                c["points"] = max(c["points"], len(re.findall(r"[ML]", a.get("d", ""))))
+
+
+def png_ink(path):
+    """The share of non-zero bytes in the PNG's filtered scanlines: a blank (uniform) page filters
+    to almost all zeros, charts and text do not."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    return 1 - raw.count(0) / len(raw)
+
+
+def check_report(html, expect_charts):
+    url = "file://" + os.path.abspath(html)
+    dump = browser(url, "--dump-dom")
+    console = [l for l in dump.stderr.splitlines() if "CONSOLE" in l]
+    errors = [l for l in console if re.search(r"Uncaught|Error|error", l)]
+    assert not errors, f"{html}: console errors: {errors}"
+    dom = Dom()
+    dom.feed(dump.stdout)
+    assert dom.ready, f"{html}: the page script did not finish (body data-ready)"
+    assert len(dom.charts) >= expect_charts, (html, len(dom.charts))
+    for c in dom.charts:
+        assert c["x"] == 1 and c["y"] == 1 and c["legend"] >= 1 and c["series"] >= 1, (html, c)
+    png = html + ".png"
+    shot = browser(url, f"--screenshot={png}", "--window-size=1280,2400")
+    assert os.path.exists(png), shot.stderr[-2000:]
+    ink = png_ink(png)
+    assert ink > 0.01, f"{html}: the screenshot is nearly blank ({ink:.4f} of its bytes carry anything)"
+    return dom
+
+
+reports = 0
+for scenario in sorted(glob.glob(os.path.join(source, "scenarios", "*.yaml"))):
+    name = os.path.splitext(os.path.basename(scenario))[0]
+    html = os.path.join(work, name + ".html")
+    subprocess.run([capsim, "--quiet", "compare", scenario, "--html", html], check=True, capture_output=True)
+    check_report(html, expect_charts=6)
+    reports += 1
+
+# A week sampled every minute: 10,081 samples, drawn from at most 600 points per series.
+long_run = os.path.join(work, "week.yaml")
+with open(long_run, "w") as f:
+    f.write("""apiVersion: capsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: week}
+spec:
+  region: us-east-1
+  zones: [us-east-1a]
+  duration: 168h
+  autoscalers: [karpenter]
+  timeline:
+    - {at: 0s, replay: {generate: {pods: 3000, duration: 168h, seed: 5}}}
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      requirements:
+        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [m5, c5]}
+  disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {name: default}
+spec:
+  amiSelectorTerms: [{alias: al2023@latest}]
+  role: KarpenterNodeRole
+  subnetSelectorTerms: [{tags: {karpenter.sh/discovery: demo}}]
+  securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: demo}}]
+""")
+html = os.path.join(work, "week.html")
+subprocess.run([capsim, "--quiet", "run", long_run, "--html", html], check=True, capture_output=True)
+dom = check_report(html, expect_charts=6)
+assert max(c["points"] for c in dom.charts) <= 600 * 2 + 1, max(c["points"] for c in dom.charts)
+print(f"ok: {reports} example reports and a 10,081-sample week rendered in chromium")
