@@ -160,6 +160,7 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
   std::vector<std::pair<std::string, std::string>> reports;
   if (!o.junit.empty()) reports.emplace_back(o.junit, report::junit_xml(checked));
   if (!o.markdown.empty()) reports.emplace_back(o.markdown, report::check_markdown(checked));
+  if (!o.html.empty()) reports.emplace_back(o.html, report::check_html(checked));
   for (const auto& [path, text] : reports) report::write_file_atomic(path, text);
 
   out << report::check_text(checked);

@@ -312,6 +312,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check_cmd->add_flag("--update-golden", check.update_golden, "Rewrite the goldens under --golden from these runs");
   check_cmd->add_option("--junit", check.junit, "Write a JUnit XML report (one testcase per expectation and golden)");
   check_cmd->add_option("--markdown", check.markdown, "Write a Markdown summary (PR comment / job summary)");
+  check_cmd->add_option("--html", check.html, "Write the summary as a self-contained HTML page");
 
   detail::DiffOptions diff;
   auto* diff_cmd = app.add_subcommand("diff", "Compare two runs: costs, nodes, pending times, disruptions, decisions");
@@ -319,6 +320,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   diff_cmd->add_option("head", diff.head, "result.json, a --out directory, or a scenario file (run here)")->required();
   diff_cmd->add_option("--format", diff.format, "table, json or markdown")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
+  diff_cmd->add_option("--html", diff.html, "Also write the diff as a self-contained HTML page");
   diff_cmd->add_option("--decisions", diff.max_decisions, "How many diverging decisions to list per autoscaler (default 10)");
 
   try {

@@ -43,7 +43,7 @@ struct CheckOptions {
   int jobs{0};                      // 0: the machine's cores
   std::string golden_dir;
   bool update_golden{false};
-  std::string junit, markdown;
+  std::string junit, markdown, html;
 };
 // `capsim check`: exit 0 every expectation and golden passed, 1 one failed, 2 bad input.
 int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, std::ostream& err);
@@ -52,6 +52,7 @@ struct DiffOptions {
   std::string base, head;  // result.json, a --out directory, or a scenario file (run here)
   std::string format = "table";
   std::size_t max_decisions{10};
+  std::string html;  // also write the diff as an HTML page
 };
 // `capsim diff`: exit 0, or 2 for bad input.
 int cmd_diff(const DiffOptions& o, const Common& common, std::ostream& out, std::ostream& err);

@@ -7,6 +7,7 @@
 #include "cli_detail.hpp"
 #include "capsim/cli/cli.hpp"
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/report/atomic_write.hpp"
 #include "capsim/report/decision_log.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/report/result_diff.hpp"
@@ -60,6 +61,8 @@ int cmd_diff(const DiffOptions& o, const Common& common, std::ostream& out, std:
   const report::DiffFormat format = o.format == "json"       ? report::DiffFormat::json
                                     : o.format == "markdown" ? report::DiffFormat::markdown
                                                              : report::DiffFormat::table;
+  if (!o.html.empty())
+    report::write_file_atomic(o.html, report::result_diff(base, head, report::DiffFormat::html, o.max_decisions));
   out << report::result_diff(base, head, format, o.max_decisions);
   return k_exit_ok;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "capsim/report/json_result.hpp"
+#include "html_page.hpp"
 
 namespace capsim::report {
 
@@ -237,6 +238,53 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
       md += "```\n\n</details>\n\n";
     }
   return md;
+}
+
+std::string check_html(const std::vector<CheckedScenario>& scenarios, std::size_t max_differences) {
+  using detail::html_escape;
+  std::size_t failed = 0;
+  for (const auto& s : scenarios) failed += scenario_passed(s) ? 0 : 1;
+  std::string h = "<h1>capsim check</h1>\n<p class=\"" + std::string(failed ? "fail" : "pass") + "\">" +
+                  std::to_string(scenarios.size()) + " scenario(s), " + std::to_string(failed) + " failing</p>\n";
+  // The Markdown's headline and tables, as HTML: one line of text, then the rows.
+  h += "<h2>Expectations</h2>\n<table class=\"summary\"><thead><tr><th>scenario</th><th>autoscaler</th><th>expectation</th>"
+       "<th>actual</th><th>result</th><th>location</th></tr></thead><tbody>\n";
+  for (const auto& s : scenarios)
+    for (const auto& e : s.expectations)
+      h += "<tr><td>" + html_escape(s.name) + "</td><td>" + html_escape(e.autoscaler) + "</td><td>" +
+           html_escape(expectation_name(e)) + "</td><td>" + num(e.actual) + "</td><td class=\"" +
+           (e.passed ? "pass\">PASS" : "fail\">FAIL") + "</td><td>" + html_escape(e.location) + "</td></tr>\n";
+  h += "</tbody></table>\n<h2>Goldens</h2>\n<table class=\"summary\"><thead><tr><th>scenario</th><th>autoscaler</th>"
+       "<th>monthly cost</th><th>peak nodes</th><th>p95 pending (s)</th><th>disruptions</th><th>result</th></tr></thead><tbody>\n";
+  for (const auto& s : scenarios) {
+    if (!s.golden_checked) continue;
+    if (!s.golden_missing.empty() || s.golden_updated) {
+      h += "<tr><td>" + html_escape(s.name) + "</td><td colspan=\"5\">" +
+           html_escape(s.golden_updated ? "updated" : s.golden_missing) + "</td><td class=\"" +
+           (s.golden_updated ? "pass\">UPDATED" : "fail\">FAIL") + "</td></tr>\n";
+      continue;
+    }
+    for (const auto& g : s.golden)
+      h += "<tr><td>" + html_escape(s.name) + "</td><td>" + html_escape(g.autoscaler) + "</td><td>" +
+           html_escape(arrow(format_usd(monthly(g.cost_before, g.hours_before)), format_usd(monthly(g.cost_after, g.hours_after)))) +
+           "</td><td>" + html_escape(arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes))) + "</td><td>" +
+           html_escape(arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s))) + "</td><td>" +
+           html_escape(arrow(std::to_string(g.before.disruptions), std::to_string(g.after.disruptions))) + "</td><td class=\"" +
+           (g.passed ? "pass\">PASS" : "fail\">" + std::to_string(g.differences.size()) + " changed") + "</td></tr>\n";
+  }
+  h += "</tbody></table>\n";
+  for (const auto& s : scenarios)
+    for (const auto& g : s.golden) {
+      if (g.passed || g.differences.empty()) continue;
+      h += "<details><summary>" + html_escape(s.name + " / " + g.autoscaler + ": " + std::to_string(g.differences.size()) +
+                                             " diverging decision(s), " + g.cost_line) +
+           "</summary><pre>";
+      for (std::size_t i = 0; i < g.differences.size() && i < max_differences; ++i) h += html_escape(g.differences[i]) + "\n";
+      if (g.differences.size() > max_differences)
+        h += "... and " + std::to_string(g.differences.size() - max_differences) + " more\n";
+      h += "</pre></details>\n";
+    }
+  return detail::html_page("check", h + "<p class=\"note\">Monthly figures are cost per simulated hour x 730.</p>\n");
 }
 
 }  // namespace capsim::report

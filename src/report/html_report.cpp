@@ -10,6 +10,7 @@
 #include "capsim/core/time.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/sim/result.hpp"
+#include "html_page.hpp"
 
 namespace capsim::report {
 
@@ -18,19 +19,7 @@ namespace {
 constexpr const char* k_palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                                      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a"};
 
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return detail::html_escape(s); }
 
 std::string fmt(double v, int decimals = 2) {
   char buf[64];
@@ -204,18 +193,7 @@ std::string decision_table(const sim::RunResult& run) {
   return h + "</tbody></table>\n";
 }
 
-constexpr const char* k_style = R"(
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222;max-width:1200px}
-h1{font-size:22px}h2{font-size:18px;margin-top:28px}
-table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}
-#decision-table td{text-align:left;font-size:12px}#decision-table td:last-child{white-space:normal}
-figure.chart-box{margin:10px 0}svg.chart{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
-svg .title{font-weight:600;font-size:14px}svg .tick{font-size:11px;fill:#555}svg .axis-label{font-size:12px;fill:#333}
-svg .grid{stroke:#eee}svg .axis{stroke:#888}svg .series.line{stroke-width:1.6}svg .series.area{fill-opacity:.8;stroke-width:.5}
-svg .hover rect{fill:transparent}svg .hover rect:hover{fill:rgba(0,0,0,.06)}svg .legend text{font-size:12px}
-.note{color:#666}.filters{margin:8px 0}
-)";
+
 
 constexpr const char* k_script = R"(
 (function () {
@@ -243,8 +221,7 @@ constexpr const char* k_script = R"(
 }  // namespace
 
 std::string html_report(const sim::RunResult& run) {
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>capsim: " + esc(run.scenario) +
-                  "</title><style>" + k_style + "</style></head>\n<body>\n<h1>capsim report: " + esc(run.scenario) + "</h1>\n";
+  std::string h = "<h1>capsim report: " + esc(run.scenario) + "</h1>\n";
   h += "<p>" + esc(run.scenario_file) + " &middot; region " + esc(run.region) + " &middot; seed " + std::to_string(run.seed) +
        " &middot; " + format_duration(run.duration) + " simulated</p>\n<h2>Summary</h2>\n" + summary_table(run);
 
@@ -315,8 +292,8 @@ std::string html_report(const sim::RunResult& run) {
     h += "<h2>Pods</h2>\n" + chart("chart-" + std::to_string(id++), "pending pods", "pods", t, pending, false);
   }
   h += "<h2>Decisions</h2>\n" + decision_table(run);
-  h += std::string("<script>") + k_script + "</script>\n</body></html>\n";
-  return h;
+  h += std::string("<script>") + k_script + "</script>\n";
+  return detail::html_page(run.scenario, h);
 }
 
 }  // namespace capsim::report

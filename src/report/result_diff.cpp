@@ -8,6 +8,7 @@
 
 #include "capsim/report/golden.hpp"
 #include "capsim/report/json_result.hpp"
+#include "html_page.hpp"
 #include "text_table.hpp"
 
 namespace capsim::report {
@@ -172,6 +173,28 @@ std::string result_diff(const DiffSide& base, const DiffSide& head, DiffFormat f
       doc["autoscalers"].push_back(a);
     }
     return dump_stable(doc, 2) + "\n";
+  }
+  if (format == DiffFormat::html) {
+    using detail::html_escape;
+    std::string h = "<h1>capsim diff</h1>\n<p>base " + html_escape(base.label) + "<br>head " + html_escape(head.label) + "</p>\n";
+    for (const auto& d : diffs) {
+      h += "<h2>" + html_escape(d.autoscaler) + "</h2>\n<table class=\"summary\"><thead><tr><th></th><th>base</th><th>head</th>"
+           "<th>delta</th></tr></thead><tbody>\n";
+      for (const auto& m : d.metrics)
+        if (shown(m))
+          h += "<tr><td>" + html_escape(m.name) + "</td><td>" + value(m, false) + "</td><td>" + value(m, true) + "</td><td>" +
+               html_escape(delta(m)) + "</td></tr>\n";
+      h += "</tbody></table>\n";
+      if (d.decisions_compared) {
+        h += "<details" + std::string(d.decision_count ? " open" : "") + "><summary>" + std::to_string(d.decision_count) +
+             " diverging decision(s)</summary><pre>";
+        for (const auto& line : d.decisions) h += html_escape(line) + "\n";
+        if (d.decision_count > d.decisions.size())
+          h += "... and " + std::to_string(d.decision_count - d.decisions.size()) + " more\n";
+        h += "</pre></details>\n";
+      }
+    }
+    return detail::html_page("diff", h);
   }
   std::string out;
   if (format == DiffFormat::markdown) out += "## capsim diff\n\n`" + base.label + "` → `" + head.label + "`\n\n";

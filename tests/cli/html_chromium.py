@@ -66,7 +66,7 @@ def png_ink(path):
     return 1 - raw.count(0) / len(raw)
 
 
-def check_report(html, expect_charts):
+def check_report(html, expect_charts, scripted=True, window="1280,2400"):
     url = "file://" + os.path.abspath(html)
     dump = browser(url, "--dump-dom")
     console = [l for l in dump.stderr.splitlines() if "CONSOLE" in l]
@@ -74,12 +74,12 @@ def check_report(html, expect_charts):
     assert not errors, f"{html}: console errors: {errors}"
     dom = Dom()
     dom.feed(dump.stdout)
-    assert dom.ready, f"{html}: the page script did not finish (body data-ready)"
+    assert dom.ready or not scripted, f"{html}: the page script did not finish (body data-ready)"
     assert len(dom.charts) >= expect_charts, (html, len(dom.charts))
     for c in dom.charts:
         assert c["x"] == 1 and c["y"] == 1 and c["legend"] >= 1 and c["series"] >= 1, (html, c)
     png = html + ".png"
-    shot = browser(url, f"--screenshot={png}", "--window-size=1280,2400")
+    shot = browser(url, f"--screenshot={png}", f"--window-size={window}")
     assert os.path.exists(png), shot.stderr[-2000:]
     ink = png_ink(png)
     assert ink > 0.01, f"{html}: the screenshot is nearly blank ({ink:.4f} of its bytes carry anything)"
@@ -132,4 +132,17 @@ html = os.path.join(work, "week.html")
 subprocess.run([capsim, "--quiet", "run", long_run, "--html", html], check=True, capture_output=True)
 dom = check_report(html, expect_charts=6)
 assert max(c["points"] for c in dom.charts) <= 600 * 2 + 1, max(c["points"] for c in dom.charts)
-print(f"ok: {reports} example reports and a 10,081-sample week rendered in chromium")
+# `capsim check --html` and `capsim diff --html` pages: tables, no charts, no script.
+changed = os.path.join(work, "karpenter-consolidation.yaml")
+with open(os.path.join(source, "scenarios", "karpenter-consolidation.yaml")) as f:
+    text = f.read().replace('values: ["2", "4", "8", "16"]', 'values: ["2", "4", "8"]')
+with open(changed, "w") as f:
+    f.write(text)
+goldens = os.path.join(source, "tests", "golden")
+check_page, diff_page = os.path.join(work, "check.html"), os.path.join(work, "diff.html")
+subprocess.run([capsim, "--quiet", "check", changed, "--golden", goldens, "--html", check_page], capture_output=True)
+subprocess.run([capsim, "--quiet", "diff", os.path.join(goldens, "karpenter-consolidation"), changed, "--html", diff_page],
+               check=True, capture_output=True)
+for page in (check_page, diff_page):
+    check_report(page, expect_charts=0, scripted=False, window="1280,700")
+print(f"ok: {reports} example reports, a 10,081-sample week, and the check and diff pages rendered in chromium")

@@ -39,4 +39,8 @@ std::string junit_xml(const std::vector<CheckedScenario>& scenarios);
 // diverging decisions in a collapsed <details>. Monthly = cost per simulated hour x 730.
 std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::size_t max_differences = 10);
 
+// The same as one self-contained HTML page: the headline, failed expectations, the scenario table
+// with PASS/FAIL, and every failing golden's diverging decisions (collapsed).
+std::string check_html(const std::vector<CheckedScenario>& scenarios, std::size_t max_differences = 200);
+
 }  // namespace capsim::report

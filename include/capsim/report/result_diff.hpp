@@ -16,7 +16,7 @@ struct DiffSide {
   std::string decisions_jsonl;  // empty: no decisions to compare
 };
 
-enum class DiffFormat { table, json, markdown };
+enum class DiffFormat { table, json, markdown, html };
 
 // `max_decisions`: how many diverging decisions each autoscaler lists.
 std::string result_diff(const DiffSide& base, const DiffSide& head, DiffFormat format, std::size_t max_decisions);

@@ -66,6 +66,11 @@ TEST_CASE("capsim check: a changed NodePool fails its golden with the diverging 
   const std::string md = read(dir / "summary.md");
   CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$39.12 (+4.0 %)** vs baseline, 1 scenario changed"));
   CHECK_THAT(md, Catch::Contains("07:00:01.000 karpenter launched m6a.2xlarge"));
+  auto h = run_cli({"--quiet", "check", scenario.string(), "--golden", k_goldens, "--html", (dir / "check.html").string()});
+  const std::string html = read(dir / "check.html");
+  CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
+  CHECK_THAT(html, Catch::Contains("<td>karpenter-consolidation</td><td>karpenter</td><td>$975.16 → $1,014.28</td><td>8 → 14</td>"
+                                   "<td>43</td><td>16 → 25</td><td class=\"fail\">92 changed</td>"));
 
   SECTION("the scenario's golden: block tolerates what it names") {
     const auto tolerant = changed_consolidation(
@@ -145,6 +150,8 @@ TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JS
   CHECK_THAT(m.out, Catch::Contains("| cost (USD) | 32.059961 | 33.346258 | +1.286297 (+4.0 %) |\n"));
   CHECK_THAT(m.out, Catch::Contains("<details><summary>92 diverging decision(s)</summary>"));
 
+  auto page = run_cli({"--quiet", "diff", base, head, "--html", (dir / "diff.html").string()});
+  CHECK_THAT(read(dir / "diff.html"), Catch::Contains("<tr><td>peak nodes</td><td>8</td><td>14</td><td>+6 (+75.0 %)</td></tr>"));
   auto same = run_cli({"diff", base + "/result.json", base});
   CHECK_THAT(same.out, Catch::Contains("  diverging decisions: 0\n"));
   auto bad = run_cli({"diff", (dir / "nope.json").string(), base});
