@@ -7,9 +7,7 @@
 #include <atomic>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "cli_detail.hpp"
@@ -63,13 +61,6 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
     }
   }
   return out;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
 }
 
 struct Job {
@@ -146,10 +137,10 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
       } else if (!fs::exists(result_file) || !fs::exists(decisions_file)) {
         c.golden_missing = "no result.json and decisions.jsonl there (write them with --update-golden)";
       } else {
-        const auto golden = nlohmann::json::parse(read_text(result_file), nullptr, /*allow_exceptions=*/false);
+        const auto golden = nlohmann::json::parse(read_text(result_file.string()), nullptr, /*allow_exceptions=*/false);
         if (golden.is_discarded())
           throw InputError({input_error(result_file.string(), "not a capsim result.json (invalid JSON)")});
-        c.golden = report::compare_golden(report::golden_runs(golden, read_text(decisions_file)), c.runs,
+        c.golden = report::compare_golden(report::golden_runs(golden, read_text(decisions_file.string())), c.runs,
                                           j.scenario.golden);
       }
     }

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <iostream>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <memory>
 
@@ -38,6 +39,13 @@ std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c) {
 spec::Scenario load(const std::string& path, const catalog::Catalog& cat) {
   if (path.empty()) return io::load_scenario_text(default_scenario_text(), k_default_scenario_name, cat);
   return io::load_scenario(path, cat);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
 }
 
 void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err) {

@@ -32,6 +32,8 @@ struct Common {
 };
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);
+// The whole file (empty when it cannot be read).
+std::string read_text(const std::string& path);
 // `path` empty: the built-in default scenario.
 spec::Scenario load(const std::string& path, const catalog::Catalog& cat);
 void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err);

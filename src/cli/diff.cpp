@@ -1,8 +1,6 @@
 // `capsim diff BASE HEAD`: each side a result.json, a --out directory, or a scenario file that is
 // run here; printed by report::result_diff.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "cli_detail.hpp"
 #include "capsim/cli/cli.hpp"
@@ -17,13 +15,6 @@ namespace capsim::cli::detail {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 report::DiffSide side(const std::string& path, const Common& common, std::ostream& err) {
   report::DiffSide s;
@@ -45,11 +36,11 @@ report::DiffSide side(const std::string& path, const Common& common, std::ostrea
   if (!fs::is_regular_file(result_file, ec))
     throw InputError({Diagnostic{result_file.string(), 0, 0, Severity::error, "",
                                  "expected a result.json, a --out directory or a scenario file; no such file"}});
-  s.result = nlohmann::json::parse(read_text(result_file), nullptr, /*allow_exceptions=*/false);
+  s.result = nlohmann::json::parse(read_text(result_file.string()), nullptr, /*allow_exceptions=*/false);
   if (!s.result.is_object() || !s.result.contains("results"))
     throw InputError({Diagnostic{result_file.string(), 0, 0, Severity::error, "", "not a capsim result.json"}});
   const fs::path decisions = result_file.parent_path() / "decisions.jsonl";
-  if (fs::is_regular_file(decisions, ec)) s.decisions_jsonl = read_text(decisions);
+  if (fs::is_regular_file(decisions, ec)) s.decisions_jsonl = read_text(decisions.string());
   return s;
 }
 

@@ -16,20 +16,15 @@ std::string num(double v) { return format_number(round_to(v, 6), false); }
 
 std::string expectation_name(const sim::ExpectationResult& e) { return e.metric + " " + e.op + " " + num(e.expected); }
 
+// XML 1.0 text and attributes: the HTML escapes plus the apostrophe; control characters other
+// than tab, newline and carriage return (not allowed in XML 1.0) become spaces.
 std::string xml_escape(const std::string& s) {
+  std::string clean;
+  for (char c : s) clean += (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ? ' ' : c;
   std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 allows tab, newline and carriage return among the control characters.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') out += ' ';
-        else out += c;
-    }
+  for (char c : detail::html_escape(clean)) {
+    if (c == '\'') out += "&apos;";
+    else out += c;
   }
   return out;
 }
@@ -48,13 +43,6 @@ std::string md_cell(const std::string& s) {
 double monthly(double cost, double hours) { return hours > 0 ? cost / hours * k_hours_per_month : 0.0; }
 
 std::string signed_usd(double v) { return (v >= 0 ? "+" : "-") + format_usd(std::abs(v)); }
-
-std::string signed_percent(double before, double after) {
-  if (before == 0) return after == 0 ? "0.0 %" : "new";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f %%", (after - before) / before * 100.0);
-  return buf;
-}
 
 std::string arrow(const std::string& before, const std::string& after) {
   return before == after ? after : before + " → " + after;
@@ -184,7 +172,7 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
   }
   std::string md = "## capsim check\n\n";
   if (any_golden) {
-    md += "**monthly cost " + signed_usd(after_month - before_month) + " (" + signed_percent(before_month, after_month) +
+    md += "**monthly cost " + signed_usd(after_month - before_month) + " (" + format_change_percent(before_month, after_month) +
           ")** vs baseline, " + std::to_string(changed) + " scenario" + (changed == 1 ? "" : "s") + " changed";
   } else {
     md += "**monthly cost " + format_usd(after_month) + "**, " + std::to_string(scenarios.size()) + " scenario" +
@@ -211,7 +199,7 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
         const double b = monthly(g.cost_before, g.hours_before), a = monthly(g.cost_after, g.hours_after);
         const std::string verdict = g.passed ? "unchanged" : (g.missing_golden ? "missing" : std::to_string(g.differences.size()) + " changed");
         md += "| " + md_cell(s.name) + " | " + md_cell(g.autoscaler) + " | " + arrow(format_usd(b), format_usd(a)) + " | " +
-              signed_usd(a - b) + " (" + signed_percent(b, a) + ") | " +
+              signed_usd(a - b) + " (" + format_change_percent(b, a) + ") | " +
               arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes)) + " | " +
               arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s)) + " | " +
               arrow(std::to_string(g.before.disruptions), std::to_string(g.after.disruptions)) + " | " + verdict + " |\n";

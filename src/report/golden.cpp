@@ -90,14 +90,14 @@ GoldenEvent decision_event(const nlohmann::json& d) {
   return e;
 }
 
-std::string percent(double before, double after) {
+}  // namespace
+
+std::string format_change_percent(double before, double after) {
   if (before == 0) return after == 0 ? "0.0 %" : "new";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.1f %%", (after - before) / before * 100.0);
   return buf;
 }
-
-}  // namespace
 
 std::string format_usd(double usd) {
   const bool negative = usd < 0;
@@ -216,7 +216,7 @@ std::vector<GoldenComparison> compare_golden(const std::vector<GoldenRun>& golde
     c.cost_before = before->cost_usd;
     c.hours_before = before->duration_s / 3600.0;
     c.cost_line = "cost " + format_usd(c.cost_before) + " -> " + format_usd(c.cost_after) + " (" +
-                  percent(c.cost_before, c.cost_after) + ")";
+                  format_change_percent(c.cost_before, c.cost_after) + ")";
     std::vector<std::pair<double, std::string>> diffs;
     compare_events(*before, now, tolerance, diffs);
     std::stable_sort(diffs.begin(), diffs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

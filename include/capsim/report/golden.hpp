@@ -56,5 +56,7 @@ std::vector<GoldenComparison> compare_golden(const std::vector<GoldenRun>& golde
 
 // "$21.61", "$1,240.00": USD with two decimals and thousands separators.
 std::string format_usd(double usd);
+// "+6.6 %", "-0.4 %"; "0.0 %" from 0 to 0, "new" from 0 to anything else.
+std::string format_change_percent(double before, double after);
 
 }  // namespace capsim::report
