@@ -58,12 +58,7 @@ sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const C
   opts.catalog = std::move(cat);
   opts.keep_decisions = keep_decisions;
   opts.check_invariants = common.check_invariants;
-  opts.open_trace = [](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
-    io::TraceFormat fmt = io::TraceFormat::auto_detect;
-    if (!r.format.empty())
-      if (auto f = io::parse_trace_format(r.format)) fmt = *f;
-    return io::open_trace(r.path, fmt);
-  };
+  opts.open_trace = io::open_replay_trace;
   return opts;
 }
 
@@ -229,6 +224,41 @@ int cmd_generate_trace(GenerateOptions o, std::ostream& out) {
   return k_exit_ok;
 }
 
+struct ImportTraceOptions {
+  std::string input, format, to = "csv", out;
+};
+
+// `capsim import trace`: a public trace read natively (io::open_trace) and written in capsim's
+// generic format, streamed (one event at a time) to stdout or atomically to --out.
+int cmd_import_trace(const ImportTraceOptions& o, std::ostream& out, std::ostream& err) {
+  const auto in_fmt = io::parse_trace_format(o.format);
+  auto reader = io::open_trace(o.input, *in_fmt);
+  const io::TraceFormat fmt = o.to == "jsonl" ? io::TraceFormat::jsonl : io::TraceFormat::csv;
+  std::optional<report::AtomicFile> file;
+  if (!o.out.empty()) file.emplace(o.out);
+  std::string buf;
+  if (fmt == io::TraceFormat::csv && *in_fmt == io::TraceFormat::alibaba_openb)
+    buf += "# capsim generic trace imported by `capsim import trace --format alibaba-openb`\n"
+           "# source: alibaba/clusterdata cluster-trace-gpu-v2023 (openb pod list), research or study use;\n"
+           "# please cite Weng et al., \"Beware of Fragmentation\", USENIX ATC '23\n";
+  buf += io::trace_header(fmt);
+  auto flush = [&] {
+    if (file) file->write(buf);
+    else out << buf;
+    buf.clear();
+  };
+  std::int64_t creates = 0, deletes = 0;
+  while (auto e = reader->next()) {
+    (e->kind == spec::TraceEventKind::create ? creates : deletes) += 1;
+    io::append_trace_record(buf, *e, fmt);
+    if (buf.size() >= (1U << 20)) flush();
+  }
+  flush();
+  if (file) file->commit();
+  err << "imported " << o.input << ": " << creates << " pod(s) created, " << deletes << " deleted\n";
+  return k_exit_ok;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -322,6 +352,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check_cmd->add_option("--markdown", check.markdown, "Write a Markdown summary (PR comment / job summary)");
   check_cmd->add_option("--html", check.html, "Write the summary as a self-contained HTML page");
 
+  ImportTraceOptions imp;
+  auto* import_cmd = app.add_subcommand("import", "Convert outside inputs into capsim's formats");
+  import_cmd->require_subcommand(1);
+  auto* import_trace_cmd = import_cmd->add_subcommand(
+      "trace", "A public trace in its own format to capsim's generic trace (docs/trace-format.md)");
+  import_trace_cmd->add_option("input", imp.input, "The trace file")->required();
+  import_trace_cmd->add_option("--format", imp.format, "Its format: alibaba-openb")
+      ->required()
+      ->check(CLI::IsMember({"alibaba-openb"}));
+  import_trace_cmd->add_option("--to", imp.to, "Output format, csv or jsonl (default csv)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  import_trace_cmd->add_option("--out", imp.out, "Write to this file (atomically) instead of standard output");
+
   detail::DiffOptions diff;
   auto* diff_cmd = app.add_subcommand("diff", "Compare two runs: costs, nodes, pending times, disruptions, decisions");
   diff_cmd->add_option("base", diff.base, "result.json, a --out directory, or a scenario file (run here)")->required();
@@ -351,6 +394,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*diff_cmd) return detail::cmd_diff(diff, common, out, err);
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
     if (*trace_cmd) return cmd_generate_trace(gen, out);
+    if (*import_trace_cmd) return cmd_import_trace(imp, out, err);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) err << d.render() << "\n";
     return k_exit_input_error;

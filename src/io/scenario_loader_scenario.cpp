@@ -419,7 +419,8 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
       }
     } else {
       ev.kind = spec::TimelineKind::replay;
-      a.reject_unknown({"trace", "format", "generate"});
+      a.reject_unknown({"trace", "format", "generate", "skip"});
+      if (auto v = a.duration("skip")) ev.replay.skip = *v;
       if (a.has("generate")) {
         if (a.has("trace")) {
           d.error(a.key_node("generate"), a.path("generate"), "expected \"trace\" or \"generate\", not both");
@@ -433,7 +434,7 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
           d.error(a.get("trace"), a.path("trace"),
                   "trace file " + quote(*v) + " not found (looked for " + quote(ev.replay.path) + ")");
       }
-      if (auto v = a.enumeration("format", {"csv", "jsonl"})) ev.replay.format = *v;
+      if (auto v = a.enumeration("format", {"csv", "jsonl", "alibaba-openb"})) ev.replay.format = *v;
     }
     l.sc.timeline.push_back(std::move(ev));
   }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <queue>
 #include <set>
 #include <utility>
 
@@ -23,6 +24,7 @@ std::string_view trace_format_name(TraceFormat f) {
     case TraceFormat::auto_detect: return "auto";
     case TraceFormat::csv: return "csv";
     case TraceFormat::jsonl: return "jsonl";
+    case TraceFormat::alibaba_openb: return "alibaba-openb";
   }
   return "auto";
 }
@@ -31,6 +33,7 @@ std::optional<TraceFormat> parse_trace_format(std::string_view s) {
   if (s == "auto") return TraceFormat::auto_detect;
   if (s == "csv") return TraceFormat::csv;
   if (s == "jsonl") return TraceFormat::jsonl;
+  if (s == "alibaba-openb") return TraceFormat::alibaba_openb;
   return std::nullopt;
 }
 
@@ -860,6 +863,117 @@ std::optional<std::string> parse_toleration_list(std::string_view text, std::vec
   return std::nullopt;
 }
 
+// ---- Alibaba GPU 2023 openb pod list ----
+
+// cluster-trace-gpu-v2023 openb_pod_list_*.csv (columns name, cpu_milli, memory_mib, num_gpu,
+// gpu_milli, gpu_spec, qos, pod_phase, creation_time, deletion_time, scheduled_time; plain
+// comma-separated, times in seconds from the trace start, rows ordered by creation_time). Each pod
+// is a create at creation_time (cpu_milli -> cpu "<n>m", memory_mib -> memory "<n>Mi", num_gpu ->
+// nvidia.com/gpu when > 0, label alibaba.com/qos=<qos>) and a delete at deletion_time (none when
+// blank; raised to creation_time when earlier). gpu_milli (a share of one GPU) and gpu_spec (a GPU
+// model) have no EC2 equivalent and are dropped. Deletions wait in a heap until their time, so
+// memory holds the live pods only; at one instant creations come first, then deletions by name.
+class OpenbReader : public ReaderBase {
+ public:
+  OpenbReader(std::unique_ptr<std::istream> in, std::string name) : ReaderBase(std::move(in), std::move(name)) {
+    std::string header;
+    if (!read_line(header)) fail({diag(1, 1, "", "expected the openb header row, got an empty file")});
+    const auto cols = split(header);
+    for (std::size_t i = 0; i < cols.size(); ++i) m_col[std::string(cols[i])] = i;
+    std::vector<Diagnostic> errs;
+    for (const char* c : {"name", "cpu_milli", "memory_mib", "num_gpu", "qos", "creation_time", "deletion_time"})
+      if (!m_col.count(c)) errs.push_back(diag(1, 1, "", "expected a column " + quote(c) + " in the openb header"));
+    if (!errs.empty()) fail(std::move(errs));
+    m_width = cols.size();
+  }
+
+  std::optional<spec::TraceEvent> next() override {
+    // The next row is read only when needed, so a bad row is reported when it is reached.
+    if (!m_create && !m_done) advance();
+    // The earliest of the next creation and the earliest pending deletion; creations first on ties.
+    if (!m_deletes.empty() && (!m_create || m_deletes.top().first < m_create->at.ms)) {
+      auto [ms, pod] = m_deletes.top();
+      m_deletes.pop();
+      spec::TraceEvent ev;
+      ev.at = Duration{ms};
+      ev.kind = spec::TraceEventKind::del;
+      ev.pod = std::move(pod);
+      ev.namespace_ = "default";
+      return ev;
+    }
+    if (!m_create) return std::nullopt;
+    spec::TraceEvent ev = std::move(*m_create);
+    m_create.reset();
+    return ev;
+  }
+
+ private:
+  static std::vector<std::string_view> split(std::string_view line) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= line.size(); ++i)
+      if (i == line.size() || line[i] == ',') {
+        out.push_back(line.substr(start, i - start));
+        start = i + 1;
+      }
+    return out;
+  }
+
+  // Reads the next pod row into m_create (and its deletion into the heap); nullopt at the end.
+  void advance() {
+    m_create.reset();
+    std::string line;
+    while (read_line(line)) {
+      if (line.empty()) continue;
+      const auto f = split(line);
+      if (f.size() != m_width)
+        fail({diag(m_line, 1, "", "expected " + std::to_string(m_width) + " fields as in the header, got " +
+                                      std::to_string(f.size()))});
+      std::vector<Diagnostic> errs;
+      auto offset = [&](std::string_view field) { return column(m_line, static_cast<std::size_t>(field.data() - line.data())); };
+      auto integer = [&](const char* name, bool required) -> std::optional<std::int64_t> {
+        const std::string_view t = f[m_col.at(name)];
+        if (t.empty() && !required) return std::nullopt;
+        const auto v = parse_int(t);
+        if (!v || *v < 0) {
+          errs.push_back(diag(m_line, offset(t), name, "expected a non-negative integer, got " + quote(t)));
+          return std::nullopt;
+        }
+        return v;
+      };
+      spec::TraceEvent ev;
+      ev.line = m_line;
+      ev.namespace_ = "default";
+      ev.pod = std::string(f[m_col.at("name")]);
+      if (ev.pod.empty()) errs.push_back(diag(m_line, 1, "name", "expected a pod name, got \"\""));
+      const auto created = integer("creation_time", true);
+      const auto cpu = integer("cpu_milli", true), mem = integer("memory_mib", true), gpu = integer("num_gpu", true);
+      const auto deleted = integer("deletion_time", false);
+      if (created) {
+        ev.at = Duration::seconds(*created);
+        if (auto m = check_order(ev.at)) errs.push_back(diag(m_line, offset(f[m_col.at("creation_time")]), "creation_time", *m));
+      }
+      if (!errs.empty()) fail(std::move(errs));
+      accept(ev);
+      ev.requests.set(Resource::cpu, Quantity::from_milli(*cpu));
+      ev.requests.set(Resource::memory, Quantity::from_mib(*mem));
+      if (*gpu > 0) ev.requests.set(Resource::nvidia_gpu, Quantity::from_units(*gpu));
+      if (const std::string_view qos = f[m_col.at("qos")]; !qos.empty()) ev.labels["alibaba.com/qos"] = std::string(qos);
+      if (deleted) m_deletes.emplace(std::max(*deleted * 1000, ev.at.ms), ev.pod);
+      m_create = std::move(ev);
+      return;
+    }
+    m_done = true;
+  }
+
+  std::map<std::string, std::size_t, std::less<>> m_col;
+  std::size_t m_width{0};
+  std::optional<spec::TraceEvent> m_create;
+  bool m_done{false};  // every row read
+  using Pending = std::pair<std::int64_t, std::string>;  // deletion time (ms), pod
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> m_deletes;
+};
+
 std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in, const std::string& name,
                                                TraceFormat fmt) {
   if (fmt == TraceFormat::auto_detect) {
@@ -873,6 +987,7 @@ std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in,
     fmt = *f;
   }
   if (fmt == TraceFormat::csv) return std::make_unique<CsvReader>(std::move(in), name);
+  if (fmt == TraceFormat::alibaba_openb) return std::make_unique<OpenbReader>(std::move(in), name);
   return std::make_unique<JsonlReader>(std::move(in), name);
 }
 
@@ -886,6 +1001,13 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat fmt
     throw InputError({d});
   }
   return open_trace_stream(std::move(in), path, fmt);
+}
+
+std::unique_ptr<spec::TraceSource> open_replay_trace(const spec::TraceReplay& replay) {
+  TraceFormat fmt = TraceFormat::auto_detect;
+  if (!replay.format.empty())
+    if (auto f = parse_trace_format(replay.format)) fmt = *f;
+  return open_trace(replay.path, fmt);
 }
 
 }  // namespace capsim::io

@@ -16,6 +16,63 @@
 namespace capsim::sim {
 namespace {
 
+// spec.timeline[].replay.skip: the trace from `skip` on. Events before it are read and folded
+// (a create, then its delete, cancel out), the pods still alive at `skip` come first at offset 0
+// in trace order, and later events come `skip` earlier. Memory holds the pods alive at `skip`.
+class SkippedTrace : public spec::TraceSource {
+ public:
+  SkippedTrace(std::unique_ptr<spec::TraceSource> inner, Duration skip) : m_inner(std::move(inner)), m_skip(skip) {}
+
+  std::optional<spec::TraceEvent> next() override {
+    if (!m_started) start();
+    if (m_alive_next < m_alive.size()) {
+      spec::TraceEvent e = std::move(m_alive[m_alive_next++]);
+      e.at = Duration{0};
+      return e;
+    }
+    if (m_pending) {
+      spec::TraceEvent e = std::move(*m_pending);
+      m_pending.reset();
+      return e;
+    }
+    auto e = m_inner->next();
+    if (e) e->at = Duration{e->at.ms - m_skip.ms};
+    return e;
+  }
+
+ private:
+  void start() {
+    m_started = true;
+    std::map<std::uint64_t, spec::TraceEvent> alive;  // by trace order
+    std::map<std::string, std::uint64_t> seq_of;        // namespace/pod -> its key in `alive`
+    std::uint64_t seq = 0;
+    while (auto e = m_inner->next()) {
+      if (e->at.ms >= m_skip.ms) {
+        e->at = Duration{e->at.ms - m_skip.ms};
+        m_pending = std::move(e);
+        break;
+      }
+      const std::string key = e->namespace_ + "/" + e->pod;
+      if (e->kind == spec::TraceEventKind::create) {
+        seq_of[key] = seq;
+        alive.emplace(seq++, std::move(*e));
+      } else if (auto it = seq_of.find(key); it != seq_of.end()) {
+        alive.erase(it->second);
+        seq_of.erase(it);
+      }
+    }
+    for (auto& [k, e] : alive) m_alive.push_back(std::move(e));
+  }
+
+  std::unique_ptr<spec::TraceSource> m_inner;
+  Duration m_skip;
+  bool m_started{false};
+  std::vector<spec::TraceEvent> m_alive;
+  std::size_t m_alive_next{0};
+  std::optional<spec::TraceEvent> m_pending;
+};
+
+
 using engine::Phase;
 
 // Node labels every EC2 node carries (well-known labels; aws:pkg/providers/instancetype).
@@ -338,6 +395,7 @@ void World::schedule_timeline() {
           CAPSIM_ASSERT(static_cast<bool>(m_opts.open_trace), "no trace opener for a replay");
           r.source = m_opts.open_trace(e.replay);
         }
+        if (e.replay.skip.ms > 0) r.source = std::make_unique<SkippedTrace>(std::move(r.source), e.replay.skip);
         r.start = at;
         m_replays.push_back(std::move(r));
         std::size_t idx = m_replays.size() - 1;

@@ -16,13 +16,17 @@
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/taints.hpp"
 #include "capsim/core/time.hpp"
+#include "capsim/spec/scenario.hpp"
 #include "capsim/spec/trace.hpp"
 
 namespace capsim::io {
 
-enum class TraceFormat : std::uint8_t { auto_detect, csv, jsonl };
+// csv / jsonl: capsim's generic formats. alibaba_openb: the Alibaba GPU 2023 openb pod list
+// (cluster-trace-gpu-v2023 openb_pod_list_*.csv) read as it is, mapped as docs/trace-format.md
+// describes.
+enum class TraceFormat : std::uint8_t { auto_detect, csv, jsonl, alibaba_openb };
 
-// "auto", "csv", "jsonl".
+// "auto", "csv", "jsonl", "alibaba-openb".
 std::string_view trace_format_name(TraceFormat f);
 std::optional<TraceFormat> parse_trace_format(std::string_view s);
 // By extension: .csv -> csv; .jsonl / .ndjson -> jsonl; anything else -> nullopt.
@@ -48,6 +52,10 @@ class TraceReader : public spec::TraceSource {
 // Opens `path` (format by extension when auto_detect). Throws InputError when the file cannot be
 // opened, the format cannot be told, or (CSV) the header row is malformed.
 std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat fmt = TraceFormat::auto_detect);
+
+// A scenario's replay: its path in its format (by extension when none is given). The opener
+// sim::SimOptions::open_trace wants.
+std::unique_ptr<spec::TraceSource> open_replay_trace(const spec::TraceReplay& replay);
 
 // The same over any stream; `name` appears in diagnostics and chooses the format when auto_detect.
 std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in, const std::string& name,

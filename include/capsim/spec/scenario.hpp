@@ -320,8 +320,11 @@ struct GoldenSettings {
 
 struct TraceReplay {
   std::string path;    // resolved against the scenario file's directory
-  std::string format;  // csv | jsonl | "" (by extension)
+  std::string format;  // csv | jsonl | alibaba-openb | "" (by extension)
   std::optional<TraceGeneratorSpec> generate;  // a synthetic trace made on the fly instead of a file
+  // Replay from this offset into the trace: the pods alive then are created at the replay's start,
+  // later events come `skip` earlier (0: from the beginning).
+  Duration skip{};
 };
 
 enum class TimelineKind : std::uint8_t { apply, scale, del, replay, update, handover };

@@ -29,7 +29,7 @@ TEST_CASE("lower bound: every autoscaler costs at least the bound on every scena
   auto cat = catalog::Catalog::embedded();
   sim::SimOptions opts;
   opts.catalog = cat;
-  opts.open_trace = [](const spec::TraceReplay& r) { return io::open_trace(r.path, io::TraceFormat::auto_detect); };
+  opts.open_trace = io::open_replay_trace;
   for (const auto& f : files) {
     spec::Scenario s = io::load_scenario(f.string(), *cat);
     sim::RunResult run = sim::compare_scenario(s, opts);

@@ -129,3 +129,19 @@ TEST_CASE("decisions are counted, not kept, when nothing reads them", "[sim][tra
   CHECK(b.summary.cost.usd() == a.summary.cost.usd());
   CHECK(b.terminations.size() == a.terminations.size());
 }
+
+// replay.skip: the trace from an offset. burst.csv creates batch-1..3 at 0-0.5 s and deletes them at
+// 60 s and 90 s; from 70 s on, batch-2 and batch-3 are alive (created at the replay's start) and go
+// 20 s later; batch-1 never appears.
+TEST_CASE("trace replay: skip starts the trace at an offset with the pods alive then", "[sim][trace]") {
+  const std::string yaml = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
+                           "  region: us-east-1\n  zones: [us-east-1a]\n  duration: 5m\n  autoscalers: [static]\n"
+                           "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
+                           "  timeline:\n    - {at: 30s, replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv, skip: 70s}}\n";
+  spec::Scenario s = test::load_text(yaml);
+  auto r = sim::run_autoscaler(s, "static", options());
+  CHECK(r.summary.pods_created == 2);
+  REQUIRE(r.samples.size() >= 3);
+  CHECK(r.samples[1].running_pods == 2);  // 60 s: created at 30 s
+  CHECK(r.samples[2].running_pods == 0);  // deleted at 30 + 20 = 50 s, gone 30 s later
+}
