@@ -358,9 +358,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   auto* import_trace_cmd = import_cmd->add_subcommand(
       "trace", "A public trace in its own format to capsim's generic trace (docs/trace-format.md)");
   import_trace_cmd->add_option("input", imp.input, "The trace file")->required();
-  import_trace_cmd->add_option("--format", imp.format, "Its format: alibaba-openb")
+  import_trace_cmd->add_option("--format", imp.format, "Its format: alibaba-openb or alibaba-dlrm")
       ->required()
-      ->check(CLI::IsMember({"alibaba-openb"}));
+      ->check(CLI::IsMember({"alibaba-openb", "alibaba-dlrm"}));
   import_trace_cmd->add_option("--to", imp.to, "Output format, csv or jsonl (default csv)")
       ->check(CLI::IsMember({"csv", "jsonl"}));
   import_trace_cmd->add_option("--out", imp.out, "Write to this file (atomically) instead of standard output");

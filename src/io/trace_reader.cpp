@@ -25,6 +25,7 @@ std::string_view trace_format_name(TraceFormat f) {
     case TraceFormat::csv: return "csv";
     case TraceFormat::jsonl: return "jsonl";
     case TraceFormat::alibaba_openb: return "alibaba-openb";
+    case TraceFormat::alibaba_dlrm: return "alibaba-dlrm";
   }
   return "auto";
 }
@@ -34,6 +35,7 @@ std::optional<TraceFormat> parse_trace_format(std::string_view s) {
   if (s == "csv") return TraceFormat::csv;
   if (s == "jsonl") return TraceFormat::jsonl;
   if (s == "alibaba-openb") return TraceFormat::alibaba_openb;
+  if (s == "alibaba-dlrm") return TraceFormat::alibaba_dlrm;
   return std::nullopt;
 }
 
@@ -863,7 +865,21 @@ std::optional<std::string> parse_toleration_list(std::string_view text, std::vec
   return std::nullopt;
 }
 
-// ---- Alibaba GPU 2023 openb pod list ----
+// ---- Alibaba GPU traces ----
+
+// The fields of a plain comma-separated line (the Alibaba lists quote nothing).
+std::vector<std::string_view> split_commas(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= line.size(); ++i)
+    if (i == line.size() || line[i] == ',') {
+      out.push_back(line.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+// Alibaba GPU 2023 openb pod list.
 
 // cluster-trace-gpu-v2023 openb_pod_list_*.csv (columns name, cpu_milli, memory_mib, num_gpu,
 // gpu_milli, gpu_spec, qos, pod_phase, creation_time, deletion_time, scheduled_time; plain
@@ -878,7 +894,7 @@ class OpenbReader : public ReaderBase {
   OpenbReader(std::unique_ptr<std::istream> in, std::string name) : ReaderBase(std::move(in), std::move(name)) {
     std::string header;
     if (!read_line(header)) fail({diag(1, 1, "", "expected the openb header row, got an empty file")});
-    const auto cols = split(header);
+    const auto cols = split_commas(header);
     for (std::size_t i = 0; i < cols.size(); ++i) m_col[std::string(cols[i])] = i;
     std::vector<Diagnostic> errs;
     for (const char* c : {"name", "cpu_milli", "memory_mib", "num_gpu", "qos", "creation_time", "deletion_time"})
@@ -908,24 +924,13 @@ class OpenbReader : public ReaderBase {
   }
 
  private:
-  static std::vector<std::string_view> split(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= line.size(); ++i)
-      if (i == line.size() || line[i] == ',') {
-        out.push_back(line.substr(start, i - start));
-        start = i + 1;
-      }
-    return out;
-  }
-
   // Reads the next pod row into m_create (and its deletion into the heap); nullopt at the end.
   void advance() {
     m_create.reset();
     std::string line;
     while (read_line(line)) {
       if (line.empty()) continue;
-      const auto f = split(line);
+      const auto f = split_commas(line);
       if (f.size() != m_width)
         fail({diag(m_line, 1, "", "expected " + std::to_string(m_width) + " fields as in the header, got " +
                                       std::to_string(f.size()))});
@@ -974,6 +979,93 @@ class OpenbReader : public ReaderBase {
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> m_deletes;
 };
 
+// ---- Alibaba GPU 2025 disaggregated DLRM instances ----
+
+// cluster-trace-gpu-v2025 disaggregated_DLRM_trace.csv (columns instance_sn, role, app_name,
+// cpu_request, cpu_limit, gpu_request, gpu_limit, rdma_request, rdma_limit, memory_request,
+// memory_limit, disk_request, disk_limit, max_instance_per_node, creation_time, scheduled_time,
+// deletion_time; vCPUs, GPUs, GiB, seconds from the trace start, blank when outside the window).
+// Each instance is a pod owned by ReplicaSet/<app_name> with label alibaba.com/role=<role>,
+// requesting cpu_request vCPUs, gpu_request nvidia.com/gpu (when above 0), memory_request GiB and
+// disk_request GiB of ephemeral-storage; created at creation_time (blank: running before the
+// window, created at 0) and deleted at deletion_time (blank: never). rdma_* (a share of an RDMA
+// NIC) and max_instance_per_node have no EC2 equivalent and are dropped. The file is not in time
+// order, so the reader sorts its events: it holds the instance list (23,871 rows).
+class DlrmReader : public ReaderBase {
+ public:
+  DlrmReader(std::unique_ptr<std::istream> in, std::string name) : ReaderBase(std::move(in), std::move(name)) {
+    std::string line;
+    if (!read_line(line)) fail({diag(1, 1, "", "expected the DLRM header row, got an empty file")});
+    std::map<std::string, std::size_t, std::less<>> col;
+    const auto header = split_commas(line);
+    for (std::size_t i = 0; i < header.size(); ++i) col[std::string(header[i])] = i;
+    std::vector<Diagnostic> errs;
+    for (const char* c : {"instance_sn", "role", "app_name", "cpu_request", "gpu_request", "memory_request",
+                          "disk_request", "creation_time", "deletion_time"})
+      if (!col.count(c)) errs.push_back(diag(1, 1, "", "expected a column " + quote(c) + " in the DLRM header"));
+    if (!errs.empty()) fail(std::move(errs));
+    while (read_line(line)) {
+      if (line.empty()) continue;
+      const auto f = split_commas(line);
+      if (f.size() != header.size())
+        fail({diag(m_line, 1, "", "expected " + std::to_string(header.size()) + " fields as in the header, got " +
+                                      std::to_string(f.size()))});
+      auto at = [&](const char* c) { return f[col.at(c)]; };
+      auto number = [&](const char* c, bool required) -> std::optional<double> {
+        const std::string_view t = at(c);
+        if (t.empty() && !required) return std::nullopt;
+        double v = -1;
+        const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !(v >= 0) || v > 1e12) {
+          errs.push_back(diag(m_line, column(m_line, static_cast<std::size_t>(t.data() - line.data())), c,
+                              "expected a non-negative number, got " + quote(t)));
+          return std::nullopt;
+        }
+        return v;
+      };
+      spec::TraceEvent ev;
+      ev.line = m_line;
+      ev.namespace_ = "default";
+      ev.pod = std::string(at("instance_sn"));
+      const auto cpu = number("cpu_request", true), gpu = number("gpu_request", true);
+      const auto mem = number("memory_request", true), disk = number("disk_request", true);
+      const auto created = number("creation_time", false), deleted = number("deletion_time", false);
+      if (!errs.empty()) fail(std::move(errs));
+      auto ms = [](double s) { return static_cast<std::int64_t>(std::llround(s * 1000.0)); };
+      ev.at = Duration{created ? ms(*created) : 0};
+      ev.requests.set(Resource::cpu, Quantity::from_milli(ms(*cpu)));
+      ev.requests.set(Resource::memory, Quantity::from_mib(std::llround(*mem * 1024.0)));
+      if (*disk > 0) ev.requests.set(Resource::ephemeral_storage, Quantity::from_mib(std::llround(*disk * 1024.0)));
+      if (*gpu > 0) ev.requests.set(Resource::nvidia_gpu, Quantity::from_units(std::llround(*gpu)));
+      ev.labels["alibaba.com/role"] = std::string(at("role"));
+      ev.owner = "ReplicaSet/" + std::string(at("app_name"));
+      if (deleted) {
+        spec::TraceEvent del;
+        del.at = Duration{std::max(ms(*deleted), ev.at.ms)};
+        del.kind = spec::TraceEventKind::del;
+        del.pod = ev.pod;
+        del.namespace_ = "default";
+        del.line = m_line;
+        m_events.push_back(std::move(del));
+      }
+      m_events.push_back(std::move(ev));
+    }
+    // Time, then creations before deletions, then pod name (as the openb reader orders them).
+    std::sort(m_events.begin(), m_events.end(), [](const spec::TraceEvent& a, const spec::TraceEvent& b) {
+      return std::tie(a.at.ms, a.kind, a.pod) < std::tie(b.at.ms, b.kind, b.pod);
+    });
+  }
+
+  std::optional<spec::TraceEvent> next() override {
+    if (m_next >= m_events.size()) return std::nullopt;
+    return std::move(m_events[m_next++]);
+  }
+
+ private:
+  std::vector<spec::TraceEvent> m_events;
+  std::size_t m_next{0};
+};
+
 std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in, const std::string& name,
                                                TraceFormat fmt) {
   if (fmt == TraceFormat::auto_detect) {
@@ -988,6 +1080,7 @@ std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in,
   }
   if (fmt == TraceFormat::csv) return std::make_unique<CsvReader>(std::move(in), name);
   if (fmt == TraceFormat::alibaba_openb) return std::make_unique<OpenbReader>(std::move(in), name);
+  if (fmt == TraceFormat::alibaba_dlrm) return std::make_unique<DlrmReader>(std::move(in), name);
   return std::make_unique<JsonlReader>(std::move(in), name);
 }
 

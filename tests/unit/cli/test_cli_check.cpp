@@ -195,5 +195,5 @@ TEST_CASE("capsim import trace --format alibaba-openb writes the generic format"
   // The written trace replays as the original does (it is read back by the generic reader).
   auto jsonl = run_cli({"import", "trace", src, "--format", "alibaba-openb", "--to", "jsonl"});
   CHECK(std::count(jsonl.out.begin(), jsonl.out.end(), '\n') == 16304);
-  CHECK(run_cli({"import", "trace", src, "--format", "alibaba-dlrm"}).rc == 2);
+  CHECK(run_cli({"import", "trace", src, "--format", "google-2019"}).rc == 2);
 }

@@ -568,3 +568,39 @@ TEST_CASE("the openb reader reports a bad row where it is", "[io]") {
     seen.push_back(std::to_string(e->at.ms) + " " + e->pod + (e->kind == TraceEventKind::create ? " create" : " delete"));
   CHECK(seen == std::vector<std::string>{"7000 a create", "7000 a delete", "8000 b create"});
 }
+
+// The Alibaba GPU 2025 DLRM instance list: unordered rows sorted into events; a blank creation time
+// is an instance running before the window (created at 0), a blank deletion time one that stays.
+TEST_CASE("the DLRM reader maps instances to pods and orders their events", "[io]") {
+  const std::string text =
+      "instance_sn,role,app_name,cpu_request,cpu_limit,gpu_request,gpu_limit,rdma_request,rdma_limit,memory_request,"
+      "memory_limit,disk_request,disk_limit,max_instance_per_node,creation_time,scheduled_time,deletion_time\n"
+      "i2,CN,app_9,64,64,0,0,1,1,320.0,320.0,544.0,640.0,-1,475.00000000000006,623.0,900.5\n"
+      "i1,HN,app_0,12,12,1,1,25,25,120.0,120.0,640.0,800.0,8,,,600\n"
+      "i3,HN,app_0,8,8,1,1,25,25,15.5,15.5,0,0,8,475,480,\n";
+  auto r = capsim::io::open_trace_stream(std::make_unique<std::istringstream>(text), "dlrm.csv",
+                                         capsim::io::TraceFormat::alibaba_dlrm);
+  std::vector<std::string> seen;
+  while (auto e = r->next()) {
+    std::string s = std::to_string(e->at.ms) + " " + e->pod + (e->kind == TraceEventKind::create ? " create" : " delete");
+    if (e->kind == TraceEventKind::create)
+      s += " " + to_string(e->requests) + " " + e->owner + " " + e->labels.at("alibaba.com/role");
+    seen.push_back(s);
+  }
+  CHECK(seen == std::vector<std::string>{
+                    "0 i1 create cpu=12 ephemeral-storage=640Gi memory=120Gi nvidia.com/gpu=1 ReplicaSet/app_0 HN",
+                    "475000 i2 create cpu=64 ephemeral-storage=544Gi memory=320Gi ReplicaSet/app_9 CN",
+                    "475000 i3 create cpu=8 memory=15872Mi nvidia.com/gpu=1 ReplicaSet/app_0 HN",
+                    "600000 i1 delete",
+                    "900500 i2 delete"});
+  auto bad = [](const std::string& t) {
+    return capsim::io::open_trace_stream(std::make_unique<std::istringstream>(t), "dlrm.csv",
+                                         capsim::io::TraceFormat::alibaba_dlrm);
+  };
+  try {
+    bad(text.substr(0, text.find('\n') + 1) + "i1,HN,app_0,twelve,12,1,1,25,25,120.0,120.0,640.0,800.0,8,,,600\n");
+    FAIL("expected an InputError");
+  } catch (const capsim::InputError& e) {
+    CHECK(e.diagnostics().at(0).render() == "dlrm.csv:2:13: error: cpu_request: expected a non-negative number, got \"twelve\"");
+  }
+}
