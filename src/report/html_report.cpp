@@ -130,7 +130,8 @@ std::string chart(const std::string& id, const std::string& title, const std::st
   for (std::size_t k = 0; k < bands; ++k) {
     const std::size_t b = k * bx.size() / bands, e = (k + 1) * bx.size() / bands;
     const double x0 = X(bx[b]), x1 = e < bx.size() ? X(bx[e]) : L + pw;
-    std::string tip = "t = " + format_clock(SimTime{0} + Duration{static_cast<std::int64_t>(bx[b] * 1000)}).substr(0, 8);
+    std::string clock = format_clock(SimTime{0} + Duration{static_cast<std::int64_t>(bx[b] * 1000)});
+    std::string tip = "t = " + clock.substr(0, clock.size() - 4);  // without the milliseconds
     for (std::size_t s = 0; s < lines.size(); ++s)
       tip += "\n" + lines[s].name + ": " + num(stacked ? v[s][b] - (s ? v[s - 1][b] : 0) : v[s][b]);
     svg += "<rect x=\"" + fmt(x0) + "\" y=\"" + fmt(T) + "\" width=\"" + fmt(std::max(x1 - x0, 1.0)) + "\" height=\"" +
