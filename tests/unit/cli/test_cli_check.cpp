@@ -53,7 +53,7 @@ TEST_CASE("capsim check: a changed NodePool fails its golden with the diverging 
   const auto dir = scratch_dir("changed");
   const auto scenario = changed_consolidation(dir);
   auto r = run_cli({"--quiet", "check", scenario.string(), "--golden", k_goldens, "--junit", (dir / "junit.xml").string(),
-                    "--markdown", (dir / "summary.md").string()});
+                    "--markdown", (dir / "summary.md").string(), "--html", (dir / "check.html").string()});
   CHECK(r.rc == 1);
   CHECK_THAT(r.out, Catch::Contains("PASS  karpenter  nodesTerminated >= 1  actual 25  " + scenario.string() + ":55:7\n"));
   CHECK_THAT(r.out, Catch::Contains("FAIL  karpenter  golden " + k_goldens + "/karpenter-consolidation  " +
@@ -67,7 +67,6 @@ TEST_CASE("capsim check: a changed NodePool fails its golden with the diverging 
   const std::string md = read(dir / "summary.md");
   CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$39.12 (+4.0 %)** vs baseline, 1 scenario changed"));
   CHECK_THAT(md, Catch::Contains("07:00:01.000 karpenter launched m6a.2xlarge"));
-  auto h = run_cli({"--quiet", "check", scenario.string(), "--golden", k_goldens, "--html", (dir / "check.html").string()});
   const std::string html = read(dir / "check.html");
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
   CHECK_THAT(html, Catch::Contains("<td>karpenter-consolidation</td><td>karpenter</td><td>$975.16 → $1,014.28</td><td>8 → 14</td>"
@@ -129,11 +128,17 @@ TEST_CASE("capsim check: bad input exits 2 and writes no report", "[cli][check]"
 
 TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JSON and Markdown", "[cli][diff]") {
   const auto dir = scratch_dir("diff");
-  const auto head = changed_consolidation(dir).string();
+  const auto scenario = changed_consolidation(dir).string();
   const std::string base = k_goldens + "/karpenter-consolidation";
-  auto t = run_cli({"--quiet", "diff", base, head, "--decisions", "2"});
+  // A scenario side is run here (with --html written from it); the other formats read that run's
+  // --out directory, which diffs the same.
+  auto t = run_cli({"--quiet", "diff", base, scenario, "--decisions", "2", "--html", (dir / "diff.html").string()});
+  const std::string head = (dir / "head").string();
+  REQUIRE(run_cli({"--quiet", "run", scenario, "--out", head}).rc == 0);
+  CHECK(run_cli({"--quiet", "diff", base, head, "--decisions", "2"}).out ==
+        "base " + base + "\nhead " + head + t.out.substr(t.out.find('\n', t.out.find('\n') + 1)));
   CHECK(t.rc == 0);
-  CHECK_THAT(t.out, Catch::StartsWith("base " + base + "\nhead " + head + "\n\n[karpenter]\n"));
+  CHECK_THAT(t.out, Catch::StartsWith("base " + base + "\nhead " + scenario + "\n\n[karpenter]\n"));
   CHECK_THAT(t.out, Catch::Contains("  cost (USD)                   32.059961   33.346258    +1.286297 (+4.0 %)\n"));
   CHECK_THAT(t.out, Catch::Contains("  instance type: c6a.4xlarge           4           0         -4 (-100.0 %)\n"));
   CHECK_THAT(t.out, Catch::Contains("  diverging decisions: 92\n    07:00:01.000 karpenter launched m6a.2xlarge"));
@@ -151,7 +156,6 @@ TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JS
   CHECK_THAT(m.out, Catch::Contains("| cost (USD) | 32.059961 | 33.346258 | +1.286297 (+4.0 %) |\n"));
   CHECK_THAT(m.out, Catch::Contains("<details><summary>92 diverging decision(s)</summary>"));
 
-  auto page = run_cli({"--quiet", "diff", base, head, "--html", (dir / "diff.html").string()});
   CHECK_THAT(read(dir / "diff.html"), Catch::Contains("<tr><td>peak nodes</td><td>8</td><td>14</td><td>+6 (+75.0 %)</td></tr>"));
   auto same = run_cli({"diff", base + "/result.json", base});
   CHECK_THAT(same.out, Catch::Contains("  diverging decisions: 0\n"));
