@@ -91,18 +91,27 @@ sim::SimOptions run_options(std::shared_ptr<const catalog::Catalog> cat, const C
   return opts;
 }
 
-int cmd_run(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
-            std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
+// What run and compare share: load, simulate (run_scenario, or compare_scenario when `compare`)
+// with the progress bar, and write --out, --openmetrics and --html (the HTML page rendered once).
+sim::RunResult simulate(const std::string& path, const Common& common, const std::string& out_dir,
+                        std::optional<std::uint64_t> seed, bool compare, std::ostream& err) {
   auto cat = load_catalog(common);
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
   detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
-  sim::RunResult result = sim::run_scenario(scenario, run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar));
+  const sim::SimOptions opts = run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar);
+  sim::RunResult result = compare ? sim::compare_scenario(scenario, opts) : sim::run_scenario(scenario, opts);
   bar.finish();
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result, /*with_html=*/true);
   if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));
   if (!common.html.empty()) report::write_file_atomic(common.html, report::html_report(result));
+  return result;
+}
+
+int cmd_run(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
+            std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
+  const sim::RunResult result = simulate(path, common, out_dir, seed, /*compare=*/false, err);
   if (format == "json") out << report::to_json(result);
   else out << report::text_summary(result);
   return exit_code(result);
@@ -112,16 +121,7 @@ int cmd_run(const std::string& path, const Common& common, const std::string& fo
 // bound (sim::compare_autoscalers) on the identical workload, catalog and seed, side by side.
 int cmd_compare(const std::string& path, const Common& common, const std::string& format, const std::string& out_dir,
                 std::optional<std::uint64_t> seed, std::ostream& out, std::ostream& err) {
-  auto cat = load_catalog(common);
-  spec::Scenario scenario = load(path, *cat);
-  print_warnings(scenario, common, err);
-  if (seed) scenario.seed = *seed;
-  detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
-  sim::RunResult result = sim::compare_scenario(scenario, run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar));
-  bar.finish();
-  if (!out_dir.empty()) report::write_run_outputs(out_dir, result, /*with_html=*/true);
-  if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));
-  if (!common.html.empty()) report::write_file_atomic(common.html, report::html_report(result));
+  const sim::RunResult result = simulate(path, common, out_dir, seed, /*compare=*/true, err);
   if (format == "json") out << report::to_json(result);
   else out << report::compare_table(result);
   return exit_code(result);
