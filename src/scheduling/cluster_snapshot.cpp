@@ -87,16 +87,43 @@ struct ClusterSnapshot::PreFilter {
 };
 
 std::size_t ClusterSnapshot::add_node(SnapshotNode node) {
-  CAPSIM_ASSERT(!m_index.count(node.name), "duplicate snapshot node " + node.name);
+  bool anti = false;
   for (const auto& p : node.pods)
-    if (p.spec && !p.spec->pod_anti_affinity.empty()) m_any_anti_affinity = true;
-  m_index.emplace(node.name, m_nodes.size());
+    if (p.spec && !p.spec->pod_anti_affinity.empty()) anti = true;
+  return add_node(std::move(node), anti);
+}
+
+std::size_t ClusterSnapshot::add_node(SnapshotNode node, bool pods_have_anti_affinity) {
+  if (pods_have_anti_affinity) m_any_anti_affinity = true;
   m_nodes.push_back(std::move(node));
   if (m_fork) m_fork->is_saved.push_back(true);  // new in this fork: dropped on revert, never saved
   return m_nodes.size() - 1;
 }
 
+void ClusterSnapshot::begin_refill() {
+  m_fork.reset();
+  m_index.clear();
+  m_indexed = 0;
+  m_last_index = 0;
+}
+
+SnapshotNode& ClusterSnapshot::refill(std::size_t i) {
+  CAPSIM_ASSERT(i <= m_nodes.size(), "refill past the end of the snapshot");
+  if (i == m_nodes.size()) m_nodes.emplace_back();
+  return m_nodes[i];
+}
+
+void ClusterSnapshot::end_refill(std::size_t n, bool any_anti_affinity) {
+  m_nodes.resize(n);
+  m_changed.assign(n, false);
+  m_any_anti_affinity = any_anti_affinity;
+}
+
 std::optional<std::size_t> ClusterSnapshot::find(std::string_view name) const {
+  // The name index is built on the first lookup (most snapshots are never searched by name).
+  for (; m_indexed < m_nodes.size(); ++m_indexed)
+    CAPSIM_ASSERT(m_index.emplace(m_nodes[m_indexed].name, m_indexed).second,
+                  "duplicate snapshot node " + m_nodes[m_indexed].name);
   auto it = m_index.find(std::string(name));
   if (it == m_index.end()) return std::nullopt;
   return it->second;
@@ -107,7 +134,13 @@ SnapshotNode& ClusterSnapshot::edit(std::size_t i) {
     m_fork->saved.emplace_back(i, m_nodes[i]);
     m_fork->is_saved[i] = true;
   }
+  if (!m_fork) mark_changed(i);
   return m_nodes[i];
+}
+
+void ClusterSnapshot::mark_changed(std::size_t i) {
+  if (m_changed.size() <= i) m_changed.resize(i + 1, false);
+  m_changed[i] = true;
 }
 
 void ClusterSnapshot::add_pod(std::size_t i, const SnapshotPod& pod) {
@@ -142,7 +175,7 @@ void ClusterSnapshot::fork() {
 void ClusterSnapshot::revert() {
   CAPSIM_ASSERT(m_fork.has_value(), "revert without fork");
   Fork& f = *m_fork;
-  for (std::size_t i = f.node_count; i < m_nodes.size(); ++i) m_index.erase(m_nodes[i].name);
+  for (; m_indexed > f.node_count; --m_indexed) m_index.erase(m_nodes[m_indexed - 1].name);
   m_nodes.resize(f.node_count);
   for (auto& [i, n] : f.saved) m_nodes[i] = std::move(n);
   m_any_anti_affinity = f.any_anti_affinity;
@@ -151,6 +184,7 @@ void ClusterSnapshot::revert() {
 
 void ClusterSnapshot::commit() {
   CAPSIM_ASSERT(m_fork.has_value(), "commit without fork");
+  for (const auto& [i, n] : m_fork->saved) mark_changed(i);
   m_fork.reset();
 }
 

@@ -42,12 +42,7 @@ class SnapshotLabels {
  public:
   SnapshotLabels() : m_own(std::make_shared<Labels>()), m_ptr(m_own.get()) {}
   SnapshotLabels(Labels l) : m_own(std::make_shared<Labels>(std::move(l))), m_ptr(m_own.get()) {}  // NOLINT: a map
-  static SnapshotLabels borrow(const Labels& l) {
-    SnapshotLabels s;
-    s.m_own.reset();
-    s.m_ptr = &l;
-    return s;
-  }
+  static SnapshotLabels borrow(const Labels& l) { return SnapshotLabels(&l); }
   operator const Labels&() const { return *m_ptr; }  // NOLINT: reads as the map
   Labels::const_iterator find(const std::string& k) const { return m_ptr->find(k); }
   Labels::const_iterator begin() const { return m_ptr->begin(); }
@@ -60,6 +55,7 @@ class SnapshotLabels {
   }
 
  private:
+  explicit SnapshotLabels(const Labels* borrowed) : m_ptr(borrowed) {}
   void own() {
     if (m_own && m_own.use_count() == 1 && m_ptr == m_own.get()) return;
     m_own = std::make_shared<Labels>(*m_ptr);
@@ -101,6 +97,18 @@ class ClusterSnapshot {
  public:
   // Nodes keep their insertion order (the "list order" CA iterates).
   std::size_t add_node(SnapshotNode node);
+  // The same, told whether any of the node's pods has required pod anti-affinity (a caller that
+  // caches nodes knows it without reading every pod).
+  std::size_t add_node(SnapshotNode node, bool pods_have_anti_affinity);
+  // One snapshot refilled loop after loop (the Cluster Autoscaler's), copying only what changed:
+  // begin_refill() forgets the fork, the name index and the ring position; then each node i is
+  // either kept (the caller knows it holds the same cluster node at the same version, and
+  // changed(i) says nothing edited it outside a fork since the last refill) or assigned in full
+  // through refill(i) (i == size() appends); end_refill(n, ...) drops the nodes from n on.
+  void begin_refill();
+  bool changed(std::size_t i) const { return i < m_changed.size() && m_changed[i]; }
+  SnapshotNode& refill(std::size_t i);
+  void end_refill(std::size_t n, bool any_anti_affinity);
   std::size_t size() const { return m_nodes.size(); }
   const SnapshotNode& node(std::size_t i) const { return m_nodes[i]; }
   const std::vector<SnapshotNode>& nodes() const { return m_nodes; }
@@ -131,9 +139,12 @@ class ClusterSnapshot {
   PreFilter prefilter(const SnapshotPod& pod) const;
   FilterFailure filter(const PreFilter& pf, const SnapshotPod& pod, const SnapshotNode& n) const;
   SnapshotNode& edit(std::size_t i);  // saves the node first when forked
+  void mark_changed(std::size_t i);
 
   std::vector<SnapshotNode> m_nodes;
-  std::unordered_map<std::string, std::size_t> m_index;
+  std::vector<bool> m_changed;  // nodes edited outside a fork (or committed) since the last refill
+  mutable std::unordered_map<std::string, std::size_t> m_index;  // names of m_nodes[0, m_indexed)
+  mutable std::size_t m_indexed{0};
   struct Fork {
     std::size_t node_count{0};
     std::vector<std::pair<std::size_t, SnapshotNode>> saved;

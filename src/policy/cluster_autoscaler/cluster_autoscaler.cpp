@@ -68,6 +68,24 @@ std::size_t ClusterAutoscaler::group_index(const std::string& name) const {
   return it == m_index.end() ? SIZE_MAX : it->second;
 }
 
+ClusterAutoscaler::NodeCache& ClusterAutoscaler::node_cache(const cluster::Node& n) {
+  if (n.id >= m_node_cache.size()) m_node_cache.resize(n.id + 1);
+  NodeCache& c = m_node_cache[n.id];
+  if (!c.known) {
+    c.known = true;
+    c.group = group_index(n.node_group);
+  }
+  return c;
+}
+
+void ClusterAutoscaler::index_groups(const View& view) {
+  m_group_nodes.assign(m_cfg.node_groups.size(), {});
+  for (auto nid : view.cluster.node_ids()) {
+    const std::size_t g = node_cache(view.cluster.node(nid)).group;
+    if (g != SIZE_MAX) m_group_nodes[g].push_back(nid);
+  }
+}
+
 int ClusterAutoscaler::target_size(const std::string& group) const {
   auto i = group_index(group);
   return i == SIZE_MAX ? -1 : m_cfg.node_groups[i].target_size;
@@ -141,9 +159,8 @@ int ClusterAutoscaler::upcoming(std::size_t g, const View& view, bool for_reques
   const auto& ng = m_cfg.node_groups[g];
   if (!m_state[g].request || m_backoff.backed_off(ng.name(), view.now)) return 0;
   int provisioned = 0;
-  for (auto nid : view.cluster.node_ids()) {
+  for (auto nid : m_group_nodes[g]) {
     const auto& n = view.cluster.node(nid);
-    if (n.node_group != ng.name()) continue;
     switch (readiness(n, view.now)) {
       case Readiness::ready:
       case Readiness::unready: ++provisioned; break;
@@ -162,9 +179,9 @@ int ClusterAutoscaler::upcoming(std::size_t g, const View& view, bool for_reques
 std::shared_ptr<const TemplateNode> ClusterAutoscaler::group_template(std::size_t g, const View& view) {
   const auto& ng = m_cfg.node_groups[g];
   const cluster::Node* fallback = nullptr;
-  for (auto nid : view.cluster.node_ids()) {
+  for (auto nid : m_group_nodes[g]) {
     const auto& n = view.cluster.node(nid);
-    if (n.node_group != ng.name() || n.state == cluster::NodeState::deleting) continue;
+    if (n.state == cluster::NodeState::deleting) continue;
     if (n.state == cluster::NodeState::registered && !fallback) fallback = &n;
     if (n.state != cluster::NodeState::ready) continue;
     // Nodes that exist at the start have been Ready for long.
@@ -209,6 +226,7 @@ bool ClusterAutoscaler::in_cooldown(SimTime now) const {
 Actions ClusterAutoscaler::reconcile(const View& view) {
   Actions out;
   m_deleted_this_call.clear();
+  index_groups(view);
   if (!m_started) {
     m_started = true;
     const auto chain = m_cfg.settings.effective_expander();
@@ -341,34 +359,59 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
 
   // The snapshot: registered nodes (not being deleted) with their non-expendable pods; the
   // not-yet-started nodes of groups with upcoming nodes are replaced by template copies.
-  scheduling::ClusterSnapshot snap;
+  // The snapshot object is kept between loops: a position still holding the same node at the
+  // same version, unready state alike and not edited by the last loop, is not copied again.
+  scheduling::ClusterSnapshot& snap = m_snap;
+  snap.begin_refill();
+  std::size_t filled = 0;
+  bool any_anti_affinity = false;
   for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
     const Readiness r = readiness(n, now);
     if (r == Readiness::unregistered || r == Readiness::long_unregistered || r == Readiness::deleting) continue;
     if (r == Readiness::not_started) {
-      auto g = group_index(n.node_group);
+      auto g = node_cache(n).group;
       if (g != SIZE_MAX && upcoming_count[g] > 0) continue;
     }
-    scheduling::SnapshotNode sn;
-    sn.name = n.name;
-    sn.id = nid;
-    sn.node_group = n.node_group;
-    sn.labels = scheduling::SnapshotLabels::borrow(n.labels);
-    sn.taints = n.taints;
-    if (r != Readiness::ready) sn.taints.push_back(k_not_ready);
-    sn.unschedulable = n.unschedulable;
-    sn.capacity = n.capacity;
-    sn.allocatable = n.allocatable;
-    for (auto pid : n.pods) {
-      const auto& p = view.cluster.pod(pid);
-      if (p.spec->priority < s.expendable_pods_priority_cutoff) continue;
-      scheduling::SnapshotPod sp{pid, p.uid, p.spec.get(), &p.labels, p.namespace_, p.is_daemon(), p.is_mirror()};
-      sn.requested += p.spec->requests;
-      sn.pods.push_back(sp);
+    NodeCache& c = node_cache(n);
+    if (c.version != n.version) {
+      scheduling::SnapshotNode& sn = c.node;
+      sn.name = n.name;
+      sn.id = nid;
+      sn.node_group = n.node_group;
+      sn.taints = n.taints;
+      sn.unschedulable = n.unschedulable;
+      sn.capacity = n.capacity;
+      sn.allocatable = n.allocatable;
+      sn.requested = ResourceList{};
+      sn.pods.clear();
+      c.anti_affinity = false;
+      for (auto pid : n.pods) {
+        const auto& p = view.cluster.pod(pid);
+        if (p.spec->priority < s.expendable_pods_priority_cutoff) continue;
+        scheduling::SnapshotPod sp{pid, p.uid, p.spec.get(), &p.labels, p.namespace_, p.is_daemon(), p.is_mirror()};
+        sn.requested += p.spec->requests;
+        sn.pods.push_back(sp);
+        if (!p.spec->pod_anti_affinity.empty()) c.anti_affinity = true;
+      }
+      c.version = n.version;
+      c.utilization.reset();
     }
-    snap.add_node(std::move(sn));
+    const SnapKey key{nid, n.version, r != Readiness::ready};
+    if (m_snap_keys.size() <= filled) m_snap_keys.resize(filled + 1);
+    const bool keep = m_snap_keys[filled] == key && !snap.changed(filled);
+    scheduling::SnapshotNode& sn = snap.refill(filled);
+    if (!keep) {
+      sn = c.node;
+      if (key.unready) sn.taints.push_back(k_not_ready);
+      m_snap_keys[filled] = key;
+    }
+    sn.labels = scheduling::SnapshotLabels::borrow(n.labels);  // node storage may have moved since
+    any_anti_affinity = any_anti_affinity || c.anti_affinity;
+    ++filled;
   }
+  snap.end_refill(filled, any_anti_affinity);
+  m_snap_keys.resize(filled);
   for (std::size_t g = 0; g < m_state.size(); ++g)
     if (templates[g])
       for (int k = 0; k < upcoming_count[g]; ++k)
@@ -510,9 +553,8 @@ bool ClusterAutoscaler::group_healthy(std::size_t g, const View& view) const {
   const auto& ng = m_cfg.node_groups[g];
   const auto& s = m_cfg.settings;
   int ready = 0, unready = 0, not_started = 0;
-  for (auto nid : view.cluster.node_ids()) {
+  for (auto nid : m_group_nodes[g]) {
     const auto& n = view.cluster.node(nid);
-    if (n.node_group != ng.name()) continue;
     const auto r = readiness(n, view.now);
     if (r == Readiness::ready) ++ready;
     else if (r == Readiness::unready) ++unready;
@@ -597,7 +639,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     const bool being_deleted = n.marked || has_taint_key(n, k_to_be_deleted_taint);
     if (being_deleted) continue;
     destination[i] = true;
-    auto g = group_index(n.node_group);
+    auto g = node_cache(n).group;
     if (g == SIZE_MAX) continue;  // not autoscaled
     if (m_cfg.node_groups[g].target_size <= m_cfg.node_groups[g].min_size) continue;
     if (readiness(n, now) == Readiness::not_started) continue;
@@ -628,12 +670,22 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     if (static_cast<int>(next.size()) >= limit) break;
     const cluster::NodeId id = snap.node(i).id;
     const auto& n = view.cluster.node(id);
-    const auto& ng = m_cfg.node_groups[group_index(n.node_group)];
+    const auto& ng = m_cfg.node_groups[node_cache(n).group];
     if (m_unremovable_until.count(id)) continue;  // RecentlyUnremovable
     EligibilityInput in;
     in.threshold = ng.scale_down_utilization_threshold.value_or(s.scale_down_utilization_threshold);
     in.ignore_daemonsets = ng.ignore_daemonsets_utilization.value_or(s.ignore_daemonsets_utilization);
     in.annotations = &n.annotations;
+    // The node's utilization is cached with its snapshot node while the loop left it as the
+    // cluster has it (filter-out-schedulable only adds pods, so the same pod count means that).
+    NodeCache& c = node_cache(n);
+    if (snap.node(i).pods.size() == c.node.pods.size()) {
+      if (!c.utilization || c.utilization_ignores_daemonsets != in.ignore_daemonsets) {
+        c.utilization = node_utilization(snap.node(i), in.ignore_daemonsets);
+        c.utilization_ignores_daemonsets = in.ignore_daemonsets;
+      }
+      in.utilization = &*c.utilization;
+    }
     if (eligibility(snap.node(i), in) != UnremovableReason::none) continue;
     destination[i] = false;  // never a destination for another candidate's pods once simulated
     RemovalResult rr = simulate_node_removal(snap, i, lookup, destination, pdbs, drain, now);
@@ -812,16 +864,26 @@ void ClusterAutoscaler::progress_deletions(const View& view, Actions& out) {
 void ClusterAutoscaler::asg_reconcile(const View& view, Actions& out) {
   for (std::size_t g = 0; g < m_state.size(); ++g) {
     auto& ng = m_cfg.node_groups[g];
-    AsgInstances inst = count_instances(ng, view.cluster);
+    // Most calls find the group at its desired capacity: count the instances first, their zones
+    // and capacity types only for a launch.
+    const auto counted = [&](cluster::NodeId id) {
+      const auto st = view.cluster.node(id).state;
+      return st != cluster::NodeState::deleting && st != cluster::NodeState::terminated;
+    };
+    int total = static_cast<int>(std::count_if(m_group_nodes[g].begin(), m_group_nodes[g].end(), counted));
     for (auto id : m_deleted_this_call)
-      if (view.cluster.node(id).node_group == ng.name() && view.cluster.node(id).state != cluster::NodeState::deleting) {
-        --inst.total;
-        --inst.per_zone[view.cluster.node(id).zone];
-        auto ct = view.cluster.node(id).labels.find("eks.amazonaws.com/capacityType");
-        if (ct != view.cluster.node(id).labels.end() && ct->second == "ON_DEMAND") --inst.on_demand;
-      }
-    const int missing = ng.target_size - inst.total - m_state[g].failed_unnoticed;
+      if (node_cache(view.cluster.node(id)).group == g && counted(id)) --total;
+    const int missing = ng.target_size - total - m_state[g].failed_unnoticed;
     if (missing > 0) {
+      AsgInstances inst = count_instances(ng, view.cluster, m_group_nodes[g]);
+      for (auto id : m_deleted_this_call) {
+        const auto& n = view.cluster.node(id);
+        if (node_cache(n).group != g || !counted(id)) continue;
+        --inst.total;
+        --inst.per_zone[n.zone];
+        auto ct = n.labels.find("eks.amazonaws.com/capacityType");
+        if (ct != n.labels.end() && ct->second == "ON_DEMAND") --inst.on_demand;
+      }
       auto launches = plan_asg_launches(ng, missing, inst, *m_cfg.catalog, m_cfg.region, "cluster-autoscaler scale-up");
       for (auto& l : launches) out.launches.push_back(std::move(l));
     } else if (missing < 0) {
@@ -829,9 +891,9 @@ void ClusterAutoscaler::asg_reconcile(const View& view, Actions& out) {
       // surplus, capsim's rule: instances that have not registered, then registered ones that are
       // not Ready, newest first (never a launch still in flight, never a Ready node).
       std::vector<const cluster::Node*> surplus;
-      for (auto nid : view.cluster.node_ids()) {
+      for (auto nid : m_group_nodes[g]) {
         const auto& n = view.cluster.node(nid);
-        if (n.node_group != ng.name() || m_deleted_this_call.count(nid)) continue;
+        if (m_deleted_this_call.count(nid)) continue;
         if (n.state == cluster::NodeState::launched || n.state == cluster::NodeState::registered ||
             (m_user_scaled.count(ng.name()) && n.state == cluster::NodeState::ready))
           surplus.push_back(&n);

@@ -295,9 +295,10 @@ std::string planned_zone(const cluster::Node& n) {
   return {};
 }
 
-AsgInstances count_instances(const NodeGroupModel& g, const cluster::ClusterState& state) {
+AsgInstances count_instances(const NodeGroupModel& g, const cluster::ClusterState& state,
+                             const std::vector<cluster::NodeId>& nodes) {
   AsgInstances out;
-  for (auto nid : state.node_ids()) {
+  for (auto nid : nodes) {
     const cluster::Node& n = state.node(nid);
     if (n.node_group != g.name() || n.state == cluster::NodeState::deleting ||
         n.state == cluster::NodeState::terminated)

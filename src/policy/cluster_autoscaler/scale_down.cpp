@@ -68,7 +68,7 @@ UnremovableReason eligibility(const scheduling::SnapshotNode& n, const Eligibili
     auto it = in.annotations->find(key);
     if (it != in.annotations->end() && it->second == "true") return UnremovableReason::scale_down_disabled_annotation;
   }
-  auto u = node_utilization(n, in.ignore_daemonsets);
+  auto u = in.utilization ? *in.utilization : node_utilization(n, in.ignore_daemonsets);
   if (out) *out = u;
   if (!u) return UnremovableReason::unexpected_error;
   const double threshold = u->gpu_node ? in.gpu_threshold : in.threshold;

@@ -139,6 +139,22 @@ class ClusterAutoscaler final : public Autoscaler {
   void note(Actions& out, std::string kind, std::string reason, std::string group, std::vector<std::string> nodes,
             std::vector<std::string> pods, std::string message) const;
   std::size_t group_index(const std::string& name) const;
+  // Per cluster node (node ids are never reused): its group, and its snapshot node as of its
+  // `version` (pods below the expendable cutoff left out; labels and the NotReady taint are set
+  // per loop), so a loop re-reads only the nodes that changed.
+  struct NodeCache {
+    bool known{false};
+    std::size_t group{SIZE_MAX};
+    std::uint64_t version{UINT64_MAX};
+    scheduling::SnapshotNode node;
+    bool anti_affinity{false};  // some pod of `node` has required pod anti-affinity
+    // node_utilization(node, utilization_ignores_daemonsets), once computed for this version.
+    std::optional<std::optional<UtilizationInfo>> utilization;
+    bool utilization_ignores_daemonsets{false};
+  };
+  NodeCache& node_cache(const cluster::Node& n);
+  // Fills m_group_nodes from the cluster (once per reconcile: nodes do not change within one).
+  void index_groups(const View& view);
 
   Config m_cfg;
   std::map<std::string, std::size_t> m_index;
@@ -146,6 +162,17 @@ class ClusterAutoscaler final : public Autoscaler {
   ExponentialBackoff m_backoff;
   ExpanderChain m_expander;
   PriceContext m_price;
+  std::vector<NodeCache> m_node_cache;                    // by node id
+  // The loop's snapshot, refilled each loop, and which node version each of its positions holds.
+  struct SnapKey {
+    cluster::NodeId node{cluster::k_no_node};
+    std::uint64_t version{0};
+    bool unready{false};  // carries the NotReady taint
+    bool operator==(const SnapKey&) const = default;
+  };
+  scheduling::ClusterSnapshot m_snap;
+  std::vector<SnapKey> m_snap_keys;
+  std::vector<std::vector<cluster::NodeId>> m_group_nodes;  // per group: its live nodes, ascending
 
   // Loop timing.
   SimTime m_next_loop{0};

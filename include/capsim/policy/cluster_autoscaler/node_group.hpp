@@ -124,7 +124,9 @@ struct AsgInstances {
   int on_demand{0};
   std::map<std::string, int> per_zone;
 };
-AsgInstances count_instances(const NodeGroupModel& g, const cluster::ClusterState& state);
+// `nodes`: the group's live node ids (every other node is skipped by its group).
+AsgInstances count_instances(const NodeGroupModel& g, const cluster::ClusterState& state,
+                             const std::vector<cluster::NodeId>& nodes);
 
 // The launch requests the ASG makes for `count` more instances: each picks its capacity type
 // from the On-Demand / Spot split, its Availability Zone by balance (fewest instances, ties in

@@ -65,6 +65,8 @@ struct EligibilityInput {
   bool ignore_daemonsets{false};
   bool being_deleted{false};  // carries CA's ToBeDeleted taint
   const std::map<std::string, std::string>* annotations{nullptr};
+  // node_utilization's result for this node and ignore_daemonsets when the caller has it cached.
+  const std::optional<UtilizationInfo>* utilization{nullptr};
 };
 UnremovableReason eligibility(const scheduling::SnapshotNode& n, const EligibilityInput& in,
                               std::optional<UtilizationInfo>* utilization = nullptr);
