@@ -46,6 +46,7 @@ void ClusterState::bind(PodId id, NodeId node_id, SimTime now) {
   p.unschedulable = false;
   n.requested += p.spec->requests;
   n.pods.push_back(id);
+  refresh_free(node_id);
   if (!p.is_daemon()) n.last_pod_event_at = now;
   ++n.version;
   if (!p.spec->pod_anti_affinity.empty()) ++m_bound_anti_affinity;
@@ -61,6 +62,7 @@ void ClusterState::unbind(PodId id) {
   Node& n = m_nodes[p.node];
   n.requested -= p.spec->requests;
   std::erase(n.pods, id);
+  refresh_free(p.node);
   ++n.version;
   ++m_capacity_generation;
   if (!p.spec->pod_anti_affinity.empty()) --m_bound_anti_affinity;
@@ -112,6 +114,8 @@ NodeId ClusterState::add_node(Node node) {
   CAPSIM_ASSERT(!m_node_by_name.count(node.name), "duplicate node " + node.name);
   m_node_by_name.emplace(node.name, id);
   m_nodes.push_back(std::move(node));
+  m_free.emplace_back();
+  refresh_free(id);
   m_live_nodes.insert(id);
   m_live_node_ids.insert(std::lower_bound(m_live_node_ids.begin(), m_live_node_ids.end(), id), id);
   ++m_generation;
@@ -129,6 +133,12 @@ void ClusterState::remove_node(NodeId id) {
   m_live_node_ids.erase(std::lower_bound(m_live_node_ids.begin(), m_live_node_ids.end(), id));
   m_node_by_name.erase(n.name);
   ++m_generation;
+}
+
+void ClusterState::refresh_free(NodeId id) {
+  const Node& n = m_nodes[id];
+  const auto left = [&](Resource r) { return n.allocatable.get(r).milli - n.requested.get(r).milli; };
+  m_free[id] = Free{left(Resource::cpu), left(Resource::memory), left(Resource::pods)};
 }
 
 const Pod* ClusterState::find_pod(const std::string& ns, const std::string& name) const {

@@ -185,6 +185,7 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
   const KubeTopologyFilter topology(state, pod);
   std::vector<cluster::NodeId> feasible;
   for (auto nid : state.node_ids()) {
+    if (!state.free(nid).may_fit(pod.spec->requests)) continue;  // full: NodeResourcesFit rejects it
     const auto& node = state.node(nid);
     if (node.state != cluster::NodeState::ready && node.state != cluster::NodeState::registered) continue;
     if (!passes_filters(node, *pod.spec, state, nullptr)) continue;

@@ -65,18 +65,35 @@ class ClusterState {
   // Bumped by every change that can make a pending pod schedulable (everything but binding a pod
   // or adding one): kube-scheduler's queueing hint for pods that failed before.
   std::uint64_t capacity_generation() const { return m_capacity_generation; }
-  // The caller changed node `id` in place (state, labels, taints, marks): bumps its version and
-  // the generation.
+  // The caller changed node `id` in place (state, labels, taints, marks, allocatable): bumps its
+  // version and the generation.
   void touch(NodeId id) {
     ++m_generation;
     ++m_capacity_generation;
     ++m_nodes[id].version;
+    refresh_free(id);
   }
 
+  // Allocatable minus requested CPU, memory and pod slots (in milli-units) of every node, in one
+  // dense array by node id: a scan over every node for a pod rejects the full ones without
+  // reading the node.
+  struct Free {
+    std::int64_t cpu{0}, memory{0}, pods{0};
+    // False when `requests` cannot fit (a necessary condition of ResourceList::fits_in).
+    bool may_fit(const ResourceList& requests) const {
+      return requests.get(Resource::cpu).milli <= cpu && requests.get(Resource::memory).milli <= memory &&
+             requests.get(Resource::pods).milli <= pods;
+    }
+  };
+  const Free& free(NodeId id) const { return m_free[id]; }
+
  private:
+  void refresh_free(NodeId id);
+
   std::deque<Pod> m_pods;  // a deque: references to pods stay valid as pods are added
   std::vector<PodId> m_free_pods;
   std::vector<Node> m_nodes;
+  std::vector<Free> m_free;  // by node id
   std::set<PodId> m_pending;
   std::set<PodId> m_live_pods;
   std::set<NodeId> m_live_nodes;

@@ -647,7 +647,14 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     bool empty = true;
     for (const auto& p : sn.pods) {
       if (p.id == scheduling::k_no_pod) continue;
-      const auto v = drain_verdict(view.cluster.pod(p.id), pdbs, drain, now).verdict;
+      const cluster::Pod& pod = view.cluster.pod(p.id);
+      // Only mirror, DaemonSet and finished pods can be ignored: any other pod must move, wait
+      // or block, whatever the rest of the drain rules say.
+      if (!pod.is_mirror() && !pod.is_daemon() && pod.phase != cluster::PodPhase::succeeded) {
+        empty = false;
+        break;
+      }
+      const auto v = drain_verdict(pod, pdbs, drain, now).verdict;
       if (v != DrainVerdict::ignore && v != DrainVerdict::daemonset) {
         empty = false;
         break;
