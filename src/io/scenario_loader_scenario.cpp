@@ -221,6 +221,69 @@ void check_zones(Loader& l, Doc& d, const YAML::Node& list, const std::string& p
     if (auto msg = zone_error(l, zones[i], *region)) d.error(list[i], index_path(path, i), std::move(*msg));
 }
 
+// `pods: {workload: count}` of an initial node.
+std::vector<std::pair<std::string, int>> read_bound_pods(Doc& d, MapView& m) {
+  std::vector<std::pair<std::string, int>> out;
+  if (const YAML::Node pods = m.get("pods"); present(pods)) {
+    MapView pm(d, pods, m.path("pods"));
+    if (pm.ok()) {
+      std::vector<std::string> keys;
+      for (const auto& e : pm.entries()) keys.push_back(e.key);
+      for (const auto& key : keys)
+        if (auto v = pm.integer(key, 0, 100'000)) out.emplace_back(key, static_cast<int>(*v));
+    }
+  }
+  return out;
+}
+
+void check_zone(Loader& l, Doc& d, MapView& m, const std::optional<std::string>& region, const std::string& zone) {
+  if (!region) return;
+  const auto& zones = l.zones_of(*region);
+  if (std::find(zones.begin(), zones.end(), zone) == zones.end())
+    d.error(m.get("zone"), m.path("zone"), "zone " + quote(zone) + " is not in region " + quote(*region));
+}
+
+// spec.nodeGroups[].nodes: the group's nodes at t = 0 one by one (zone, instance type, bound pods).
+void read_initial_nodes(Loader& l, Doc& d, MapView& gm, spec::NodeGroup& g, const std::optional<std::string>& region) {
+  const YAML::Node n = gm.get("nodes");
+  if (!present(n) || !expect_list(d, n, gm.path("nodes"))) return;
+  for (std::string_view key : {"count", "desiredCapacity"})
+    if (gm.has(key))
+      d.error(gm.key_node(key), gm.path(key), "give " + std::string(key) + " or nodes, not both (nodes lists every node)");
+  std::vector<std::string> types{g.instance_type};
+  if (g.mixed_instances)
+    for (const auto& o : g.mixed_instances->overrides) types.push_back(o);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    MapView m(d, n[i], index_path(gm.path("nodes"), i));
+    if (!m.ok()) continue;
+    m.reject_unknown({"zone", "instanceType", "pods"});
+    spec::InitialNode node;
+    node.loc = d.loc(n[i]);
+    if (auto v = m.req_str("zone")) {
+      node.zone = *v;
+      // The group's zones, else the scenario's, else the region's.
+      const auto& allowed = !g.zones.empty() ? g.zones : l.sc.zones;
+      if (allowed.empty())
+        check_zone(l, d, m, region, *v);
+      else if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end())
+        d.error(m.get("zone"), m.path("zone"),
+                "zone " + quote(*v) + " is not one of the " + (g.zones.empty() ? "scenario's" : "node group's") + " zones " +
+                    quote_list(allowed));
+    }
+    if (auto v = m.str("instanceType")) {
+      node.instance_type = *v;
+      if (std::find(types.begin(), types.end(), *v) == types.end())
+        d.error(m.get("instanceType"), m.path("instanceType"),
+                "instance type " + quote(*v) + " is not one of the node group's " + quote_list(types));
+    }
+    node.pods = read_bound_pods(d, m);
+    g.nodes.push_back(std::move(node));
+  }
+  g.count = static_cast<int>(g.nodes.size());
+  if (g.max_size && g.count > *g.max_size)
+    d.error(n, gm.path("nodes"), std::to_string(g.count) + " nodes are above maxSize " + std::to_string(*g.max_size));
+}
+
 void read_node_claims(Loader& l, Doc& d, const YAML::Node& n, const std::string& path,
                       const std::optional<std::string>& region) {
   if (!expect_list(d, n, path)) return;
@@ -239,24 +302,12 @@ void read_node_claims(Loader& l, Doc& d, const YAML::Node& n, const std::string&
     }
     if (auto v = m.req_str("zone")) {
       c.zone = *v;
-      if (region) {
-        const auto& zones = l.zones_of(*region);
-        if (std::find(zones.begin(), zones.end(), *v) == zones.end())
-          d.error(m.get("zone"), m.path("zone"), "zone " + quote(*v) + " is not in region " + quote(*region));
-      }
+      check_zone(l, d, m, region, *v);
     }
     if (auto v = m.enumeration("capacityType", {"on-demand", "spot"})) c.capacity_type = *v;
     if (auto v = m.duration("age")) c.age = *v;
     if (auto v = m.integer("count", 1, 10'000)) c.count = static_cast<int>(*v);
-    if (const YAML::Node pods = m.get("pods"); present(pods)) {
-      MapView pm(d, pods, m.path("pods"));
-      if (pm.ok()) {
-        std::vector<std::string> keys;
-        for (const auto& e : pm.entries()) keys.push_back(e.key);
-        for (const auto& key : keys)
-          if (auto v = pm.integer(key, 0, 100'000)) c.pods.emplace_back(key, static_cast<int>(*v));
-      }
-    }
+    c.pods = read_bound_pods(d, m);
     l.sc.node_claims.push_back(std::move(c));
   }
 }
@@ -269,7 +320,7 @@ void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string&
     MapView m(d, n[i], p);
     if (!m.ok()) continue;
     m.reject_unknown({"name", "instanceType", "count", "zones", "capacityType", "amiFamily", "labels", "taints", "kubelet",
-                      "minSize", "maxSize", "desiredCapacity", "mixedInstancesPolicy", "tags", "annotations"});
+                      "minSize", "maxSize", "desiredCapacity", "mixedInstancesPolicy", "tags", "annotations", "nodes"});
     spec::NodeGroup g;
     g.loc = d.loc(n[i]);
     if (auto v = m.req_str("name")) {
@@ -301,6 +352,7 @@ void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string&
     }
     if (const YAML::Node k = m.get("kubelet"); present(k)) g.kubelet = read_kubelet(d, k, m.path("kubelet"), true);
     read_node_group_autoscaling(l, d, m, g, region);
+    read_initial_nodes(l, d, m, g, region);
     l.sc.node_groups.push_back(std::move(g));
   }
 }

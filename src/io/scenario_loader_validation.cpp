@@ -367,29 +367,40 @@ void cross_validate(Loader& l) {
     if (!exists_kind(l, r.kind, r.name))
       error_at(l, r.loc, r.path, "no " + r.kind + " named " + quote(r.name) + " in the scenario");
 
-  // Initial NodeClaims: a NodePool (or Provisioner) of the scenario; bound pods of its workloads,
-  // no more than their replicas over every NodeClaim.
+  // Initial NodeClaims: a NodePool (or Provisioner) of the scenario. Pods bound to initial nodes
+  // (NodeClaims and node groups' `nodes`): of workloads of the scenario, no more than their
+  // replicas over every node (a bare Pod binds its one pod).
   std::map<std::string, int> bound;
+  const auto check_bound = [&](const std::vector<std::pair<std::string, int>>& pods, int count, const spec::SourceLoc& loc,
+                               const std::string& path) {
+    for (const auto& [w, n] : pods) {
+      const spec::Workload* wl = nullptr;
+      for (const auto& x : l.sc.workloads)
+        if (x.name == w && x.kind != spec::WorkloadKind::daemon_set) wl = &x;
+      if (!wl) {
+        error_at(l, loc, path + ".pods", "no Deployment, StatefulSet, ReplicaSet, Job or Pod named " + quote(w) + " in the scenario");
+        continue;
+      }
+      const int replicas = wl->kind == spec::WorkloadKind::pod ? 1 : wl->replicas;
+      bound[w] += n * count;
+      if (bound[w] > replicas)
+        error_at(l, loc, path + ".pods",
+                 "binds " + std::to_string(bound[w]) + " pods of " + quote(w) + ", which has " + std::to_string(replicas) +
+                     (replicas == 1 ? " replica" : " replicas"));
+    }
+  };
   for (std::size_t i = 0; i < l.sc.node_claims.size(); ++i) {
     const auto& c = l.sc.node_claims[i];
     const std::string path = "spec.nodeClaims[" + std::to_string(i) + "]";
     if (!c.node_pool.empty() && !exists_kind(l, "NodePool", c.node_pool) && !exists_kind(l, "Provisioner", c.node_pool))
       error_at(l, c.loc, path + ".nodePool", "no NodePool named " + quote(c.node_pool) + " in the scenario");
-    for (const auto& [w, n] : c.pods) {
-      const spec::Workload* wl = nullptr;
-      for (const auto& x : l.sc.workloads)
-        if (x.name == w && x.kind != spec::WorkloadKind::daemon_set && x.kind != spec::WorkloadKind::pod) wl = &x;
-      if (!wl) {
-        error_at(l, c.loc, path + ".pods", "no Deployment, StatefulSet, ReplicaSet or Job named " + quote(w) + " in the scenario");
-        continue;
-      }
-      bound[w] += n * c.count;
-      if (bound[w] > wl->replicas)
-        error_at(l, c.loc, path + ".pods",
-                 "binds " + std::to_string(bound[w]) + " pods of " + quote(w) + ", which has " + std::to_string(wl->replicas) +
-                     " replicas");
-    }
+    check_bound(c.pods, c.count, c.loc, path);
   }
+  for (std::size_t g = 0; g < l.sc.node_groups.size(); ++g)
+    for (std::size_t i = 0; i < l.sc.node_groups[g].nodes.size(); ++i) {
+      const auto& n = l.sc.node_groups[g].nodes[i];
+      check_bound(n.pods, 1, n.loc, "spec.nodeGroups[" + std::to_string(g) + "].nodes[" + std::to_string(i) + "]");
+    }
 
   // Subnet zones must be zones of the scenario's region.
   const auto regions = l.regions();

@@ -224,7 +224,8 @@ void World::set_instance(cluster::Node& n, const catalog::InstanceType& it) {
 }
 
 void World::add_node_groups() {
-  for (const auto& g : m_scenario.node_groups) {
+  for (std::size_t gi = 0; gi < m_scenario.node_groups.size(); ++gi) {
+    const auto& g = m_scenario.node_groups[gi];
     const catalog::NodeClassParams params = policy::node_group_params(g);
     std::vector<std::string> zones = g.zones.empty() ? m_zones : g.zones;
     auto types = m_fake_types ? catalog::fake_types_in_zones(*m_fake_types, zones)
@@ -232,14 +233,21 @@ void World::add_node_groups() {
     auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == g.instance_type; });
     CAPSIM_ASSERT(it != types.end(), "node group instance type " + g.instance_type + " has no price in " + m_scenario.region);
     for (int i = 0; i < g.count; ++i) {
+      // Listed nodes (nodeGroups[].nodes) keep their zone and instance type; others go round-robin.
+      const spec::InitialNode* listed = g.nodes.empty() ? nullptr : &g.nodes[static_cast<std::size_t>(i)];
+      auto type = it;
+      if (listed && !listed->instance_type.empty()) {
+        type = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == listed->instance_type; });
+        CAPSIM_ASSERT(type != types.end(), "node group instance type " + listed->instance_type + " has no price in " + m_scenario.region);
+      }
       cluster::Node n;
       n.name = next_node_name();
       n.node_group = g.name;
       n.state = cluster::NodeState::ready;
-      n.zone = zones[static_cast<std::size_t>(i) % zones.size()];
-      n.instance_type = it->name;
+      n.zone = listed ? listed->zone : zones[static_cast<std::size_t>(i) % zones.size()];
+      n.instance_type = type->name;
       n.capacity_type = g.capacity_type_at(i);  // [cluster-autoscaler] a mixed-instances ASG splits On-Demand / Spot
-      set_instance(n, *it);
+      set_instance(n, *type);
       for (const auto& [k, v] : g.labels) n.labels[k] = v;
       n.labels["eks.amazonaws.com/nodegroup"] = g.name;
       n.labels["eks.amazonaws.com/capacityType"] = n.capacity_type == label::k_spot ? "SPOT" : "ON_DEMAND";
@@ -249,6 +257,9 @@ void World::add_node_groups() {
       auto id = m_state.add_node(std::move(n));
       m_billing_start[id] = m_engine.now();
       ++m_live_instances;
+      if (listed && !listed->pods.empty())
+        m_initial_bindings.push_back(InitialBinding{id, &listed->pods, listed->loc,
+                                                    "spec.nodeGroups[" + std::to_string(gi) + "].nodes[" + std::to_string(i) + "]"});
     }
   }
   m_result.summary.peak_nodes = m_live_instances;
@@ -278,33 +289,34 @@ void World::add_node_claims() {
       m_billing_start[id] = m_engine.now();
       m_launch_reason[id] = "initial nodeclaim";
       ++m_live_instances;
-      m_claim_nodes.emplace_back(id, ci);
+      if (!c.pods.empty())
+        m_initial_bindings.push_back(InitialBinding{id, &c.pods, c.loc, "spec.nodeClaims[" + std::to_string(ci) + "]"});
     }
   }
   m_result.summary.peak_nodes = m_live_instances;
 }
 
-void World::bind_node_claim_pods() {
-  // The t = 0 pods in creation order; each is bound at most once.
+void World::bind_initial_pods() {
+  // The t = 0 pods in creation order; each is bound at most once. A bare Pod is named by itself.
   std::vector<cluster::PodId> pending(m_state.pending_pods().begin(), m_state.pending_pods().end());
   std::sort(pending.begin(), pending.end(),
             [&](cluster::PodId a, cluster::PodId b) { return m_state.pod(a).uid < m_state.pod(b).uid; });
   std::set<cluster::PodId> taken;
-  for (const auto& [nid, ci] : m_claim_nodes) {
-    const auto& c = m_scenario.node_claims[ci];
-    for (const auto& [workload, want] : c.pods) {
+  for (const auto& b : m_initial_bindings) {
+    const auto& node = m_state.node(b.node);
+    for (const auto& [workload, want] : *b.pods) {
       int left = want;
       for (auto pid : pending) {
         if (left == 0) break;
         const auto& p = m_state.pod(pid);
-        if (p.owner.name != workload || p.is_daemon() || taken.count(pid)) continue;
-        const std::string why = scheduling::kube_filter(m_state.node(nid), *p.spec, m_state);
+        const std::string& name = p.owner.kind.empty() ? p.name : p.owner.name;
+        if (name != workload || p.is_daemon() || taken.count(pid)) continue;
+        const std::string why = scheduling::kube_filter(node, *p.spec, m_state);
         if (!why.empty())
-          throw InputError({Diagnostic{c.loc.file, c.loc.line, c.loc.col, Severity::error,
-                                       "spec.nodeClaims[" + std::to_string(ci) + "].pods",
-                                       "pod " + p.namespace_ + "/" + p.name + " cannot be bound to node " +
-                                           m_state.node(nid).name + " (" + c.instance_type + "): " + why}});
-        m_state.bind(pid, nid, m_engine.now());
+          throw InputError({Diagnostic{b.loc.file, b.loc.line, b.loc.col, Severity::error, b.path + ".pods",
+                                       "pod " + p.namespace_ + "/" + p.name + " cannot be bound to node " + node.name +
+                                           " (" + node.instance_type + "): " + why}});
+        m_state.bind(pid, b.node, m_engine.now());
         taken.insert(pid);
         --left;
       }
@@ -1063,7 +1075,7 @@ AutoscalerResult World::run() {
   }
   schedule_timeline();
   // After the t = 0 applies (same phase, later sequence), before the scheduler pass.
-  if (!m_claim_nodes.empty()) m_engine.schedule(SimTime{0}, Phase::workload, [this] { bind_node_claim_pods(); });
+  if (!m_initial_bindings.empty()) m_engine.schedule(SimTime{0}, Phase::workload, [this] { bind_initial_pods(); });
   const SimTime end = SimTime{0} + m_scenario.duration;
   for (SimTime t{0}; t <= end; t = t + m_opts.sample_interval)
     m_engine.schedule(t, Phase::metrics, [this] { sample(); });

@@ -36,7 +36,7 @@ class World {
   // spec.nodeClaims: initialized Karpenter nodes at t = 0 (adopted by the policy), and the pods
   // each names bound to it once the workloads exist.
   void add_node_claims();
-  void bind_node_claim_pods();
+  void bind_initial_pods();  // the `pods` of spec.nodeClaims and nodeGroups[].nodes
   void schedule_timeline();
   // Pods.
   void create_pod(cluster::Pod pod);
@@ -116,7 +116,14 @@ class World {
   std::vector<Replay> m_replays;
 
   std::map<cluster::NodeId, SimTime> m_billing_start;
-  std::vector<std::pair<cluster::NodeId, std::size_t>> m_claim_nodes;  // node, index in spec.nodeClaims
+  // Initial nodes with pods to bind at t = 0 (spec.nodeClaims[].pods, nodeGroups[].nodes[].pods).
+  struct InitialBinding {
+    cluster::NodeId node;
+    const std::vector<std::pair<std::string, int>>* pods;
+    spec::SourceLoc loc;
+    std::string path;
+  };
+  std::vector<InitialBinding> m_initial_bindings;
   std::map<cluster::NodeId, std::string> m_launch_reason;
   std::set<cluster::NodeId> m_interrupted;  // nodes that got a spot interruption notice
   std::set<std::uint64_t> m_replace_when_gone;  // uids of terminating evicted StatefulSet pods

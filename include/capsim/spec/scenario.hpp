@@ -213,6 +213,15 @@ struct MixedInstancesPolicy {
 
 // A node group: pre-existing nodes (such as an EKS managed node group) and, when max_size is set,
 // an AWS Auto Scaling group that the Cluster Autoscaler scales between min_size and max_size.
+// One node of a node group that exists at t = 0, placed and loaded as listed (`nodeGroups[].nodes`,
+// e.g. from `capsim import cluster`).
+struct InitialNode {
+  std::string zone;
+  std::string instance_type;  // empty: the group's
+  std::vector<std::pair<std::string, int>> pods;  // workload name -> pods bound here at t = 0
+  SourceLoc loc;
+};
+
 struct NodeGroup {
   std::string name;
   std::string instance_type;  // for a mixed-instances group: the first override
@@ -220,6 +229,7 @@ struct NodeGroup {
   // else count, else minSize).
   int count{1};
   std::vector<std::string> zones;  // nodes are spread round-robin; empty = scenario zones
+  std::vector<InitialNode> nodes;  // given: the `count` nodes one by one, instead of round-robin
   std::string capacity_type{"on-demand"};
   std::string ami_family{"AL2"};
   Labels labels;

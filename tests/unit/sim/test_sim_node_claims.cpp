@@ -83,7 +83,7 @@ TEST_CASE("initial NodeClaims: errors", "[io][nodeclaims]") {
   CHECK(error(with({{"nodePool: default, instanceType: m5.large", "nodePool: other, instanceType: m5.large"}})) ==
         "x.yaml:14:7: error: spec.nodeClaims[2].nodePool: no NodePool named \"other\" in the scenario");
   CHECK(error(with({{"age: 1h, pods: {web: 1}", "age: 1h, pods: {api: 1}"}})) ==
-        "x.yaml:14:7: error: spec.nodeClaims[2].pods: no Deployment, StatefulSet, ReplicaSet or Job named \"api\" in "
+        "x.yaml:14:7: error: spec.nodeClaims[2].pods: no Deployment, StatefulSet, ReplicaSet, Job or Pod named \"api\" in "
         "the scenario");
   CHECK(error(with({{"age: 1h, pods: {web: 1}", "age: 1h, pods: {web: 2}"}})) ==
         "x.yaml:14:7: error: spec.nodeClaims[2].pods: binds 4 pods of \"web\", which has 3 replicas");
