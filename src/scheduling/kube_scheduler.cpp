@@ -184,6 +184,11 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
   BindChoice choice;
   const KubeTopologyFilter topology(state, pod);
   std::vector<cluster::NodeId> feasible;
+  // Most pods are told apart only by the resource plugins: they are scored in the filter loop
+  // (the same choice as score_nodes, without a second pass over the nodes).
+  bool resources_decide = resource_scores_decide(state, pod);
+  std::int64_t best_score = -1;
+  const cluster::Node* best_node = nullptr;
   for (auto nid : state.node_ids()) {
     if (!state.free(nid).may_fit(pod.spec->requests)) continue;  // full: NodeResourcesFit rejects it
     const auto& node = state.node(nid);
@@ -191,10 +196,21 @@ BindChoice select_node(const cluster::ClusterState& state, const cluster::Pod& p
     if (!passes_filters(node, *pod.spec, state, nullptr)) continue;
     if (topology.active() && !topology.check(node).empty()) continue;
     feasible.push_back(nid);
+    if (!resources_decide) continue;
+    if (!node.taints.empty() && intolerable_prefer_no_schedule(node, *pod.spec) > 0) {
+      resources_decide = false;
+      continue;
+    }
+    const std::int64_t score = least_allocated_score(node, *pod.spec) + balanced_allocation_score(node, *pod.spec);
+    if (score > best_score || (score == best_score && node.name < best_node->name)) {
+      best_score = score;
+      best_node = &node;
+    }
   }
   // One feasible node is taken without scoring (schedule_one.go schedulePod).
   if (feasible.size() == 1) choice.node = feasible.front();
-  if (feasible.size() > 1) {
+  if (feasible.size() > 1 && resources_decide) choice.node = best_node->id;
+  if (feasible.size() > 1 && !resources_decide) {
     const std::vector<std::int64_t> scores = score_nodes(state, pod, feasible);
     std::size_t best = 0;
     for (std::size_t i = 1; i < feasible.size(); ++i)

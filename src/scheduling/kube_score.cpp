@@ -28,20 +28,6 @@ void default_normalize(std::vector<std::int64_t>& scores, bool reverse) {
   }
 }
 
-// tainttoleration/taint_toleration.go Score: the node's PreferNoSchedule taints that no
-// toleration with an empty or PreferNoSchedule effect tolerates.
-std::int64_t intolerable_prefer_no_schedule(const cluster::Node& node, const cluster::PodSchedulingSpec& pod) {
-  std::int64_t n = 0;
-  for (const auto& taint : node.taints) {
-    if (taint.effect != TaintEffect::prefer_no_schedule) continue;
-    const bool ok = std::any_of(pod.tolerations.begin(), pod.tolerations.end(), [&](const Toleration& t) {
-      return (!t.effect || *t.effect == TaintEffect::prefer_no_schedule) && tolerates(t, taint);
-    });
-    if (!ok) ++n;
-  }
-  return n;
-}
-
 // nodeaffinity/node_affinity.go Score: the summed weights of the preferred terms the node matches.
 std::int64_t preferred_node_affinity(const cluster::Node& node, const cluster::PodSchedulingSpec& pod) {
   std::int64_t sum = 0;
@@ -182,6 +168,29 @@ bool inter_pod_affinity_scores(const cluster::ClusterState& state, const cluster
 }
 
 }  // namespace
+
+// tainttoleration/taint_toleration.go Score: the node's PreferNoSchedule taints that no
+// toleration with an empty or PreferNoSchedule effect tolerates.
+std::int64_t intolerable_prefer_no_schedule(const cluster::Node& node, const cluster::PodSchedulingSpec& pod) {
+  std::int64_t n = 0;
+  for (const auto& taint : node.taints) {
+    if (taint.effect != TaintEffect::prefer_no_schedule) continue;
+    const bool ok = std::any_of(pod.tolerations.begin(), pod.tolerations.end(), [&](const Toleration& t) {
+      return (!t.effect || *t.effect == TaintEffect::prefer_no_schedule) && tolerates(t, taint);
+    });
+    if (!ok) ++n;
+  }
+  return n;
+}
+
+bool resource_scores_decide(const cluster::ClusterState& state, const cluster::Pod& pod) {
+  const auto& spec = *pod.spec;
+  if (!spec.preferred_terms.empty() || !spec.preferred_pod_affinity.empty() || !spec.preferred_pod_anti_affinity.empty())
+    return false;
+  if (state.bound_affinity_pods() > 0) return false;  // InterPodAffinity counts running pods' terms
+  return std::all_of(spec.topology_spread.begin(), spec.topology_spread.end(),
+                     [](const auto& c) { return c.do_not_schedule; });  // no ScheduleAnyway constraint
+}
 
 std::int64_t least_allocated_score(const cluster::Node& node, const cluster::PodSchedulingSpec& pod) {
   // least_allocated.go: per resource (capacity - requested) * 100 / capacity, weighted mean over

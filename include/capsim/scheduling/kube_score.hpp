@@ -27,6 +27,14 @@ std::int64_t least_allocated_score(const cluster::Node& node, const cluster::Pod
 // neither cpu nor memory: upstream skips the plugin for best-effort pods).
 std::int64_t balanced_allocation_score(const cluster::Node& node, const cluster::PodSchedulingSpec& pod);
 
+// TaintToleration's count: the node's PreferNoSchedule taints no toleration of the pod tolerates.
+std::int64_t intolerable_prefer_no_schedule(const cluster::Node& node, const cluster::PodSchedulingSpec& pod);
+// True when, for `pod`, NodeAffinity, PodTopologySpread and InterPodAffinity score every node alike
+// (no preferred terms, no ScheduleAnyway constraint, no running pod with affinity terms): then, on
+// nodes without an untolerated PreferNoSchedule taint, score_nodes differs from LeastAllocated +
+// BalancedAllocation by the same constant for every node.
+bool resource_scores_decide(const cluster::ClusterState& state, const cluster::Pod& pod);
+
 // The weighted sum of the normalised default plugin scores of each of `feasible` (same order).
 std::vector<std::int64_t> score_nodes(const cluster::ClusterState& state, const cluster::Pod& pod,
                                       const std::vector<cluster::NodeId>& feasible);

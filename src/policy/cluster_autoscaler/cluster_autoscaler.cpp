@@ -386,6 +386,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
       sn.requested = ResourceList{};
       sn.pods.clear();
       c.anti_affinity = false;
+      c.has_pod_to_move = false;
       for (auto pid : n.pods) {
         const auto& p = view.cluster.pod(pid);
         if (p.spec->priority < s.expendable_pods_priority_cutoff) continue;
@@ -393,6 +394,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
         sn.requested += p.spec->requests;
         sn.pods.push_back(sp);
         if (!p.spec->pod_anti_affinity.empty()) c.anti_affinity = true;
+        if (!p.is_mirror() && !p.is_daemon() && p.phase != cluster::PodPhase::succeeded) c.has_pod_to_move = true;
       }
       c.version = n.version;
       c.utilization.reset();
@@ -643,13 +645,15 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     if (g == SIZE_MAX) continue;  // not autoscaled
     if (m_cfg.node_groups[g].target_size <= m_cfg.node_groups[g].min_size) continue;
     if (readiness(n, now) == Readiness::not_started) continue;
-    // Empty in the drain sense: no pod would have to move.
-    bool empty = true;
+    // Empty in the drain sense: no pod would have to move. Only mirror, DaemonSet and finished
+    // pods can be ignored: any other pod must move, wait or block, whatever the rest of the drain
+    // rules say (cached per node version while the loop added no pod to the node).
+    const NodeCache& c = node_cache(n);
+    bool empty = !(sn.pods.size() == c.node.pods.size() && c.has_pod_to_move);
     for (const auto& p : sn.pods) {
+      if (!empty) break;
       if (p.id == scheduling::k_no_pod) continue;
       const cluster::Pod& pod = view.cluster.pod(p.id);
-      // Only mirror, DaemonSet and finished pods can be ignored: any other pod must move, wait
-      // or block, whatever the rest of the drain rules say.
       if (!pod.is_mirror() && !pod.is_daemon() && pod.phase != cluster::PodPhase::succeeded) {
         empty = false;
         break;

@@ -147,7 +147,8 @@ class ClusterAutoscaler final : public Autoscaler {
     std::size_t group{SIZE_MAX};
     std::uint64_t version{UINT64_MAX};
     scheduling::SnapshotNode node;
-    bool anti_affinity{false};  // some pod of `node` has required pod anti-affinity
+    bool anti_affinity{false};    // some pod of `node` has required pod anti-affinity
+    bool has_pod_to_move{false};  // some pod of `node` is neither mirror, DaemonSet nor finished
     // node_utilization(node, utilization_ignores_daemonsets), once computed for this version.
     std::optional<std::optional<UtilizationInfo>> utilization;
     bool utilization_ignores_daemonsets{false};
