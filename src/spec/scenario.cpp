@@ -10,6 +10,28 @@ bool LabelSelector::matches(const Labels& labels) const {
   return label_selector_matches(match_labels, match_expressions, labels);
 }
 
+ResourceList PodTemplate::requests() const {
+  ResourceList sum;
+  for (const auto& c : containers) sum += c.requests;
+  ResourceList sidecars;
+  ResourceList init_peak;
+  for (const auto& c : init_containers) {
+    ResourceList tmp;
+    if (c.restart_always) {
+      sidecars += c.requests;
+      tmp = sidecars;
+    } else {
+      tmp = c.requests + sidecars;
+    }
+    init_peak.max_with(tmp);
+  }
+  ResourceList r = sum + sidecars;
+  r.max_with(init_peak);
+  r += overhead;
+  r.set(Resource::pods, Quantity::from_units(1));
+  return r;
+}
+
 std::string_view workload_kind_name(WorkloadKind k) {
   switch (k) {
     case WorkloadKind::deployment: return "Deployment";

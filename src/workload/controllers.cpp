@@ -16,28 +16,6 @@ std::string suffix(int i) {
 
 }  // namespace
 
-ResourceList pod_requests(const spec::PodTemplate& t) {
-  ResourceList containers;
-  for (const auto& c : t.containers) containers += c.requests;
-  ResourceList sidecars;
-  ResourceList init_peak;
-  for (const auto& c : t.init_containers) {
-    ResourceList tmp;
-    if (c.restart_always) {
-      sidecars += c.requests;
-      tmp = sidecars;
-    } else {
-      tmp = c.requests + sidecars;
-    }
-    init_peak.max_with(tmp);
-  }
-  ResourceList r = containers + sidecars;
-  r.max_with(init_peak);
-  r += t.overhead;
-  r.set(Resource::pods, Quantity::from_units(1));
-  return r;
-}
-
 Requirements to_requirements(const spec::NodeSelectorTerm& term) {
   Requirements r;
   for (const auto& e : term) r.add(Requirement(e.key, e.op, e.values, e.min_values));
@@ -70,7 +48,7 @@ std::vector<cluster::WeightedPodAffinityTerm> to_weighted_terms(const std::vecto
 
 cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int priority) {
   cluster::PodSchedulingSpec s;
-  s.requests = pod_requests(t);
+  s.requests = t.requests();
   s.node_selector = t.node_selector;
   for (const auto& term : t.node_affinity.required) s.required_terms.push_back(to_requirements(term));
   std::vector<spec::PreferredSchedulingTerm> pref = t.node_affinity.preferred;

@@ -53,7 +53,7 @@ class PodSpecBuilder {
     m_spec.requests.set(name, qty(q));
     return *this;
   }
-  // Replaces the requests wholesale (pods: 1 is re-added), e.g. with workload::pod_requests().
+  // Replaces the requests wholesale (pods: 1 is re-added), e.g. with spec::PodTemplate::requests().
   PodSpecBuilder& requests(ResourceList r) {
     m_spec.requests = std::move(r);
     m_spec.requests.set(Resource::pods, Quantity::from_units(1));

@@ -108,6 +108,10 @@ struct PodTemplate {
   // capsim extension (annotation capsim.dev/run-duration on the template): how long a Job pod
   // runs before it succeeds. Unset: runs until deleted.
   std::optional<Duration> run_duration;
+
+  // k8s.io/component-helpers resource.PodRequests: max(sum of containers + sidecars, peak of init
+  // containers with the sidecars started before them) + RuntimeClass overhead, plus pods: 1.
+  ResourceList requests() const;
 };
 
 enum class WorkloadKind : std::uint8_t { deployment, stateful_set, replica_set, daemon_set, job, pod };

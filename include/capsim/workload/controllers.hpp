@@ -16,9 +16,6 @@
 
 namespace capsim::workload {
 
-// k8s.io/component-helpers resource.PodRequests: max(sum of containers + sidecars, peak of init
-// containers with the sidecars started before them) + RuntimeClass overhead, plus pods: 1.
-ResourceList pod_requests(const spec::PodTemplate& t);
 cluster::PodSchedulingSpec make_scheduling_spec(const spec::PodTemplate& t, int priority);
 Requirements to_requirements(const spec::NodeSelectorTerm& term);
 

@@ -246,7 +246,7 @@ TEST_CASE("ca scale-down T29: utilization numbers", "[conformance][ca]") {
   auto m = test_node("m", 2000, 2'000'000);
   const auto add_template = [&](const spec::PodTemplate& t) {
     auto& s = store.spec(0, 0);
-    s.requests = workload::pod_requests(t);
+    s.requests = t.requests();
     auto& p = store.pod("init", s, k_rs);
     m.pods.push_back(store.snap(p));
   };

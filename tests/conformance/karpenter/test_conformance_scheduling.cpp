@@ -127,7 +127,7 @@ TEST_CASE("S2 RuntimeClass overhead counts towards the pod's requests", "[confor
   auto types = catalog::fake_default_instance_types();
   std::vector<NodeClaimTemplate> ts{make_template(types, scheduling_suite_pool())};
   PodSet pods;
-  pods.add(PodSpecBuilder().requests(workload::pod_requests(tmpl)));
+  pods.add(PodSpecBuilder().requests(tmpl.requests()));
   CHECK(pods.pods()[0].spec->requests.cpu_millis() == 3000);
   auto r = Solver(ts, {}, scheduling_suite_options()).solve(pods.pods());
   CHECK(r.errors.empty());
@@ -152,7 +152,7 @@ TEST_CASE("S3 init container requests raise the effective request", "[conformanc
   auto types = catalog::fake_default_instance_types();
   std::vector<NodeClaimTemplate> ts{make_template(types, scheduling_suite_pool())};
   PodSet pods;
-  pods.add(PodSpecBuilder().requests(workload::pod_requests(tmpl)));
+  pods.add(PodSpecBuilder().requests(tmpl.requests()));
   CHECK(pods.pods()[0].spec->requests.cpu_millis() == 2000);
   auto r = Solver(ts, {}, scheduling_suite_options()).solve(pods.pods());
   CHECK(r.errors.empty());
