@@ -14,6 +14,8 @@
 
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/core/cron.hpp"
+#include "capsim/io/cluster_import.hpp"
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/io/trace_writer.hpp"
@@ -259,6 +261,32 @@ int cmd_import_trace(const ImportTraceOptions& o, std::ostream& out, std::ostrea
   return k_exit_ok;
 }
 
+// `capsim import cluster`: a kubectl dump to a scenario file (io::import_cluster), written
+// atomically to --out or to stdout; warnings and a summary on stderr.
+int cmd_import_cluster(io::ClusterImportOptions o, const std::string& now, const std::string& out_file,
+                       const detail::Common& common, std::ostream& out, std::ostream& err) {
+  if (!now.empty()) {
+    o.now_unix_s = parse_rfc3339_utc(now);
+    if (!o.now_unix_s)
+      throw InputError({Diagnostic{"", 0, 0, Severity::error, "--now",
+                                   "expected a UTC time such as \"2026-01-05T00:00:00Z\", got \"" + now + "\""}});
+  }
+  if (!out_file.empty()) o.output_name = out_file;
+  const auto cat = load_catalog(common);
+  const io::ClusterImport r = io::import_cluster(o, *cat);
+  for (const auto& w : r.warnings) err << w.render() << "\n";
+  if (out_file.empty()) {
+    out << r.yaml;
+  } else {
+    report::AtomicFile f(out_file);
+    f.write(r.yaml);
+    f.commit();
+  }
+  err << "imported " << r.nodes << " node(s) (" << r.karpenter_nodes << " Karpenter, " << r.node_group_nodes
+      << " in node groups), " << r.bound_pods << " bound pod(s), " << r.workloads << " workload(s)\n";
+  return k_exit_ok;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -365,6 +393,21 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::IsMember({"csv", "jsonl"}));
   import_trace_cmd->add_option("--out", imp.out, "Write to this file (atomically) instead of standard output");
 
+  io::ClusterImportOptions cluster_imp;
+  std::string cluster_now, cluster_out;
+  auto* import_cluster_cmd = import_cmd->add_subcommand(
+      "cluster", "A live cluster's objects (kubectl get ... -A -o json) to a scenario that starts from them");
+  import_cluster_cmd->add_option("dump", cluster_imp.inputs, "JSON or YAML files (a List or objects) or directories of them")
+      ->required();
+  import_cluster_cmd->add_option("--out", cluster_out, "Write the scenario to this file (atomically) instead of standard output");
+  import_cluster_cmd->add_option("--nodes", cluster_imp.node_group_sizes,
+                                 "MIN:MAX:NAME: managed node group NAME is an Auto Scaling group the Cluster Autoscaler "
+                                 "scales between MIN and MAX (repeatable; as CA's --nodes)");
+  import_cluster_cmd->add_option("--duration", cluster_imp.duration, "The scenario's duration (default 1h)");
+  import_cluster_cmd->add_option("--name", cluster_imp.name, "The scenario's name (default imported-cluster)");
+  import_cluster_cmd->add_option("--now", cluster_now,
+                                 "The dump's time (node ages are measured to it); default: its newest creationTimestamp");
+
   detail::DiffOptions diff;
   auto* diff_cmd = app.add_subcommand("diff", "Compare two runs: costs, nodes, pending times, disruptions, decisions");
   diff_cmd->add_option("base", diff.base, "result.json, a --out directory, or a scenario file (run here)")->required();
@@ -395,6 +438,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
     if (*trace_cmd) return cmd_generate_trace(gen, out);
     if (*import_trace_cmd) return cmd_import_trace(imp, out, err);
+    if (*import_cluster_cmd) return cmd_import_cluster(cluster_imp, cluster_now, cluster_out, common, out, err);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) err << d.render() << "\n";
     return k_exit_input_error;

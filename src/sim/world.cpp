@@ -284,7 +284,15 @@ void World::add_node_claims() {
       n.launched_at = n.registered_at = n.initialized_at = n.created_at;
       set_instance(n, *it);
       n.labels[std::string(label::k_hostname)] = n.name;
-      m_autoscaler->adopt(n);  // Karpenter: its pool's labels, taints, requirements and hashes
+      // What every autoscaler sees of a Karpenter node: its NodePool's label, template labels and
+      // taints. Karpenter also adopts it (requirements, hashes, its node class's allocatable).
+      for (const auto& np : m_scenario.node_pools)
+        if (np.name == c.node_pool) {
+          for (const auto& [k, v] : np.labels) n.labels[k] = v;
+          n.labels[std::string(np.api == "karpenter.sh/v1alpha5" ? label::k_provisioner_name : label::k_nodepool)] = np.name;
+          n.taints = np.taints;
+        }
+      m_autoscaler->adopt(n);
       auto id = m_state.add_node(std::move(n));
       m_billing_start[id] = m_engine.now();
       m_launch_reason[id] = "initial nodeclaim";

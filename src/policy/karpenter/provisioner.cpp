@@ -221,7 +221,7 @@ void Karpenter::adopt(cluster::Node& n) const {
   if (!pm) return;
   for (const auto& [k, v] : pm->spec.labels) n.labels[k] = v;
   n.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = n.node_pool;
-  n.taints.insert(n.taints.end(), pm->spec.taints.begin(), pm->spec.taints.end());
+  n.taints = pm->spec.taints;
   n.requirements = pm->requirements;
   n.requirements.erase(label::k_instance_type);
   n.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, {n.instance_type}));
