@@ -15,6 +15,7 @@
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/cron.hpp"
+#include "capsim/io/audit_reader.hpp"
 #include "capsim/io/cluster_import.hpp"
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/io/trace_reader.hpp"
@@ -228,14 +229,18 @@ int cmd_generate_trace(GenerateOptions o, std::ostream& out) {
 
 struct ImportTraceOptions {
   std::string input, format, to = "csv", out;
+  int skip_bad{0};
 };
 
 // `capsim import trace`: a public trace read natively (io::open_trace) and written in capsim's
 // generic format, streamed (one event at a time) to stdout or atomically to --out.
 int cmd_import_trace(const ImportTraceOptions& o, std::ostream& out, std::ostream& err) {
   const auto in_fmt = io::parse_trace_format(o.format);
-  auto reader = io::open_trace(o.input, *in_fmt);
+  std::unique_ptr<io::TraceReader> reader = io::open_trace(o.input, *in_fmt);
+  const auto* audit = dynamic_cast<const io::AuditReader*>(reader.get());
+  if (o.skip_bad > 0) reader = io::skip_bad_records(std::move(reader), o.skip_bad);
   const io::TraceFormat fmt = o.to == "jsonl" ? io::TraceFormat::jsonl : io::TraceFormat::csv;
+  // --out is a scratch file committed at the end: a bad record fails the import with nothing written.
   std::optional<report::AtomicFile> file;
   if (!o.out.empty()) file.emplace(o.out);
   std::string buf;
@@ -257,7 +262,15 @@ int cmd_import_trace(const ImportTraceOptions& o, std::ostream& out, std::ostrea
   }
   flush();
   if (file) file->commit();
+  for (const auto& w : reader->warnings()) err << w.render() << "\n";
   err << "imported " << o.input << ": " << creates << " pod(s) created, " << deletes << " deleted\n";
+  if (audit) {
+    const auto& c = audit->counts();
+    err << "  " << c.lines << " audit line(s); events used: " << c.creates << " pod create(s), " << c.deletes
+        << " delete(s) or eviction(s)\n";
+    for (const auto& [why, n] : c.skipped) err << "  skipped " << n << ": " << why << "\n";
+    if (c.reordered > 0) err << "  " << c.reordered << " event(s) beyond the reorder window moved later\n";
+  }
   return k_exit_ok;
 }
 
@@ -392,6 +405,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   import_trace_cmd->add_option("--to", imp.to, "Output format, csv or jsonl (default csv)")
       ->check(CLI::IsMember({"csv", "jsonl"}));
   import_trace_cmd->add_option("--out", imp.out, "Write to this file (atomically) instead of standard output");
+  import_trace_cmd->add_option("--skip-bad", imp.skip_bad, "Skip up to N malformed records (each reported), fail on more")
+      ->check(CLI::Range(0, 1'000'000'000));
+  ImportTraceOptions audit_imp;
+  audit_imp.format = "k8s-audit";
+  auto* import_audit_cmd = import_cmd->add_subcommand(
+      "audit", "A Kubernetes API audit log (audit.k8s.io/v1 Events, one per line) to a capsim pod trace");
+  import_audit_cmd->add_option("input", audit_imp.input, "The audit log (JSON lines, e.g. a CloudWatch Logs export)")
+      ->required();
+  import_audit_cmd->add_option("--to", audit_imp.to, "Output format, csv or jsonl (default csv)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  import_audit_cmd->add_option("--out", audit_imp.out, "Write to this file (atomically) instead of standard output");
+  import_audit_cmd->add_option("--skip-bad", audit_imp.skip_bad, "Skip up to N malformed lines (each reported), fail on more")
+      ->check(CLI::Range(0, 1'000'000'000));
 
   io::ClusterImportOptions cluster_imp;
   std::string cluster_now, cluster_out;
@@ -404,6 +430,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                                  "MIN:MAX:NAME: managed node group NAME is an Auto Scaling group the Cluster Autoscaler "
                                  "scales between MIN and MAX (repeatable; as CA's --nodes)");
   import_cluster_cmd->add_option("--duration", cluster_imp.duration, "The scenario's duration (default 1h)");
+  import_cluster_cmd->add_option("--skip-bad", cluster_imp.skip_bad,
+                                 "Leave out up to N malformed Node objects (each reported; their pods stay pending)")
+      ->check(CLI::Range(0, 1'000'000));
   import_cluster_cmd->add_option("--name", cluster_imp.name, "The scenario's name (default imported-cluster)");
   import_cluster_cmd->add_option("--now", cluster_now,
                                  "The dump's time (node ages are measured to it); default: its newest creationTimestamp");
@@ -438,6 +467,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);
     if (*trace_cmd) return cmd_generate_trace(gen, out);
     if (*import_trace_cmd) return cmd_import_trace(imp, out, err);
+    if (*import_audit_cmd) return cmd_import_trace(audit_imp, out, err);
     if (*import_cluster_cmd) return cmd_import_cluster(cluster_imp, cluster_now, cluster_out, common, out, err);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) err << d.render() << "\n";

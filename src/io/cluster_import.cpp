@@ -375,6 +375,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
   for (const auto& o : objs)
     if (o.kind == "NodePool" || o.kind == "Provisioner") pools.insert(o.name);
   std::string region;
+  int bad_nodes = 0;
   for (const auto& o : objs) {
     if (o.kind != "Node") continue;
     const YAML::Node md = child(o.node, "metadata");
@@ -390,18 +391,33 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
     n.instance_type = label({"node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"});
     n.zone = label({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"});
     const std::string node_region = label({"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"});
+    std::vector<Diagnostic> bad;
     if (n.instance_type.empty())
-      errors.push_back(diag_at(o, child(md, "labels"), "metadata.labels",
-                               "node " + quote(o.name) + " has no node.kubernetes.io/instance-type label"));
+      bad.push_back(diag_at(o, child(md, "labels"), "metadata.labels",
+                            "node " + quote(o.name) + " has no node.kubernetes.io/instance-type label"));
     else if (!cat.find(n.instance_type))
-      errors.push_back(diag_at(o, child(md, "labels"), "metadata.labels[\"node.kubernetes.io/instance-type\"]",
-                               "unknown instance type " + quote(n.instance_type)));
+      bad.push_back(diag_at(o, child(md, "labels"), "metadata.labels[\"node.kubernetes.io/instance-type\"]",
+                            "unknown instance type " + quote(n.instance_type)));
     if (n.zone.empty())
-      errors.push_back(diag_at(o, child(md, "labels"), "metadata.labels", "node " + quote(o.name) + " has no topology.kubernetes.io/zone label"));
+      bad.push_back(diag_at(o, child(md, "labels"), "metadata.labels", "node " + quote(o.name) + " has no topology.kubernetes.io/zone label"));
+    if (!region.empty() && !node_region.empty() && node_region != region)
+      bad.push_back(diag_at(o, child(md, "labels"), "metadata.labels[\"topology.kubernetes.io/region\"]",
+                            "node " + quote(o.name) + " is in region " + quote(node_region) + ", others in " + quote(region)));
+    if (!bad.empty()) {
+      // --skip-bad: up to that many bad nodes are left out (their pods stay pending), with warnings.
+      if (bad_nodes < opts.skip_bad) {
+        ++bad_nodes;
+        for (auto& d : bad) {
+          d.severity = Severity::warning;
+          d.message += " (node skipped)";
+          result.warnings.push_back(d);
+        }
+      } else {
+        errors.insert(errors.end(), bad.begin(), bad.end());
+      }
+      continue;
+    }
     if (region.empty()) region = node_region;
-    else if (!node_region.empty() && node_region != region)
-      errors.push_back(diag_at(o, child(md, "labels"), "metadata.labels[\"topology.kubernetes.io/region\"]",
-                               "node " + quote(o.name) + " is in region " + quote(node_region) + ", others in " + quote(region)));
     const std::string ct = label({"karpenter.sh/capacity-type", "eks.amazonaws.com/capacityType"});
     n.capacity_type = (ct == "spot" || ct == "SPOT") ? "spot" : "on-demand";
     n.pool = label({"karpenter.sh/nodepool", "karpenter.sh/provisioner-name"});

@@ -486,7 +486,7 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
           d.error(a.get("trace"), a.path("trace"),
                   "trace file " + quote(*v) + " not found (looked for " + quote(ev.replay.path) + ")");
       }
-      if (auto v = a.enumeration("format", {"csv", "jsonl", "alibaba-openb", "alibaba-dlrm"})) ev.replay.format = *v;
+      if (auto v = a.enumeration("format", {"csv", "jsonl", "alibaba-openb", "alibaba-dlrm", "k8s-audit"})) ev.replay.format = *v;
     }
     l.sc.timeline.push_back(std::move(ev));
   }

@@ -1,5 +1,7 @@
 #include "capsim/io/trace_reader.hpp"
 
+#include "capsim/io/audit_reader.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -26,6 +28,7 @@ std::string_view trace_format_name(TraceFormat f) {
     case TraceFormat::jsonl: return "jsonl";
     case TraceFormat::alibaba_openb: return "alibaba-openb";
     case TraceFormat::alibaba_dlrm: return "alibaba-dlrm";
+    case TraceFormat::k8s_audit: return "k8s-audit";
   }
   return "auto";
 }
@@ -36,6 +39,7 @@ std::optional<TraceFormat> parse_trace_format(std::string_view s) {
   if (s == "jsonl") return TraceFormat::jsonl;
   if (s == "alibaba-openb") return TraceFormat::alibaba_openb;
   if (s == "alibaba-dlrm") return TraceFormat::alibaba_dlrm;
+  if (s == "k8s-audit") return TraceFormat::k8s_audit;
   return std::nullopt;
 }
 
@@ -1081,6 +1085,7 @@ std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in,
   if (fmt == TraceFormat::csv) return std::make_unique<CsvReader>(std::move(in), name);
   if (fmt == TraceFormat::alibaba_openb) return std::make_unique<OpenbReader>(std::move(in), name);
   if (fmt == TraceFormat::alibaba_dlrm) return std::make_unique<DlrmReader>(std::move(in), name);
+  if (fmt == TraceFormat::k8s_audit) return open_audit_log(std::move(in), name);
   return std::make_unique<JsonlReader>(std::move(in), name);
 }
 

@@ -43,6 +43,7 @@ struct ClusterImportOptions {
   // The dump's time (ages are measured to it); default: its newest creationTimestamp.
   std::optional<std::int64_t> now_unix_s;
   std::string output_name{"scenario.yaml"};  // the file name diagnostics of the result refer to
+  int skip_bad{0};  // bad Node objects left out (with a warning each) before the import fails
 };
 
 struct ClusterImport {

@@ -24,10 +24,10 @@ namespace capsim::io {
 // csv / jsonl: capsim's generic formats. alibaba_openb: the Alibaba GPU 2023 openb pod list
 // (cluster-trace-gpu-v2023 openb_pod_list_*.csv); alibaba_dlrm: the Alibaba GPU 2025
 // disaggregated DLRM instance list (cluster-trace-gpu-v2025); both read as they are, mapped as
-// docs/trace-format.md describes.
-enum class TraceFormat : std::uint8_t { auto_detect, csv, jsonl, alibaba_openb, alibaba_dlrm };
+// docs/trace-format.md describes. k8s_audit: a Kubernetes API audit log (audit_reader.hpp).
+enum class TraceFormat : std::uint8_t { auto_detect, csv, jsonl, alibaba_openb, alibaba_dlrm, k8s_audit };
 
-// "auto", "csv", "jsonl", "alibaba-openb", "alibaba-dlrm".
+// "auto", "csv", "jsonl", "alibaba-openb", "alibaba-dlrm", "k8s-audit".
 std::string_view trace_format_name(TraceFormat f);
 std::optional<TraceFormat> parse_trace_format(std::string_view s);
 // By extension: .csv -> csv; .jsonl / .ndjson -> jsonl; anything else -> nullopt.

@@ -208,6 +208,16 @@ TEST_CASE("import cluster: errors name the file, line, column and object path", 
   CHECK(error({ok, "--nodes", "1:5:nope"}) == "error: --nodes: no managed node group named \"nope\" in the dump\n");
   CHECK(error({ok, "--nodes", "5:1:apps"}) == "error: --nodes: expected MIN:MAX:NAME with 0 <= MIN <= MAX, got \"5:1:apps\"\n");
   CHECK(error({(dir / "missing.json").string()}) == (dir / "missing.json").string() + ": error: no such file or directory\n");
+  // --skip-bad leaves bad nodes out, up to the bound.
+  const std::string with_bad = write(dir, "with-bad.json", dump(R"(,
+ {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "bad-1", "labels": {"topology.kubernetes.io/zone": "us-east-1a"}}})"));
+  CHECK(error({with_bad}) == with_bad + ":51:79: error: items[14].metadata.labels: node \"bad-1\" has no "
+                                        "node.kubernetes.io/instance-type label\n");
+  const auto skipped = test::run_cli({"import", "cluster", with_bad, "--skip-bad", "1"});
+  CHECK(skipped.rc == 0);
+  CHECK(skipped.err.find("warning: items[14].metadata.labels: node \"bad-1\" has no node.kubernetes.io/instance-type "
+                         "label (node skipped)") != std::string::npos);
+  CHECK(skipped.err.find("imported 2 node(s)") != std::string::npos);
   // Nothing is written on error.
   const std::string out = (dir / "out.yaml").string();
   error({no_type, "--out", out});
