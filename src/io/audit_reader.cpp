@@ -127,9 +127,20 @@ class AuditLogReader final : public AuditReader {
     ++m_counts.lines;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) return;
+    // Only these keys of an Event are read: the parser drops the others (user, annotations,
+    // sourceIPs, ...) and the pod objects' status and managed fields without building them.
+    static const json::parser_callback_t keep = [](int depth, json::parse_event_t event, json& parsed) {
+      if (event != json::parse_event_t::key) return true;
+      const auto& k = parsed.get_ref<const std::string&>();
+      if (depth == 1)
+        return k == "kind" || k == "apiVersion" || k == "stage" || k == "verb" || k == "objectRef" ||
+               k == "responseStatus" || k == "stageTimestamp" || k == "responseObject" || k == "requestObject";
+      if (depth == 2) return k != "status";
+      return k != "managedFields";
+    };
     json j;
     try {
-      j = json::parse(line);
+      j = json::parse(line, keep);
     } catch (const json::exception& e) {
       std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 18: ..."
       const auto c = what.find("column ");
