@@ -18,6 +18,7 @@ if (( $# )); then filters=("$@"); else
       filters+=("BM_Replay/$a/$row/")
     done
   done
+  filters+=('BM_AuditImport' 'BM_AuditReplay')
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
