@@ -547,7 +547,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
 
   // Documents.
   Cleaner clean;
-  std::vector<YAML::Node> docs;
+  std::vector<std::pair<YAML::Node, const Obj*>> docs;  // each with the object it comes from
   for (const auto& o : objs)
     if (o.kind == "PriorityClass" && priority_classes.count(o.name)) {
       YAML::Node d(YAML::NodeType::Map);
@@ -556,12 +556,12 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
       d["metadata"] = clean.metadata(child(o.node, "metadata"), o.name, false);
       for (const char* k : {"value", "globalDefault", "preemptionPolicy"})
         if (child(o.node, k).IsDefined()) d[k] = YAML::Clone(child(o.node, k));
-      docs.push_back(d);
+      docs.emplace_back(d, &o);
     }
   bool any_v1alpha5 = false, any_karpenter = false;
   for (const auto& o : objs)
     if (o.kind == "NodePool" || o.kind == "EC2NodeClass" || o.kind == "Provisioner" || o.kind == "AWSNodeTemplate") {
-      docs.push_back(verbatim(o.node, clean));
+      docs.emplace_back(verbatim(o.node, clean), &o);
       any_karpenter = any_karpenter || o.kind == "NodePool" || o.kind == "Provisioner";
       any_v1alpha5 = any_v1alpha5 || o.kind == "Provisioner";
     }
@@ -596,7 +596,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
       spec["template"] = tmpl;
       d["spec"] = spec;
     }
-    docs.push_back(d);
+    docs.emplace_back(d, src);
     ++result.workloads;
   }
   for (const auto& o : objs)
@@ -609,7 +609,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
       for (const char* k : {"selector", "minAvailable", "maxUnavailable"})
         if (const YAML::Node v = child(child(o.node, "spec"), k); v.IsDefined()) spec[k] = YAML::Clone(v);
       d["spec"] = spec;
-      docs.push_back(d);
+      docs.emplace_back(d, &o);
     }
   static const std::set<std::string> k_modelled_kinds = {
       "Node", "Pod", "NodePool", "NodeClaim", "EC2NodeClass", "Provisioner", "AWSNodeTemplate", "Machine",
@@ -663,6 +663,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
     return it == m.end() ? nullptr : &it->second;
   };
 
+  std::vector<std::pair<int, const Obj*>> doc_lines;  // first line of each emitted manifest, its source
   auto emit = [&](const std::map<std::size_t, std::vector<std::pair<std::string, int>>>& pods_of,
                   const std::map<std::string, int>& max_pods) {
     YAML::Emitter e;
@@ -791,16 +792,47 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
     }
     if (any_claim) e << YAML::EndSeq;
     e << YAML::EndMap << YAML::EndMap;
-    for (auto d : docs) {
-      YAML::Node copy = YAML::Clone(d);
-      block_style(copy);
-      e << YAML::BeginDoc << copy;
-    }
     std::string text = "# Imported by `capsim import cluster`: the cluster as it stood at " + format_utc(now) +
                        ". Run it with `capsim run` or `capsim compare`.\n";
     text += e.c_str();
     text += "\n";
+    doc_lines.clear();
+    for (const auto& [d, src] : docs) {
+      YAML::Node copy = YAML::Clone(d);
+      block_style(copy);
+      YAML::Emitter de;
+      de << YAML::BeginDoc << copy;
+      doc_lines.emplace_back(static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1, src);
+      text += de.c_str();
+      text += "\n";
+    }
     return text;
+  };
+  // Loads the imported text; a document that does not load is reported at the dump object it
+  // was made from (a Karpenter object copied verbatim that capsim rejects, say).
+  const auto load_checked = [&](const std::string& text) {
+    try {
+      return load_scenario_text(text, opts.output_name, cat);
+    } catch (const InputError& err) {
+      std::vector<Diagnostic> mapped;
+      for (Diagnostic d : err.diagnostics()) {
+        const Obj* src = nullptr;
+        for (const auto& [line, o] : doc_lines)
+          if (line <= d.line) src = o;
+        if (src) {
+          const spec::SourceLoc l = detail::loc_of(src->file, src->node);
+          d.message = src->kind + " " + quote(src->name) + " as imported: " + (d.path.empty() ? "" : d.path + ": ") + d.message;
+          d.path = src->path;
+          d.file = l.file;
+          d.line = l.line;
+          d.col = l.col;
+        } else {
+          d.message = "the imported scenario does not load: " + d.message;
+        }
+        mapped.push_back(d);
+      }
+      throw InputError(mapped);
+    }
   };
 
   // Pass 1: every bound pod where it is. Then load it back and fit-check against capsim's
@@ -815,7 +847,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
     if (it && first.capacity_pods > 0 && it->capacity.pods() != first.capacity_pods)
       max_pods[name] = static_cast<int>(first.capacity_pods);
   }
-  spec::Scenario loaded = load_scenario_text(emit(pods_of, max_pods), opts.output_name, cat);
+  spec::Scenario loaded = load_checked(emit(pods_of, max_pods));
   std::map<std::string, const spec::Workload*> by_name;
   for (const auto& w : loaded.workloads) by_name[w.name] = &w;
   std::map<std::string, int> left_pending;  // node name -> pods
@@ -847,7 +879,7 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
                                          std::to_string(count) + " pod(s) bound to node " + node +
                                              " do not fit capsim's allocatable for it: left pending at t = 0"});
   result.yaml = emit(pods_of, max_pods);
-  loaded = load_scenario_text(result.yaml, opts.output_name, cat);  // the final file loads
+  loaded = load_checked(result.yaml);  // the final file loads
   for (const auto& w : loaded.warnings) result.warnings.push_back(w);
   for (const auto& [field, count] : clean.dropped)
     result.warnings.push_back(Diagnostic{"", 0, 0, Severity::warning, "",

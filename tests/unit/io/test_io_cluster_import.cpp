@@ -208,6 +208,14 @@ TEST_CASE("import cluster: errors name the file, line, column and object path", 
   CHECK(error({ok, "--nodes", "1:5:nope"}) == "error: --nodes: no managed node group named \"nope\" in the dump\n");
   CHECK(error({ok, "--nodes", "5:1:apps"}) == "error: --nodes: expected MIN:MAX:NAME with 0 <= MIN <= MAX, got \"5:1:apps\"\n");
   CHECK(error({(dir / "missing.json").string()}) == (dir / "missing.json").string() + ": error: no such file or directory\n");
+  // A Karpenter object capsim cannot load as it is: reported at the object in the dump.
+  std::string no_req = dump();
+  const std::string req = R"("requirements": [{"key": "karpenter.sh/capacity-type", "operator": "In",
+     "values": ["spot", "on-demand"]}], )";
+  no_req.erase(no_req.find(req), req.size());
+  const std::string bad_pool = write(dir, "bad-pool.json", no_req);
+  CHECK(error({bad_pool}) == bad_pool + ":11:2: error: items[2]: NodePool \"default\" as imported: spec.template.spec: "
+                                        "missing required key \"requirements\"\n");
   // --skip-bad leaves bad nodes out, up to the bound.
   const std::string with_bad = write(dir, "with-bad.json", dump(R"(,
  {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "bad-1", "labels": {"topology.kubernetes.io/zone": "us-east-1a"}}})"));
