@@ -104,7 +104,6 @@ void ClusterSnapshot::begin_refill() {
   m_fork.reset();
   m_index.clear();
   m_indexed = 0;
-  m_last_index = 0;
 }
 
 SnapshotNode& ClusterSnapshot::refill(std::size_t i) {
@@ -328,16 +327,40 @@ std::optional<std::size_t> ClusterSnapshot::schedule_anywhere(const SnapshotPod&
   const std::size_t n = m_nodes.size();
   if (n == 0) return std::nullopt;
   const PreFilter pf = prefilter(pod);
-  const std::size_t start = m_last_index % n;
+  // lastIndexOrderMapping with offset 1: position k of the walk is (k + 1 + lastIndex) mod n, and
+  // lastIndex becomes the index of the node that took the pod.
   for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = (start + k) % n;
+    const std::size_t i = (k + 1 + m_last_index) % n;
     if (acceptable && !acceptable(i)) continue;
     if (filter(pf, pod, m_nodes[i]) != FilterFailure::none) continue;
     add_pod(i, pod);
-    m_last_index = (i + 1) % n;
+    m_last_index = i;
     return i;
   }
   return std::nullopt;
+}
+
+const std::string* SchedulingHints::get(std::uint64_t pod_uid) const {
+  if (auto it = m_current.find(pod_uid); it != m_current.end()) return &it->second;
+  if (auto it = m_old.find(pod_uid); it != m_old.end()) return &it->second;
+  return nullptr;
+}
+
+void SchedulingHints::drop_old() {
+  m_old = std::move(m_current);
+  m_current.clear();
+}
+
+std::optional<std::size_t> schedule_with_hints(ClusterSnapshot& snap, const SnapshotPod& pod, SchedulingHints& hints,
+                                               const std::function<bool(std::size_t)>& acceptable) {
+  if (const std::string* hinted = hints.get(pod.uid))
+    if (auto i = snap.find(*hinted); i && (!acceptable || acceptable(*i)) && snap.try_schedule(pod, *i) == FilterFailure::none) {
+      hints.set(pod.uid, *hinted);
+      return i;
+    }
+  auto at = snap.schedule_anywhere(pod, acceptable);
+  if (at) hints.set(pod.uid, snap.node(*at).name);
+  return at;
 }
 
 }  // namespace capsim::scheduling

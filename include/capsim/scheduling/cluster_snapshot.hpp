@@ -156,4 +156,23 @@ class ClusterSnapshot {
   bool m_any_anti_affinity{false};  // some pod in the snapshot has required anti-affinity
 };
 
+// simulator/scheduling/hints.go: where each pod (by uid) was placed last, in two generations: a
+// hint set since the last drop_old() is current, the ones before are old; drop_old() forgets the
+// old ones (hints not used in a whole round).
+class SchedulingHints {
+ public:
+  const std::string* get(std::uint64_t pod_uid) const;
+  void set(std::uint64_t pod_uid, const std::string& node) { m_current[pod_uid] = node; }
+  void drop_old();
+
+ private:
+  std::unordered_map<std::uint64_t, std::string> m_current, m_old;
+};
+
+// hinting_simulator.go TrySchedulePods for one pod: its hinted node first (when it is still in
+// the snapshot and acceptable; the ring position does not move), else schedule_anywhere; the node
+// that takes the pod becomes its hint. nullopt when no node takes it.
+std::optional<std::size_t> schedule_with_hints(ClusterSnapshot& snap, const SnapshotPod& pod, SchedulingHints& hints,
+                                               const std::function<bool(std::size_t)>& acceptable = {});
+
 }  // namespace capsim::scheduling

@@ -446,7 +446,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     pp.created = p.created;
     pending.push_back(std::move(pp));
   }
-  std::vector<std::size_t> left = filter_out_schedulable(snap, pending);
+  std::vector<std::size_t> left = filter_out_schedulable(snap, pending, &m_filter_hints);
   // --new-pod-scale-up-delay (and the per-pod annotation, which can only lengthen it).
   std::erase_if(left, [&](std::size_t i) {
     Duration delay = s.new_pod_scale_up_delay;
@@ -699,7 +699,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     }
     if (eligibility(snap.node(i), in) != UnremovableReason::none) continue;
     destination[i] = false;  // never a destination for another candidate's pods once simulated
-    RemovalResult rr = simulate_node_removal(snap, i, lookup, destination, pdbs, drain, now);
+    RemovalResult rr = simulate_node_removal(snap, i, lookup, destination, pdbs, drain, now, &m_removal_hints);
     if (!rr.removable()) {
       destination[i] = true;
       m_unremovable_until[id] = now + k_unremovable_recheck;
@@ -726,6 +726,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     next[id] = u;
   }
   m_unneeded = std::move(next);
+  m_removal_hints.drop_old();  // planner.go UpdateClusterState ends with rs.DropOldHints()
   if (cooldown) return;
 
   // NodesToDelete: unneeded long enough, group above min size, minimum totals kept.

@@ -180,7 +180,7 @@ PodDrainResult drain_verdict(const cluster::Pod& pod, const PdbTracker& pdbs, co
 
 RemovalResult simulate_node_removal(scheduling::ClusterSnapshot& snap, std::size_t node, const PodLookup& lookup,
                                     const std::vector<bool>& destination, PdbTracker& pdbs, const DrainOptions& opt,
-                                    SimTime now) {
+                                    SimTime now, scheduling::SchedulingHints* hints) {
   RemovalResult r;
   std::vector<scheduling::SnapshotPod> moving;
   for (const auto& sp : snap.node(node).pods) {
@@ -219,7 +219,8 @@ RemovalResult simulate_node_removal(scheduling::ClusterSnapshot& snap, std::size
   });
   r.to_move.clear();
   for (const auto& sp : moving) {
-    auto at = snap.schedule_anywhere(sp, [&](std::size_t i) { return i != node && i < destination.size() && destination[i]; });
+    const auto acceptable = [&](std::size_t i) { return i != node && i < destination.size() && destination[i]; };
+    auto at = hints ? scheduling::schedule_with_hints(snap, sp, *hints, acceptable) : snap.schedule_anywhere(sp, acceptable);
     if (!at) {
       snap.revert();
       r.reason = UnremovableReason::no_place_to_move_pods;

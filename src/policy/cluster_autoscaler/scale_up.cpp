@@ -52,7 +52,8 @@ std::vector<std::vector<std::size_t>> equivalence_groups(const std::vector<Pendi
   return out;
 }
 
-std::vector<std::size_t> filter_out_schedulable(scheduling::ClusterSnapshot& snap, const std::vector<PendingPod>& pods) {
+std::vector<std::size_t> filter_out_schedulable(scheduling::ClusterSnapshot& snap, const std::vector<PendingPod>& pods,
+                                                scheduling::SchedulingHints* hints) {
   std::vector<std::size_t> order(pods.size());
   for (std::size_t i = 0; i < pods.size(); ++i) order[i] = i;
   // Higher priority first; equal priorities keep the list order (no size sorting).
@@ -60,8 +61,12 @@ std::vector<std::size_t> filter_out_schedulable(scheduling::ClusterSnapshot& sna
     return pods[a].pod.spec->priority > pods[b].pod.spec->priority;
   });
   std::vector<std::size_t> left;
-  for (std::size_t i : order)
-    if (!snap.schedule_anywhere(pods[i].pod)) left.push_back(i);
+  for (std::size_t i : order) {
+    const bool placed = hints ? scheduling::schedule_with_hints(snap, pods[i].pod, *hints).has_value()
+                              : snap.schedule_anywhere(pods[i].pod).has_value();
+    if (!placed) left.push_back(i);
+  }
+  if (hints) hints->drop_old();  // filterOutSchedulableByPacking ends with DropOldHints
   return left;
 }
 

@@ -43,6 +43,36 @@ TEST_CASE("ca loop: pods that fit upcoming nodes trigger no second scale-up", "[
   CHECK(r.summary.pods_pending_at_end == 0);
 }
 
+// Issue 9 item 2 (filter_out_schedulable.go with its HintingSimulator, hinting_simulator.go,
+// predicate/plugin_runner.go's defaultNodeOrdering): the snapshot, its first-fit ring position and
+// filter-out-schedulable's hints live as long as the autoscaler. Ten GPU pods (2, 3, 4, 1, 2, 1,
+// 1, 1, 2 and 8 GPUs) on 8-GPU g6e.48xlarge nodes: the estimator asks for 4; in the loop right
+// after, first-fit over the 4 upcoming nodes leaves one pod out (+1); in the next loop every pod
+// placed before goes back to its hinted upcoming node and the left-out one fits the fifth, so the
+// cascade stops. Before, the ring restarted each loop and pods had no hints: +4 then +1 six times
+// at the same instant, 10 nodes.
+TEST_CASE("ca loop: hints and the kept ring stop a same-instant scale-up cascade", "[conformance][ca]") {
+  std::string pods;
+  int i = 0;
+  for (int gpus : {2, 3, 4, 1, 2, 1, 1, 1, 2, 8})
+    pods += "apiVersion: v1\nkind: Pod\nmetadata: {name: p" + std::to_string(i++) +
+            "}\nspec:\n  containers: [{name: c, resources: {requests: {cpu: \"4\", memory: 16Gi}, limits: {nvidia.com/gpu: \"" +
+            std::to_string(gpus) + "\"}}}]\n---\n";
+  auto r = run_text(ca_doc("3m", "  nodeGroups:\n    - {name: gpu-8, instanceType: g6e.48xlarge, minSize: 0, maxSize: 100}\n") +
+                        pods,
+                    "cluster-autoscaler");
+  auto up = decisions(r, "scale-up");
+  REQUIRE(up.size() == 3);
+  CHECK(up[0]->at == at(0, 30));  // GPU pods wait 30 s before they count (unschedulable GPU pod buffer)
+  CHECK(up[0]->message.rfind("scale-up: setting node group gpu-8 size to 4 (from 0, +4) for 10 pod(s)", 0) == 0);
+  CHECK(up[1]->at == at(0, 30));
+  CHECK(up[1]->message.rfind("scale-up: setting node group gpu-8 size to 5 (from 4, +1) for 1 pod(s)", 0) == 0);
+  // Later, once the nodes are up, kube-scheduler (which spreads) leaves the 8-GPU pod no whole node.
+  CHECK(up[2]->at == at(1, 20));
+  CHECK(r.launches.size() == 6);
+  CHECK(r.summary.pods_pending_at_end == 0);
+}
+
 // Appendix C 3 (one scale-up decision per loop): pods for two node groups are served by two
 // consecutive loops - the second runs at once, because the loop before scaled up (trigger.go).
 TEST_CASE("ca loop: one option per loop, the next loop runs at once", "[conformance][ca]") {

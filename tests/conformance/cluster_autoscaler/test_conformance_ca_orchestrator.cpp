@@ -20,6 +20,8 @@ using namespace capsim::policy::cluster_autoscaler;
 using namespace capsim::test::ca;
 using scheduling::ClusterSnapshot;
 using scheduling::SnapshotNode;
+using scheduling::SchedulingHints;
+using scheduling::schedule_with_hints;
 
 namespace {
 
@@ -355,4 +357,33 @@ TEST_CASE("ca orchestrator: equivalence groups", "[conformance][ca]") {
   add(a, "Deployment", "api");
   const auto g = equivalence_groups(pods);
   CHECK(g == std::vector<std::vector<std::size_t>>{{0, 1}, {2}, {3}, {4}, {5}});
+}
+
+// scheduling_opts.go lastIndexOrderMapping (offset 1) and hinting_simulator.go: the walk for a pod
+// starts one past the node that took the previous pod (a fresh snapshot: at index 1), and the
+// position carries over; a hinted pod goes back to its node without moving it; unused hints go
+// after one round (hints.go DropOld).
+TEST_CASE("ca orchestrator: first-fit ring position and scheduling hints", "[conformance][ca]") {
+  PodStore store;
+  ClusterSnapshot snap;
+  for (const char* n : {"n0", "n1", "n2"}) snap.add_node(test_node(n, 1000, 1000 * k_mib));
+  const auto pod = [&](const std::string& name, std::int64_t cpu) { return store.snap(store.pod(name, store.spec(cpu, 0))); };
+  CHECK(snap.schedule_anywhere(pod("a", 400)) == 1u);  // lastIndex 0: the walk starts at n1
+  CHECK(snap.schedule_anywhere(pod("b", 400)) == 2u);
+  CHECK(snap.schedule_anywhere(pod("c", 400)) == 0u);
+  CHECK(snap.schedule_anywhere(pod("d", 700)) == std::nullopt);  // each node has 600m left
+  CHECK(snap.schedule_anywhere(pod("e", 100)) == 1u);  // the failed walk left the position at n0
+
+  SchedulingHints hints;
+  const auto f = pod("f", 100);
+  hints.set(f.uid, "n0");
+  CHECK(schedule_with_hints(snap, f, hints) == 0u);  // hinted: n0, although the ring is at n2 next
+  CHECK(snap.schedule_anywhere(pod("g", 100)) == 2u);  // the hint did not move the ring
+  const auto h = pod("h", 100);
+  CHECK(schedule_with_hints(snap, h, hints) == 0u);    // no hint: the ring (n0 after n2); hint set
+  CHECK(*hints.get(h.uid) == "n0");
+  hints.drop_old();
+  CHECK(hints.get(h.uid) != nullptr);  // one round old: still there
+  hints.drop_old();
+  CHECK(hints.get(h.uid) == nullptr);  // unused for a whole round: gone
 }

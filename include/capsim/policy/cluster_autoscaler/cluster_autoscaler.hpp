@@ -171,8 +171,13 @@ class ClusterAutoscaler final : public Autoscaler {
     bool unready{false};  // carries the NotReady taint
     bool operator==(const SnapKey&) const = default;
   };
+  // One snapshot for the autoscaler's life, as upstream's PredicateSnapshot (builder/autoscaler.go):
+  // its first-fit ring position (plugin_runner.go defaultNodeOrdering) carries over between loops.
   scheduling::ClusterSnapshot m_snap;
   std::vector<SnapKey> m_snap_keys;
+  // The hinting simulators of filter-out-schedulable and of the removal simulator, kept across
+  // loops (podlistprocessor/filter_out_schedulable.go, simulator/cluster.go).
+  scheduling::SchedulingHints m_filter_hints, m_removal_hints;
   std::vector<std::vector<cluster::NodeId>> m_group_nodes;  // per group: its live nodes, ascending
 
   // Loop timing.

@@ -132,9 +132,11 @@ struct RemovalResult {
 // move (drain rules), then each (priority order) on any destination node except this one, which
 // stays in the snapshot tainted ToBeDeleted (still a topology domain). On success the moves are
 // committed to the snapshot and the PDB budgets spent; on failure the snapshot is unchanged.
+// `hints`: the removal simulator's hinting simulator (kept across loops; the caller drops old
+// hints once per planning round, planner.go UpdateClusterState).
 RemovalResult simulate_node_removal(scheduling::ClusterSnapshot& snap, std::size_t node, const PodLookup& lookup,
                                     const std::vector<bool>& destination, PdbTracker& pdbs, const DrainOptions& opt,
-                                    SimTime now);
+                                    SimTime now, scheduling::SchedulingHints* hints = nullptr);
 
 // planner.go unneededNodesLimit: min(|previous unneeded| + 2P, P x floor(max(U, I) / I) + P),
 // P = max-scale-down-parallelism, U = scale-down-unneeded-time, I = the shortest loop interval seen.

@@ -34,9 +34,12 @@ struct PendingPod {
 std::vector<std::vector<std::size_t>> equivalence_groups(const std::vector<PendingPod>& pods);
 
 // filter_out_schedulable.go: pods sorted by priority (descending, stable) are placed first-fit on
-// the snapshot (real and upcoming nodes); placed pods stay in the snapshot. Returns the indexes
-// of the pods that did not fit, in the sorted order.
-std::vector<std::size_t> filter_out_schedulable(scheduling::ClusterSnapshot& snap, const std::vector<PendingPod>& pods);
+// the snapshot (real and upcoming nodes); placed pods stay in the snapshot. With `hints` (the
+// processor's hinting simulator, kept across loops) each pod first tries the node it was placed
+// on in an earlier loop, and hints not used this time are dropped. Returns the indexes of the
+// pods that did not fit, in the sorted order.
+std::vector<std::size_t> filter_out_schedulable(scheduling::ClusterSnapshot& snap, const std::vector<PendingPod>& pods,
+                                                scheduling::SchedulingHints* hints = nullptr);
 
 struct ScaleUpNodeGroup {
   std::string name;
