@@ -200,4 +200,20 @@ TEST_CASE("capsim import trace --format alibaba-openb writes the generic format"
   auto jsonl = run_cli({"import", "trace", src, "--format", "alibaba-openb", "--to", "jsonl"});
   CHECK(std::count(jsonl.out.begin(), jsonl.out.end(), '\n') == 16304);
   CHECK(run_cli({"import", "trace", src, "--format", "google-2019"}).rc == 2);
+  // A bad row stops the import with its location, writing nothing; --skip-bad 1 skips it.
+  const std::string bad = (dir / "bad.csv").string();
+  std::ofstream(bad) << "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,"
+                        "scheduled_time\n"
+                        "p0,12000,16384,1,1000,,LS,Running,0,12537496,0\n"
+                        "p1,lots,16384,1,1000,,LS,Running,500000,600000,0\n"
+                        "p2,6000,12288,1,460,,LS,Running,600000,900000,600000\n";
+  const std::string bad_out = (dir / "bad-out.csv").string();
+  auto failed = run_cli({"import", "trace", bad, "--format", "alibaba-openb", "--out", bad_out});
+  CHECK(failed.rc == 2);
+  CHECK(failed.err == bad + ":3:4: error: cpu_milli: expected a non-negative integer, got \"lots\"\n");
+  CHECK_FALSE(fs::exists(bad_out));
+  auto skipped = run_cli({"import", "trace", bad, "--format", "alibaba-openb", "--skip-bad", "1", "--out", bad_out});
+  CHECK(skipped.rc == 0);
+  CHECK(skipped.err == bad + ":3:4: warning: cpu_milli: expected a non-negative integer, got \"lots\" (record skipped)\n"
+                             "imported " + bad + ": 2 pod(s) created, 2 deleted\n");
 }
