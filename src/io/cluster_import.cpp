@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 
@@ -98,15 +100,19 @@ void add_object(std::vector<Obj>& out, std::vector<Diagnostic>& errors, const YA
 }
 
 void read_file(std::vector<Obj>& out, std::vector<Diagnostic>& errors, const std::string& file) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAllFromFile(file);
-  } catch (const YAML::BadFile&) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
     errors.push_back(Diagnostic{file, 0, 0, Severity::error, "", "cannot read the file"});
     return;
-  } catch (const YAML::ParserException& e) {
-    errors.push_back(Diagnostic{file, e.mark.line + 1, e.mark.column + 1, Severity::error, "",
-                                "malformed JSON/YAML: " + e.msg});
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<YAML::Node> docs;
+  try {
+    docs = detail::load_all_documents(text.str());
+  } catch (const YAML::Exception& e) {
+    errors.push_back(Diagnostic{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
+                                Severity::error, "", "malformed JSON/YAML: " + e.msg});
     return;
   }
   for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -438,9 +444,11 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
                                 "the dump has no Node objects (dump with `kubectl get nodes,pods,... -A -o json`)"});
   if (region.empty() && errors.empty())
     errors.push_back(Diagnostic{nodes.front().obj->file, 0, 0, Severity::error, "", "no node has a topology.kubernetes.io/region label"});
-  for (const auto& [g, s] : sizes)
+  for (const auto& size : sizes) {
+    const std::string& g = size.first;
     if (std::none_of(nodes.begin(), nodes.end(), [&](const NodeInfo& n) { return n.eks_group == g; }))
       errors.push_back(Diagnostic{"", 0, 0, Severity::error, "--nodes", "no managed node group named " + quote(g) + " in the dump"});
+  }
   if (!errors.empty()) throw InputError(errors);
 
   // Workloads: controllers first, then the owners of pods.

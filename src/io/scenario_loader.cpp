@@ -166,12 +166,19 @@ void check_documents_advance(const std::string& text) {
   }
 }
 
+}  // namespace
+
+std::vector<YAML::Node> detail::load_all_documents(const std::string& text) {
+  check_documents_advance(text);
+  return YAML::LoadAll(text);
+}
+
+namespace {
+
 void load_text(Loader& l, std::string_view text, const std::string& file, bool top_level) {
   std::vector<YAML::Node> docs;
   try {
-    const std::string whole(text);
-    check_documents_advance(whole);
-    docs = YAML::LoadAll(whole);
+    docs = detail::load_all_documents(std::string(text));
   } catch (const YAML::Exception& e) {
     Diagnostic diag;
     diag.file = file;

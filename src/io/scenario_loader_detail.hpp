@@ -80,6 +80,10 @@ std::string quote_list(const std::vector<std::string>& items);
 std::optional<std::string_view> closest(std::string_view word, const std::vector<std::string_view>& candidates);
 std::string quote_list(const std::vector<std::string_view>& items);
 
+// YAML::LoadAll, guarded against yaml-cpp 0.7's endless loop on a document that starts with a
+// token no node can start with (then a ParserException at that token). Throws YAML::Exception.
+std::vector<YAML::Node> load_all_documents(const std::string& text);
+
 // Defined and not null (an explicit null is treated as absent, as Kubernetes does).
 inline bool present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
 

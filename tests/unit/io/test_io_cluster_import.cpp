@@ -198,6 +198,10 @@ TEST_CASE("import cluster: errors name the file, line, column and object path", 
   // A missing comma.
   const std::string bad_json = write(dir, "bad.json", "{\"kind\": \"List\", \"items\": [\n  {\"kind\": \"Node\" \"metadata\": {}}\n]}\n");
   CHECK(error({bad_json}) == bad_json + ":2:19: error: malformed JSON/YAML: end of map flow not found\n");
+  // A stray "," where a node must start: an error, not yaml-cpp 0.7's endless LoadAll (found by
+  // fuzz_cluster_import).
+  const std::string stray = write(dir, "stray.json", "{\"kind\": \"List\", \"items\": []}\n---\n,\n");
+  CHECK(error({stray}) == stray + ":3:1: error: malformed JSON/YAML: expected a YAML node, got \",\"\n");
   const std::string no_type = write(dir, "no-type.json", R"({"kind": "List", "items": [
   {"kind": "Node", "metadata": {"name": "n1",
      "labels": {"topology.kubernetes.io/zone": "us-east-1a", "topology.kubernetes.io/region": "us-east-1"}}}]}
