@@ -1,5 +1,7 @@
 #include "capsim/core/cron.hpp"
 
+#include <cstdio>
+
 #include <charconv>
 #include <vector>
 
@@ -123,6 +125,17 @@ std::optional<std::int64_t> parse_rfc3339_utc(std::string_view s) {
   civil_from_days(days_from_civil(*y, *mo, *d), cy, cm, cd);
   if (cd != *d) return std::nullopt;  // e.g. February 30
   return days_from_civil(*y, *mo, *d) * 86400 + *h * 3600 + *mi * 60 + *se;
+}
+
+std::string format_rfc3339_utc(std::int64_t t) {
+  const std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  const std::int64_t s = t - days * 86400;
+  int y, mo, d;
+  civil_from_days(days, y, mo, d);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, static_cast<int>(s / 3600),
+                static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
+  return buf;
 }
 
 std::optional<CronSchedule> CronSchedule::parse(std::string_view text, std::string* error) {

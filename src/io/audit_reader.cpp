@@ -142,14 +142,8 @@ class AuditLogReader final : public AuditReader {
     try {
       j = json::parse(line, keep);
     } catch (const json::exception& e) {
-      std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 18: ..."
-      const auto c = what.find("column ");
-      if (const auto colon = c == std::string::npos ? c : what.find(": ", c); colon != std::string::npos)
-        what = what.substr(colon + 2);
-      else if (const auto b = what.find("] "); b != std::string::npos)
-        what = what.substr(b + 2);
       const auto* pe = dynamic_cast<const json::parse_error*>(&e);
-      bad("", "invalid JSON: " + what, pe ? static_cast<int>(std::max<std::size_t>(pe->byte, 1)) : 1);
+      bad("", "invalid JSON: " + json_error_text(e), pe ? static_cast<int>(std::max<std::size_t>(pe->byte, 1)) : 1);
     }
     if (!j.is_object() || text(j, "kind") != "Event" || text(j, "apiVersion").rfind("audit.k8s.io/", 0) != 0)
       bad("", "expected an audit.k8s.io Event object (one per line), got " + j.dump().substr(0, 60));

@@ -4,8 +4,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -91,7 +89,7 @@ void add_object(std::vector<Obj>& out, std::vector<Diagnostic>& errors, const YA
       return;
     }
     for (std::size_t i = 0; i < items.size(); ++i)
-      add_object(out, errors, items[i], file, index_path(path.empty() ? "items" : path + ".items", i).c_str());
+      add_object(out, errors, items[i], file, index_path(path.empty() ? "items" : path + ".items", i));
     return;
   }
   if (o.kind.empty()) errors.push_back(diag_at(o, n, "kind", "missing required key \"kind\""));
@@ -323,19 +321,6 @@ std::int64_t timestamp(const YAML::Node& md) {
 std::string age_text(std::int64_t seconds) {
   if (seconds <= 0) return "0s";
   return format_duration(Duration::seconds(seconds));
-}
-
-// RFC 3339 UTC, seconds.
-std::string format_utc(std::int64_t t) {
-  using namespace std::chrono;
-  const sys_days day = floor<days>(sys_seconds{seconds{t}});
-  const year_month_day ymd{day};
-  const std::int64_t s = t - duration_cast<seconds>(day.time_since_epoch()).count();
-  const int hh = static_cast<int>(s / 3600) % 24, mm = static_cast<int>(s / 60 % 60), ss = static_cast<int>(s % 60);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hh, mm, ss);
-  return buf;
 }
 
 struct Sizes {
@@ -800,19 +785,21 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
     }
     if (any_claim) e << YAML::EndSeq;
     e << YAML::EndMap << YAML::EndMap;
-    std::string text = "# Imported by `capsim import cluster`: the cluster as it stood at " + format_utc(now) +
+    std::string text = "# Imported by `capsim import cluster`: the cluster as it stood at " + format_rfc3339_utc(now) +
                        ". Run it with `capsim run` or `capsim compare`.\n";
     text += e.c_str();
     text += "\n";
     doc_lines.clear();
+    int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));  // lines written so far
     for (const auto& [d, src] : docs) {
       YAML::Node copy = YAML::Clone(d);
       block_style(copy);
       YAML::Emitter de;
       de << YAML::BeginDoc << copy;
-      doc_lines.emplace_back(static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1, src);
-      text += de.c_str();
-      text += "\n";
+      const std::string doc = std::string(de.c_str()) + "\n";
+      doc_lines.emplace_back(lines + 1, src);
+      lines += static_cast<int>(std::count(doc.begin(), doc.end(), '\n'));
+      text += doc;
     }
     return text;
   };

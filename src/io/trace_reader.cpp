@@ -33,6 +33,15 @@ std::string_view trace_format_name(TraceFormat f) {
   return "auto";
 }
 
+std::string json_error_text(const std::exception& e) {
+  std::string what = e.what();
+  const auto c = what.find("column ");
+  if (const auto colon = c == std::string::npos ? c : what.find(": ", c); colon != std::string::npos)
+    return what.substr(colon + 2);
+  if (const auto b = what.find("] "); b != std::string::npos) return what.substr(b + 2);
+  return what;
+}
+
 std::optional<TraceFormat> parse_trace_format(std::string_view s) {
   if (s == "auto") return TraceFormat::auto_detect;
   if (s == "csv") return TraceFormat::csv;
@@ -600,12 +609,8 @@ class JsonlReader : public ReaderBase {
     try {
       j = json::parse(m_buf);
     } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      const auto c = what.find("column ");
-      const auto colon = c == std::string::npos ? std::string::npos : what.find(": ", c);
-      if (colon != std::string::npos) what = what.substr(colon + 2);
       const int col = static_cast<int>(std::clamp<std::size_t>(e.byte, 1, m_buf.size() + 1));
-      fail({diag(m_line, column(m_line, static_cast<std::size_t>(col - 1)), "", "invalid JSON: " + what)});
+      fail({diag(m_line, column(m_line, static_cast<std::size_t>(col - 1)), "", "invalid JSON: " + json_error_text(e))});
     } catch (const json::out_of_range& e) {
       // A number beyond double range ("1e400"): nlohmann reports it as out_of_range.406 without
       // a position, so the error points at the number's text, quoted in the message.

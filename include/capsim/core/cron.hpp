@@ -35,5 +35,7 @@ class CronSchedule {
 void civil_from_days(std::int64_t days, int& year, int& month, int& day);
 // Parses "2026-01-05T00:00:00Z" (UTC only) into seconds since the epoch.
 std::optional<std::int64_t> parse_rfc3339_utc(std::string_view text);
+// The inverse: seconds since the epoch -> "2026-01-05T00:00:00Z".
+std::string format_rfc3339_utc(std::int64_t unix_seconds);
 
 }  // namespace capsim

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -63,6 +64,10 @@ std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in,
                                                TraceFormat fmt);
 
 // Building blocks, exposed for other readers and for tests.
+
+// An nlohmann::json exception's message without its "[json.exception...] parse error at line 1,
+// column 18: " prefix, as the JSON readers quote it after "invalid JSON: ".
+std::string json_error_text(const std::exception& e);
 
 // Decimal seconds ("12", "1.5", "0.001") to exact milliseconds without floating point; more than
 // three decimals round half up. nullopt when not a plain non-negative decimal or out of range.

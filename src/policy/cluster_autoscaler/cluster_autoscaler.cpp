@@ -79,7 +79,8 @@ ClusterAutoscaler::NodeCache& ClusterAutoscaler::node_cache(const cluster::Node&
 }
 
 void ClusterAutoscaler::index_groups(const View& view) {
-  m_group_nodes.assign(m_cfg.node_groups.size(), {});
+  m_group_nodes.resize(m_cfg.node_groups.size());
+  for (auto& nodes : m_group_nodes) nodes.clear();  // keeps their storage: this runs every reconcile
   for (auto nid : view.cluster.node_ids()) {
     const std::size_t g = node_cache(view.cluster.node(nid)).group;
     if (g != SIZE_MAX) m_group_nodes[g].push_back(nid);

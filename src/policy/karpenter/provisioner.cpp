@@ -216,12 +216,10 @@ Actions Karpenter::provision(const View& view) {
 }
 
 void Karpenter::adopt(cluster::Node& n) const {
-  // What launch_for and the launch give a node of this pool, for a NodeClaim that exists at t = 0.
+  // What launch_for and the launch give a node of this pool, for a NodeClaim that exists at t = 0,
+  // beyond the pool's labels and taints, which the world sets for every autoscaler.
   const NodePoolModel* pm = pool(n.node_pool);
   if (!pm) return;
-  for (const auto& [k, v] : pm->spec.labels) n.labels[k] = v;
-  n.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = n.node_pool;
-  n.taints = pm->spec.taints;
   n.requirements = pm->requirements;
   n.requirements.erase(label::k_instance_type);
   n.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, {n.instance_type}));

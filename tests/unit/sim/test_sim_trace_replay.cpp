@@ -51,6 +51,16 @@ class GeneratedTrace final : public spec::TraceSource {
   std::int64_t m_next_delete{0};
 };
 
+// One m5.xlarge and a replay of tests/data/traces/burst.csv at `at` (`replay_extra`: more keys of
+// the replay entry, e.g. ", skip: 70s").
+std::string burst_scenario(const std::string& duration, const std::string& at, const std::string& replay_extra = "") {
+  return "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
+         "  region: us-east-1\n  zones: [us-east-1a]\n  duration: " + duration + "\n  autoscalers: [static]\n"
+         "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
+         "  timeline:\n    - {at: " + at + ", replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv" +
+         replay_extra + "}}\n";
+}
+
 long max_rss_kib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -60,10 +70,7 @@ long max_rss_kib() {
 }  // namespace
 
 TEST_CASE("trace replay: pods come and go at the trace start plus their offsets", "[sim][trace]") {
-  const std::string yaml = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
-                           "  region: us-east-1\n  zones: [us-east-1a]\n  duration: 5m\n  autoscalers: [static]\n"
-                           "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
-                           "  timeline:\n    - {at: 30s, replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv}}\n";
+  const std::string yaml = burst_scenario("5m", "30s");
   spec::Scenario s = test::load_text(yaml);
   auto r = sim::run_autoscaler(s, "static", options());
   CHECK(r.summary.pods_created == 3);
@@ -84,10 +91,7 @@ TEST_CASE("trace replay: pods come and go at the trace start plus their offsets"
 }
 
 TEST_CASE("trace replay: a million-event trace runs in bounded memory", "[sim][trace]") {
-  const std::string yaml = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
-                           "  region: us-east-1\n  zones: [us-east-1a]\n  duration: 140h\n  autoscalers: [static]\n"
-                           "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
-                           "  timeline:\n    - {at: 0s, replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv}}\n";
+  const std::string yaml = burst_scenario("140h", "0s");
   // The loader checks that the file exists; the opener below replaces it with a generated trace.
   spec::Scenario s = test::load_text(yaml);
   sim::SimOptions o = options();
@@ -134,10 +138,7 @@ TEST_CASE("decisions are counted, not kept, when nothing reads them", "[sim][tra
 // 60 s and 90 s; from 70 s on, batch-2 and batch-3 are alive (created at the replay's start) and go
 // 20 s later; batch-1 never appears.
 TEST_CASE("trace replay: skip starts the trace at an offset with the pods alive then", "[sim][trace]") {
-  const std::string yaml = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
-                           "  region: us-east-1\n  zones: [us-east-1a]\n  duration: 5m\n  autoscalers: [static]\n"
-                           "  nodeGroups: [{name: base, instanceType: m5.xlarge, count: 1}]\n"
-                           "  timeline:\n    - {at: 30s, replay: {trace: " CAPSIM_SOURCE_DIR "/tests/data/traces/burst.csv, skip: 70s}}\n";
+  const std::string yaml = burst_scenario("5m", "30s", ", skip: 70s");
   spec::Scenario s = test::load_text(yaml);
   auto r = sim::run_autoscaler(s, "static", options());
   CHECK(r.summary.pods_created == 2);
