@@ -17,6 +17,7 @@
 #include "capsim/report/check_report.hpp"
 #include "capsim/report/decision_log.hpp"
 #include "capsim/report/golden.hpp"
+#include "capsim/io/sweep_loader.hpp"
 #include "capsim/report/json_result.hpp"
 
 namespace capsim::cli::detail {
@@ -29,8 +30,9 @@ Diagnostic input_error(const std::string& file, const std::string& message) {
   return Diagnostic{file, 0, 0, Severity::error, "", message};
 }
 
-// Directories give their *.yaml / *.yml files (not recursively), globs their matches, both
-// sorted; files are taken as they are. A path that is none of these is an error.
+// Directories give their *.yaml / *.yml files (not recursively; sweep files, kind: Sweep, are
+// passed over), globs their matches, both sorted; files are taken as they are. A path that is none
+// of these is an error.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, std::vector<Diagnostic>& errors) {
   std::vector<std::string> out;
   for (const auto& in : inputs) {
@@ -39,7 +41,8 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
       std::vector<std::string> found;
       for (const auto& e : fs::directory_iterator(in, ec)) {
         const auto ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(e.path().string());
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml") && !io::is_sweep_file(e.path().string()))
+          found.push_back(e.path().string());
       }
       std::sort(found.begin(), found.end());
       if (found.empty()) errors.push_back(input_error(in, "no scenario files (*.yaml) in this directory"));

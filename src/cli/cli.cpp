@@ -15,6 +15,7 @@
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/cron.hpp"
+#include "capsim/core/version.hpp"
 #include "capsim/io/audit_reader.hpp"
 #include "capsim/io/cluster_import.hpp"
 #include "capsim/io/scenario_loader.hpp"
@@ -306,7 +307,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App app{"capsim: offline cluster-autoscaling simulator and capacity planner for Kubernetes on AWS", "capsim"};
   app.require_subcommand(1);
   app.fallthrough();  // --catalog and --quiet may follow the subcommand
-  app.set_version_flag("--version", "capsim 0.1.0");
+  app.set_version_flag("--version", "capsim " + std::string(k_version));
   Common common;
   app.add_option("--catalog", common.catalog_dir, "Load the EC2 catalog from this directory instead of the built-in one");
   app.add_flag("-q,--quiet", common.quiet, "Do not print warnings about unmodelled fields");
@@ -446,6 +447,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   diff_cmd->add_option("--html", diff.html, "Also write the diff as a self-contained HTML page");
   diff_cmd->add_option("--decisions", diff.max_decisions, "How many diverging decisions to list per autoscaler (default 10)");
 
+  detail::SweepOptions sweep_opts;
+  detail::add_sweep_commands(app, sweep_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -459,6 +463,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   common.progress = detail::parse_progress_mode(progress);
   common.err_is_terminal = &err == &std::cerr && detail::stderr_is_terminal();
   try {
+    if (auto rc = detail::run_sweep_command(sweep_opts, common, out, err)) return *rc;
     if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -12,6 +13,10 @@
 #include "capsim/sim/simulation.hpp"
 #include "capsim/spec/scenario.hpp"
 #include "progress.hpp"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace capsim::cli {
 
@@ -58,6 +63,30 @@ struct DiffOptions {
 };
 // `capsim diff`: exit 0, or 2 for bad input.
 int cmd_diff(const DiffOptions& o, const Common& common, std::ostream& out, std::ostream& err);
+
+// `capsim sweep plan|run|merge|report` (sweep.cpp).
+struct SweepOptions {
+  CLI::App* cmd{nullptr};
+  CLI::App* plan_cmd{nullptr};
+  CLI::App* run_cmd{nullptr};
+  CLI::App* merge_cmd{nullptr};
+  CLI::App* report_cmd{nullptr};
+  std::string spec;
+  bool list{false};
+  std::string out;
+  std::optional<std::size_t> shard_index, shard_count;
+  std::string shard;  // K/N, 1-based
+  bool shard_from_env{false};
+  int jobs{1};
+  std::vector<std::string> merge_inputs;
+  bool allow_missing{false};
+  std::string report_input;
+  std::string format = "table";
+  std::string report_out;
+};
+void add_sweep_commands(CLI::App& app, SweepOptions& o);
+// The exit code of the sweep subcommand given, nullopt when none was. Bad input throws InputError.
+std::optional<int> run_sweep_command(const SweepOptions& o, const Common& common, std::ostream& out, std::ostream& err);
 
 }  // namespace detail
 }  // namespace capsim::cli

@@ -22,6 +22,12 @@ std::uint64_t stable_hash(std::string_view s, std::uint64_t basis) {
   return h;
 }
 
+std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t value) {
+  std::uint64_t x = seed;
+  std::uint64_t y = splitmix64(x) ^ value;
+  return splitmix64(y);
+}
+
 Rng::Rng(std::uint64_t seed, std::string_view stream) {
   std::uint64_t x = seed ^ stable_hash(stream);
   for (auto& s : m_s) s = splitmix64(x);

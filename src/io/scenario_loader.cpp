@@ -23,26 +23,6 @@ using namespace detail;
 
 constexpr std::string_view k_scenario_api = "capsim.dev/v1alpha1";
 
-std::string lower_first(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
-
-enum class ReadStatus : std::uint8_t { ok, not_found, unreadable };
-
-ReadStatus read_whole_file(const std::string& path, std::string& out) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return ReadStatus::not_found;
-  if (std::filesystem::is_directory(path, ec)) return ReadStatus::unreadable;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ReadStatus::unreadable;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return ReadStatus::unreadable;
-  out = ss.str();
-  return ReadStatus::ok;
-}
-
 void load_document(Loader& l, const YAML::Node& root, const std::string& file, bool top_level);
 
 // `kind: List` (kubectl get -o yaml): every item is a document of its own.
@@ -123,6 +103,8 @@ void load_document(Loader& l, const YAML::Node& root, const std::string& file, b
     read_priority_class(l, d, m);
   } else if (a == "v1" && k == "List") {
     load_list(l, d, m, file, top_level);
+  } else if (a == k_scenario_api && k == "Sweep") {
+    d.error(root, "", "this is a sweep (kind \"Sweep\"), not a scenario: run it with `capsim sweep run` (docs/sweeps.md)");
   } else {
     d.warning(root, "", "kind " + quote(k) + " (apiVersion " + quote(a) + ") is not modelled; the document is skipped");
   }
@@ -167,6 +149,24 @@ void check_documents_advance(const std::string& text) {
 }
 
 }  // namespace
+
+std::string detail::lower_first(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+detail::ReadStatus detail::read_whole_file(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return ReadStatus::not_found;
+  if (std::filesystem::is_directory(path, ec)) return ReadStatus::unreadable;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ReadStatus::unreadable;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return ReadStatus::unreadable;
+  out = ss.str();
+  return ReadStatus::ok;
+}
 
 std::vector<YAML::Node> detail::load_all_documents(const std::string& text) {
   check_documents_advance(text);

@@ -80,6 +80,13 @@ std::string quote_list(const std::vector<std::string>& items);
 std::optional<std::string_view> closest(std::string_view word, const std::vector<std::string_view>& candidates);
 std::string quote_list(const std::vector<std::string_view>& items);
 
+// yaml-cpp's messages start upper-case; diagnostics do not.
+std::string lower_first(std::string s);
+
+enum class ReadStatus : std::uint8_t { ok, not_found, unreadable };
+// The whole file into `out` (a directory is unreadable).
+ReadStatus read_whole_file(const std::string& path, std::string& out);
+
 // YAML::LoadAll, guarded against yaml-cpp 0.7's endless loop on a document that starts with a
 // token no node can start with (then a ParserException at that token). Throws YAML::Exception.
 std::vector<YAML::Node> load_all_documents(const std::string& text);

@@ -153,6 +153,7 @@ nlohmann::json summary_json(const sim::Summary& s) {
            {"max", round_to(s.pod_pending_max_s, 3)},
            {"p50", round_to(s.pod_pending_p50_s, 3)},
            {"p95", round_to(s.pod_pending_p95_s, 3)},
+           {"p99", round_to(s.pod_pending_p99_s, 3)},
        }},
       {"podsCreated", s.pods_created},
       {"podsPendingAtEnd", s.pods_pending_at_end},

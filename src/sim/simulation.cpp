@@ -8,9 +8,8 @@
 #include "sim/world.hpp"
 
 namespace capsim::sim {
-namespace {
 
-std::optional<double> metric_value(const Summary& s, const std::string& metric) {
+std::optional<double> summary_metric(const Summary& s, std::string_view metric) {
   if (metric == "nodesLaunched") return s.nodes_launched;
   if (metric == "nodesTerminated") return s.nodes_terminated;
   if (metric == "peakNodes") return s.peak_nodes;
@@ -21,12 +20,15 @@ std::optional<double> metric_value(const Summary& s, const std::string& metric) 
   if (metric == "podsPendingAtEnd") return s.pods_pending_at_end;
   if (metric == "podPendingSeconds.p50") return s.pod_pending_p50_s;
   if (metric == "podPendingSeconds.p95") return s.pod_pending_p95_s;
+  if (metric == "podPendingSeconds.p99") return s.pod_pending_p99_s;
   if (metric == "podPendingSeconds.max") return s.pod_pending_max_s;
   if (metric == "evictions") return s.evictions;
   if (metric == "spotShare") return s.spot_share;
   if (metric == "costRatioToLowerBound") return s.cost_ratio_to_lower_bound;
   return std::nullopt;
 }
+
+namespace {
 
 bool compare(double actual, const std::string& op, double expected) {
   const double eps = 1e-9 * std::max(1.0, std::fabs(expected));
@@ -110,7 +112,7 @@ RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string
       x.metric = e.label.empty() ? e.metric : e.label;
       x.op = e.op;
       x.expected = e.value;
-      std::optional<double> v = metric_value(res.summary, e.metric);
+      std::optional<double> v = summary_metric(res.summary, e.metric);
       if (auto s = res.structural.find(i); s != res.structural.end() && !std::isnan(s->second)) v = s->second;
       x.actual = v.value_or(NAN);
       x.passed = v && compare(*v, e.op, e.value);

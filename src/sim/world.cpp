@@ -1069,6 +1069,7 @@ void World::finish() {
   };
   sum.pod_pending_p50_s = pct(0.50);
   sum.pod_pending_p95_s = pct(0.95);
+  sum.pod_pending_p99_s = pct(0.99);
   sum.pod_pending_max_s = m_pending_seconds.empty() ? 0.0 : m_pending_seconds.back();
   m_result.structural = m_probe.finish(m_state, m_result, m_zones);
 }

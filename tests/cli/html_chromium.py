@@ -66,7 +66,7 @@ def png_ink(path):
     return 1 - raw.count(0) / len(raw)
 
 
-def check_report(html, expect_charts, scripted=True, window="1280,2400"):
+def check_report(html, expect_charts, scripted=True, window="1280,2400", screenshot=True):
     url = "file://" + os.path.abspath(html)
     dump = browser(url, "--dump-dom")
     console = [l for l in dump.stderr.splitlines() if "CONSOLE" in l]
@@ -78,6 +78,8 @@ def check_report(html, expect_charts, scripted=True, window="1280,2400"):
     assert len(dom.charts) >= expect_charts, (html, len(dom.charts))
     for c in dom.charts:
         assert c["x"] == 1 and c["y"] == 1 and c["legend"] >= 1 and c["series"] >= 1, (html, c)
+    if not screenshot:
+        return dom
     png = html + ".png"
     shot = browser(url, f"--screenshot={png}", f"--window-size={window}")
     assert os.path.exists(png), shot.stderr[-2000:]
@@ -86,12 +88,17 @@ def check_report(html, expect_charts, scripted=True, window="1280,2400"):
     return dom
 
 
+# Every example's page is rendered and its DOM checked; every page is the same template, so the
+# first example's is also screenshotted (with the week's, check's and diff's below): a browser
+# launch costs about 3 s.
 reports = 0
 for scenario in sorted(glob.glob(os.path.join(source, "scenarios", "*.yaml"))):
+    if os.path.basename(scenario).startswith("sweep-"):
+        continue  # a sweep spec; its report page is checked below
     name = os.path.splitext(os.path.basename(scenario))[0]
     html = os.path.join(work, name + ".html")
     subprocess.run([capsim, "--quiet", "compare", scenario, "--html", html], check=True, capture_output=True)
-    check_report(html, expect_charts=6)
+    check_report(html, expect_charts=6, screenshot=reports == 0)
     reports += 1
 
 # A week sampled every minute: 10,081 samples, drawn from at most 600 points per series.
@@ -145,4 +152,12 @@ subprocess.run([capsim, "--quiet", "diff", os.path.join(goldens, "karpenter-cons
                check=True, capture_output=True)
 for page in (check_page, diff_page):
     check_report(page, expect_charts=0, scripted=False, window="1280,700")
-print(f"ok: {reports} example reports, a 10,081-sample week, and the check and diff pages rendered in chromium")
+# The example sweep's report page: the cost vs p95-pending scatter with the Pareto front drawn.
+sweep_dir, sweep_json, sweep_page = (os.path.join(work, n) for n in ("sweep", "sweep.json", "sweep.html"))
+subprocess.run([capsim, "sweep", "run", os.path.join(source, "scenarios", "sweep-consolidation.yaml"), "--out", sweep_dir, "-j", "2"],
+               check=True, capture_output=True)
+subprocess.run([capsim, "sweep", "merge", sweep_dir, "--out", sweep_json], check=True, capture_output=True)
+subprocess.run([capsim, "sweep", "report", sweep_json, "--format", "html", "--out", sweep_page], check=True, capture_output=True)
+dom = check_report(sweep_page, expect_charts=1, scripted=False, window="1280,1400")
+assert dom.charts[0]["id"] == "sweep-front", dom.charts
+print(f"ok: {reports} example reports, a 10,081-sample week, the check and diff pages and a sweep report rendered in chromium")

@@ -10,6 +10,10 @@ namespace capsim {
 // FNV-1a 64-bit hash, stable across platforms (used for stream names and fixed spreads).
 std::uint64_t stable_hash(std::string_view s, std::uint64_t basis = 14695981039346656037ULL);
 
+// A seed derived from `seed` and `value` through splitmix64 (chain it for tuples): every input
+// bit reaches every output bit, unlike XOR-ing small integers, which collide.
+std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t value);
+
 class Rng {
  public:
   Rng(std::uint64_t seed, std::string_view stream);

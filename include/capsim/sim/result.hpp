@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsim/core/money.hpp"
@@ -91,6 +92,7 @@ struct Summary {
   int pods_pending_at_end{0};
   double pod_pending_p50_s{0};
   double pod_pending_p95_s{0};
+  double pod_pending_p99_s{0};
   double pod_pending_max_s{0};
   // Workload pods evicted from nodes (drains, terminations, spot reclaims); DaemonSet pods excluded.
   int evictions{0};
@@ -102,6 +104,10 @@ struct Summary {
   // lower bound is 0).
   std::optional<double> cost_ratio_to_lower_bound;
 };
+
+// The value of a summary metric named as expectations name it (spec::k_expectation_metrics, e.g.
+// "costUsd", "podPendingSeconds.p95"); nullopt for an unknown name or an unset ratio.
+std::optional<double> summary_metric(const Summary& s, std::string_view metric);
 
 struct AutoscalerResult {
   std::string autoscaler;

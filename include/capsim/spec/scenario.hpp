@@ -395,7 +395,7 @@ struct Failures {
 inline constexpr std::string_view k_expectation_metrics[] = {
     "nodesLaunched", "nodesTerminated", "peakNodes",        "finalNodes",            "costUsd",
     "nodeHours",     "podsCreated",     "podsPendingAtEnd", "podPendingSeconds.p50", "podPendingSeconds.p95",
-    "podPendingSeconds.max", "evictions", "spotShare", "costRatioToLowerBound"};
+    "podPendingSeconds.p99", "podPendingSeconds.max", "evictions", "spotShare", "costRatioToLowerBound"};
 
 // Structural metrics: measured on the run's launches, terminations, decisions or final pod
 // placement, narrowed by the expectation's filters (ExpectationFilter). The filters each allows

@@ -98,7 +98,8 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
         "podPendingSeconds": {
           "max": 30.0,
           "p50": 0.1,
-          "p95": 12.346
+          "p95": 12.346,
+          "p99": 0.0
         },
         "podsCreated": 5,
         "podsPendingAtEnd": 0,
@@ -146,7 +147,8 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
         "podPendingSeconds": {
           "max": 0.0,
           "p50": 0.0,
-          "p95": 0.0
+          "p95": 0.0,
+          "p99": 0.0
         },
         "podsCreated": 5,
         "podsPendingAtEnd": 1,
