@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "capsim/report/json_result.hpp"
-#include "html_page.hpp"
+#include "capsim/report/html_page.hpp"
 
 namespace capsim::report {
 

@@ -1,4 +1,4 @@
-#include "html_page.hpp"
+#include "capsim/report/html_page.hpp"
 
 namespace capsim::report::detail {
 

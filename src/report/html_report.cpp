@@ -10,7 +10,7 @@
 #include "capsim/core/time.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/sim/result.hpp"
-#include "html_page.hpp"
+#include "capsim/report/html_page.hpp"
 
 namespace capsim::report {
 

@@ -8,7 +8,7 @@
 
 #include "capsim/report/golden.hpp"
 #include "capsim/report/json_result.hpp"
-#include "html_page.hpp"
+#include "capsim/report/html_page.hpp"
 #include "text_table.hpp"
 
 namespace capsim::report {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/report/html_page.hpp"
 
 namespace capsim::sweep {
 namespace {
@@ -222,20 +223,6 @@ std::string pick_lines(const SweepReport& rep, const std::string& bullet) {
   return s;
 }
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
 }  // namespace
 
 double student_t_975(std::size_t df) {
@@ -430,6 +417,7 @@ std::string report_json(const SweepReport& rep) {
 }
 
 std::string report_html(const SweepReport& rep) {
+  using report::detail::html_escape;
   // Scatter of the first objective (x) against the second (y): front points filled and joined,
   // dominated points hollow, constraint violators grey.
   const std::string xm = !rep.objectives.empty() ? rep.objectives[0].metric : "costUsd";
@@ -517,11 +505,10 @@ std::string report_html(const SweepReport& rep) {
     if (line.second)
       picks_html += "<li><b>" + std::string(line.first) + "</b>: point " + std::to_string(rep.rows[*line.second].point) + " " +
                     html_escape(label(rep.rows[*line.second])) + "</li>\n";
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>capsim sweep " + html_escape(rep.name) +
-         "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}"
-         "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}</style></head>\n<body>\n<h1>" +
-         html_escape(headline(rep)) + "</h1>\n" + svg + "<ul>\n" + picks_html + "</ul>\n" + table +
-         "<p>Means over repetitions ± the 95 % confidence interval (Student t).</p>\n</body></html>\n";
+  return report::detail::html_page("sweep " + rep.name, "<h1>" + html_escape(headline(rep)) + "</h1>\n" + svg + "<ul>\n" +
+                                                             picks_html + "</ul>\n" + table +
+                                                             "<p class=\"note\">Means over repetitions ± the 95 % confidence "
+                                                             "interval (Student t).</p>\n");
 }
 
 }  // namespace capsim::sweep

@@ -18,6 +18,7 @@
 #include "capsim/sweep/plan.hpp"
 #include "capsim/sweep/report.hpp"
 #include "capsim/sweep/runner.hpp"
+#include "support/cli_runner.hpp"
 
 using namespace capsim;
 namespace fs = std::filesystem;
@@ -301,22 +302,6 @@ TEST_CASE("sweep merge: byte-identical for 1 shard, 7 shards and 2 threads; miss
   CHECK_THROWS_WITH(sweep::merge_shards(mixed), Catch::Contains("the files are not shards of one sweep"));
 }
 
-TEST_CASE("sweep merge: a run whose values break the scenario is recorded as an error, not a crashed shard", "[sweep]") {
-  SweepDir d("failing");
-  // Replicas 100000 load fine; a quantity of "lots" for the requests is validated up front, so
-  // break a run through a value that only fails when the scenario runs: none exists by design -
-  // so exercise the path directly: a plan whose base text no longer parses.
-  sweep::Plan plan = plan_of(d, k_grid);
-  plan.base_text = "spec: [unclosed";
-  const auto runs = sweep::run_shard(plan, {0, 6}, 1, catalog::Catalog::embedded());
-  REQUIRE(runs.size() == 2);
-  CHECK(!runs[0].ok);
-  CHECK(runs[0].error.find("end of sequence") != std::string::npos);
-  const auto merged = sweep::merge_shards({{"shard-0-of-6.json", sweep::shard_json(plan, {0, 6}, runs)}});
-  CHECK(merged.failed_runs == 2);
-  CHECK(merged.json.find("\"status\": \"error\"") != std::string::npos);
-}
-
 TEST_CASE("sweep report: means, Student t intervals, the Pareto front, ties, violators and picks", "[sweep]") {
   CHECK(sweep::student_t_975(1) == Approx(12.706));
   CHECK(sweep::student_t_975(4) == Approx(2.776));
@@ -373,4 +358,41 @@ TEST_CASE("sweep report: means, Student t intervals, the Pareto front, ties, vio
   CHECK(csv.find("2,2,karpenter,3,12,2.48434,32,2.48434,tied with point 0 karpenter,") != std::string::npos);
   CHECK(sweep::report_markdown(rep).find("| 4 | 4 | karpenter | 3 | 12 ± 0 | 10 ± 0 | violates podPendingSeconds.p99 <= 600 |  |") !=
         std::string::npos);
+}
+
+TEST_CASE("capsim sweep run: a failing combination is recorded, the shard completes and exits 1; bad shards exit 2", "[sweep][cli]") {
+  SweepDir d("cli");
+  // Each value loads on its own; maxSize 5 with minSize 10 does not, which only the run sees.
+  const std::string spec = d.write("sweep.yaml", "apiVersion: capsim.dev/v1alpha1\nkind: Sweep\nspec:\n  base: " +
+                                                     std::string(CAPSIM_SOURCE_DIR) + "/scenarios/compare-ca-vs-karpenter.yaml\n" +
+                                                     R"(  parameters:
+    - {name: duration, path: Scenario.spec.duration, values: [1h]}
+    - {name: max, path: "Scenario.spec.nodeGroups[workers-a].maxSize", values: [5, 20]}
+    - {name: min, path: "Scenario.spec.nodeGroups[workers-a].minSize", values: [0, 10]}
+)");
+  const std::string out = (d.dir / "out").string();
+  auto plan = test::run_cli({"sweep", "plan", spec, "--list", "--shard-count", "3"});
+  CHECK(plan.rc == 0);
+  CHECK(plan.out.find("runs 4 (4 points x 1 repetitions, method grid)\nruns per shard 1 to 2 (3 shards)\n") != std::string::npos);
+  CHECK(plan.out.find("run 1  point 1  repetition 0  seed " + std::to_string(sweep::run_seed(1, 0)) + "  duration=1h max=5 min=10\n") !=
+        std::string::npos);
+  auto run = test::run_cli({"sweep", "run", spec, "--out", out, "-j", "2"});
+  CHECK(run.rc == 1);
+  CHECK(run.err.find("capsim sweep: run 1 failed: spec.nodeGroups[1].minSize: minSize 10 is greater than maxSize 5\n") != std::string::npos);
+  const std::string shard = d.read("out/shard-0-of-1.json");
+  CHECK(shard.find("\"error\": \"spec.nodeGroups[1].minSize: minSize 10 is greater than maxSize 5\"") != std::string::npos);
+  CHECK(d.read("out/shard-0-of-1.log").find("run 1  point 1") != std::string::npos);
+  const auto merged = sweep::merge_shards({{"shard-0-of-1.json", shard}});
+  CHECK(merged.failed_runs == 1);
+  const auto rep = sweep::build_report(merged.json, "sweep.json");
+  CHECK(rep.failed_runs == 1);
+  CHECK(rep.rows.size() == 7);  // 3 points x (cluster-autoscaler, karpenter) and the failed point
+  CHECK(rep.rows[2].autoscaler == "-");
+  CHECK(rep.rows[2].runs_failed == 1);
+  auto bad = test::run_cli({"sweep", "run", spec, "--out", out, "--shard", "0/3"});
+  CHECK(bad.rc == 2);
+  CHECK(bad.err == "error: --shard: expected K/N with 1 <= K <= N, got \"0/3\"\n");
+  bad = test::run_cli({"sweep", "run", spec, "--out", out, "--shard-index", "1"});
+  CHECK(bad.rc == 2);
+  CHECK(bad.err == "error: --shard-index needs --shard-count\n");
 }

@@ -1,5 +1,5 @@
-// Module-private: the self-contained HTML page shared by the HTML writers (html_report, check and
-// diff reports): escaping and the page frame with its inline style. No external resources.
+// The self-contained HTML page shared by the HTML writers (the run report, check and diff pages,
+// sweep reports): escaping and the page frame with its inline style. No external resources.
 #pragma once
 
 #include <string>
