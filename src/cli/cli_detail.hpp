@@ -88,5 +88,20 @@ void add_sweep_commands(CLI::App& app, SweepOptions& o);
 // The exit code of the sweep subcommand given, nullopt when none was. Bad input throws InputError.
 std::optional<int> run_sweep_command(const SweepOptions& o, const Common& common, std::ostream& out, std::ostream& err);
 
+// `capsim forecast` (forecast.cpp).
+struct ForecastCliOptions {
+  CLI::App* cmd{nullptr};
+  std::string trace;
+  std::string trace_format = "auto";
+  std::string series = "vcpu";
+  std::string horizon = "168h";
+  int level{80};
+  int backtest_days{7};
+  std::string format = "table";
+  std::string out;
+};
+void add_forecast_command(CLI::App& app, ForecastCliOptions& o);
+std::optional<int> run_forecast_command(const ForecastCliOptions& o, std::ostream& out);
+
 }  // namespace detail
 }  // namespace capsim::cli

@@ -1,0 +1,59 @@
+// `capsim forecast TRACE` (docs/forecast.md): the trace's hourly demand, every model backtested,
+// the chosen one's forecast with intervals from sample paths.
+#include "cli_detail.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "capsim/cli/cli.hpp"
+#include "capsim/core/diagnostic.hpp"
+#include "capsim/core/time.hpp"
+#include "capsim/forecast/backtest.hpp"
+#include "capsim/forecast/demand.hpp"
+#include "capsim/forecast/forecast_report.hpp"
+#include "capsim/io/trace_reader.hpp"
+#include "capsim/report/atomic_write.hpp"
+
+namespace capsim::cli::detail {
+namespace {
+
+[[noreturn]] void bad(const std::string& msg) { throw InputError({Diagnostic{"", 0, 0, Severity::error, "", msg}}); }
+
+}  // namespace
+
+void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
+  o.cmd = app.add_subcommand("forecast", "Forecast a trace's demand: every model backtested, the best with intervals");
+  o.cmd->add_option("trace", o.trace, "Pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit)")->required();
+  o.cmd->add_option("--trace-format", o.trace_format, "auto (by extension), csv, jsonl, alibaba-openb, alibaba-dlrm, k8s-audit");
+  o.cmd->add_option("--series", o.series, "vcpu (default), memory, pods or arrivals")
+      ->check(CLI::IsMember({"vcpu", "memory", "pods", "arrivals"}));
+  o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
+  o.cmd->add_option("--level", o.level, "Central interval in percent, 50 to 99 (default 80)")->check(CLI::Range(50, 99));
+  o.cmd->add_option("--backtest-days", o.backtest_days, "Daily backtest origins (default 7)")->check(CLI::Range(1, 365));
+  o.cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  o.cmd->add_option("--out", o.out, "Write to this file (atomically) instead of standard output");
+}
+
+std::optional<int> run_forecast_command(const ForecastCliOptions& o, std::ostream& out) {
+  if (!o.cmd || !*o.cmd) return std::nullopt;
+  const auto fmt = io::parse_trace_format(o.trace_format);
+  if (!fmt) bad("--trace-format: unknown format \"" + o.trace_format + "\"");
+  const auto horizon = parse_duration(o.horizon);
+  if (!horizon || horizon->ms <= 0 || horizon->ms % 3'600'000 != 0)
+    bad("--horizon: expected a duration in whole hours such as \"168h\", got \"" + o.horizon + "\"");
+  auto reader = io::open_trace(o.trace, *fmt);
+  const forecast::DemandSeries d = forecast::demand_from_trace(*reader);
+  const std::vector<double>& y = o.series == "memory" ? d.memory_gib : o.series == "pods" ? d.pods
+                               : o.series == "arrivals" ? d.arrivals : d.vcpu;
+  forecast::ForecastOptions opts;
+  opts.horizon_hours = static_cast<std::size_t>(horizon->ms / 3'600'000);
+  opts.level = o.level / 100.0;
+  opts.eval_days = static_cast<std::size_t>(o.backtest_days);
+  const forecast::ForecastResult r = forecast::forecast_series(y, opts);
+  const forecast::ReportContext ctx{o.trace, o.series};
+  const std::string text = o.format == "json" ? forecast::forecast_json(r, ctx) : forecast::forecast_table(r, ctx);
+  if (o.out.empty()) out << text;
+  else report::write_file_atomic(o.out, text);
+  return k_exit_ok;
+}
+
+}  // namespace capsim::cli::detail
