@@ -9,7 +9,7 @@
 #include "capsim/core/time.hpp"
 #include "capsim/forecast/backtest.hpp"
 #include "capsim/forecast/demand.hpp"
-#include "capsim/forecast/forecast_report.hpp"
+#include "capsim/report/forecast_report.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/report/atomic_write.hpp"
 
@@ -29,7 +29,8 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
   o.cmd->add_option("--level", o.level, "Central interval in percent, 50 to 99 (default 80)")->check(CLI::Range(50, 99));
   o.cmd->add_option("--backtest-days", o.backtest_days, "Daily backtest origins (default 7)")->check(CLI::Range(1, 365));
-  o.cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  o.cmd->add_option("--format", o.format, "table, json or html (the history, the forecast median and its band)")
+      ->check(CLI::IsMember({"table", "json", "html"}));
   o.cmd->add_option("--out", o.out, "Write to this file (atomically) instead of standard output");
 }
 
@@ -49,8 +50,10 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, std::ostrea
   opts.level = o.level / 100.0;
   opts.eval_days = static_cast<std::size_t>(o.backtest_days);
   const forecast::ForecastResult r = forecast::forecast_series(y, opts);
-  const forecast::ReportContext ctx{o.trace, o.series};
-  const std::string text = o.format == "json" ? forecast::forecast_json(r, ctx) : forecast::forecast_table(r, ctx);
+  const report::ForecastContext ctx{o.trace, o.series};
+  const std::string text = o.format == "json"   ? report::forecast_json(r, ctx)
+                           : o.format == "html" ? report::forecast_html(r, ctx, y)
+                                                : report::forecast_table(r, ctx);
   if (o.out.empty()) out << text;
   else report::write_file_atomic(o.out, text);
   return k_exit_ok;

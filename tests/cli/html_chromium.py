@@ -160,4 +160,11 @@ subprocess.run([capsim, "sweep", "merge", sweep_dir, "--out", sweep_json], check
 subprocess.run([capsim, "sweep", "report", sweep_json, "--format", "html", "--out", sweep_page], check=True, capture_output=True)
 dom = check_report(sweep_page, expect_charts=1, scripted=False, window="1280,1400")
 assert dom.charts[0]["id"] == "sweep-front", dom.charts
-print(f"ok: {reports} example reports, a 10,081-sample week, the check and diff pages and a sweep report rendered in chromium")
+# The forecast page of the DLRM trace: history, forecast median, interval band, "now".
+forecast_page = os.path.join(work, "forecast.html")
+dlrm = os.path.join(source, "..", "shared", "data", "traces", "alibaba-gpu-v2025-disaggregated_DLRM_trace.csv")
+subprocess.run([capsim, "forecast", dlrm, "--trace-format", "alibaba-dlrm", "--format", "html", "--out", forecast_page],
+               check=True, capture_output=True)
+dom = check_report(forecast_page, expect_charts=1, scripted=False, window="1280,1100")
+assert dom.charts[0]["id"] == "forecast" and dom.charts[0]["series"] == 2, dom.charts
+print(f"ok: {reports} example reports, a 10,081-sample week, the check and diff pages, a sweep report and a forecast rendered in chromium")
