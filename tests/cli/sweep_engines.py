@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 capsim, source, work = [os.path.abspath(a) for a in sys.argv[1:4]]
 shutil.rmtree(work, ignore_errors=True)
@@ -103,8 +104,13 @@ else:
                     f"exec {capsim} sweep run {spec} --shard-from-env --out {out}\n")
         jid = run(["sbatch", "--parsable", script], env=env).stdout.strip()
         merged = os.path.join(work, "slurm.json")
-        run(["sbatch", "--parsable", "--wait", f"--dependency=afterok:{jid}", f"--output={work}/slurm-merge.out",
-             "--wrap", f"{capsim} sweep merge {out} --out {merged}"], env=env)
+        mid = run(["sbatch", "--parsable", f"--dependency=afterok:{jid}", f"--output={work}/slurm-merge.out",
+                   "--wrap", f"{capsim} sweep merge {out} --out {merged}"], env=env).stdout.strip()
+        # Poll the queue (sbatch --wait polls with growing sleeps and took 30 s longer).
+        deadline = time.monotonic() + 300
+        while run(["squeue", "-h", "-j", f"{jid},{mid}"], env=env).stdout.strip():
+            assert time.monotonic() < deadline, run(["squeue", "-j", f"{jid},{mid}"], env=env).stdout
+            time.sleep(0.5)
         logs = open(os.path.join(work, "slurm-5.out")).read()
         assert "shard 4 of 7 (0-based, from SLURM_ARRAY_TASK_ID=5 - SLURM_ARRAY_TASK_MIN=1)" in logs, logs
         assert open(merged, "rb").read() == reference, "the Slurm array's merge differs from the local run"
