@@ -182,17 +182,21 @@ MergeResult merge_shards(const std::vector<std::pair<std::string, std::string>>&
       head = j;
       head_file = name;
     }
-    for (const char* key : {"sweepId", "specHash", "shardCount", "capsimVersion"})
-      if (j[key] != (*head)[key])
-        fail(name, std::string(key) + " " + j[key].dump() + " differs from " + (*head)[key].dump() + " in " + head_file +
-                       ": the files are not shards of one sweep");
-    const auto index = j["shardIndex"].get<std::size_t>();
-    if (auto [it, inserted] = seen_shards.emplace(index, name); !inserted)
-      fail(name, "shard " + std::to_string(index) + " is given twice (also " + it->second + ")");
-    for (auto& r : j["runs"]) {
-      const auto id = r["runId"].get<std::size_t>();
-      if (runs.count(id)) fail(name, "run " + std::to_string(id) + " appears twice");
-      runs.emplace(id, std::move(r));
+    try {
+      for (const char* key : {"sweepId", "specHash", "shardCount", "capsimVersion"})
+        if (j.at(key) != head->at(key))
+          fail(name, std::string(key) + " " + j[key].dump() + " differs from " + (*head)[key].dump() + " in " + head_file +
+                         ": the files are not shards of one sweep");
+      const auto index = j.at("shardIndex").get<std::size_t>();
+      if (auto [it, inserted] = seen_shards.emplace(index, name); !inserted)
+        fail(name, "shard " + std::to_string(index) + " is given twice (also " + it->second + ")");
+      for (auto& r : j["runs"]) {
+        const auto id = r.at("runId").get<std::size_t>();
+        if (runs.count(id)) fail(name, "run " + std::to_string(id) + " appears twice");
+        runs.emplace(id, std::move(r));
+      }
+    } catch (const json::exception& e) {
+      fail(name, std::string("malformed shard file: ") + e.what());
     }
   }
   MergeResult m;

@@ -300,6 +300,9 @@ TEST_CASE("sweep merge: byte-identical for 1 shard, 7 shards and 2 threads; miss
   auto mixed = seven;
   mixed[0].second = sweep::shard_json(plan_of(d, k_grid + "  constraints: [\"costUsd <= 100\"]\n"), {0, 7}, {});
   CHECK_THROWS_WITH(sweep::merge_shards(mixed), Catch::Contains("the files are not shards of one sweep"));
+  auto broken = seven;
+  broken[0].second = R"({"kind": "capsim-sweep-shard", "schemaVersion": 1, "runs": []})";
+  CHECK_THROWS_WITH(sweep::merge_shards(broken), Catch::Contains("shard-0-of-7.json: error: malformed shard file"));
 }
 
 TEST_CASE("sweep report: means, Student t intervals, the Pareto front, ties, violators and picks", "[sweep]") {
