@@ -99,9 +99,15 @@ struct ForecastCliOptions {
   int backtest_days{7};
   std::string format = "table";
   std::string out;
+  std::string scenario;  // cost through this cluster scenario's autoscalers
+  std::size_t paths{100};
+  int jobs{1};
+  std::uint64_t seed{1};
+  double scale{1.0};
+  std::string deployment = "demand";
 };
 void add_forecast_command(CLI::App& app, ForecastCliOptions& o);
-std::optional<int> run_forecast_command(const ForecastCliOptions& o, std::ostream& out);
+std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out);
 
 }  // namespace detail
 }  // namespace capsim::cli

@@ -12,6 +12,7 @@
 #include "capsim/report/forecast_report.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/report/atomic_write.hpp"
+#include "capsim/sweep/forecast_cost.hpp"
 
 namespace capsim::cli::detail {
 namespace {
@@ -32,9 +33,18 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--format", o.format, "table, json or html (the history, the forecast median and its band)")
       ->check(CLI::IsMember({"table", "json", "html"}));
   o.cmd->add_option("--out", o.out, "Write to this file (atomically) instead of standard output");
+  o.cmd->add_option("--scenario", o.scenario,
+                    "Replay every demand path through this cluster scenario's autoscalers: its Deployment --deployment "
+                    "is scaled each hour to the path's demand");
+  o.cmd->add_option("--paths", o.paths, "Demand paths to replay (default 100; at most the forecast's)")->check(CLI::Range(1, 100000));
+  o.cmd->add_option("-j,--jobs", o.jobs, "Paths replayed in parallel (default 1)")->check(CLI::Range(1, 1024));
+  o.cmd->add_option("--seed", o.seed, "Seed of the replays (path p runs with derive_seed(seed, p))");
+  o.cmd->add_option("--scale", o.scale, "Multiply the demand before replaying it (simulate a fraction; default 1)")
+      ->check(CLI::Range(1e-6, 1e6));
+  o.cmd->add_option("--deployment", o.deployment, "The scenario's Deployment that carries the demand (default demand)");
 }
 
-std::optional<int> run_forecast_command(const ForecastCliOptions& o, std::ostream& out) {
+std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out) {
   if (!o.cmd || !*o.cmd) return std::nullopt;
   const auto fmt = io::parse_trace_format(o.trace_format);
   if (!fmt) bad("--trace-format: unknown format \"" + o.trace_format + "\"");
@@ -50,7 +60,19 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, std::ostrea
   opts.level = o.level / 100.0;
   opts.eval_days = static_cast<std::size_t>(o.backtest_days);
   const forecast::ForecastResult r = forecast::forecast_series(y, opts);
-  const report::ForecastContext ctx{o.trace, o.series};
+  report::ForecastContext ctx{o.trace, o.series, {}, o.scenario, o.scale};
+  if (!o.scenario.empty()) {
+    const auto cat = load_catalog(common);
+    const spec::Scenario cluster = load(o.scenario, *cat);
+    sweep::CostForecastOptions co;
+    co.paths = o.paths;
+    co.jobs = o.jobs;
+    co.seed = o.seed;
+    co.scale = o.scale;
+    co.deployment = o.deployment;
+    co.series = o.series;
+    ctx.costs = sweep::cost_through_autoscalers(cluster, r, co, cat);
+  }
   const std::string text = o.format == "json"   ? report::forecast_json(r, ctx)
                            : o.format == "html" ? report::forecast_html(r, ctx, y)
                                                 : report::forecast_table(r, ctx);

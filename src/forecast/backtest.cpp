@@ -26,15 +26,6 @@ std::string num(double v) {
   return buf;
 }
 
-Interval interval_of(std::vector<double> xs, double level) {
-  Interval iv;
-  iv.mean = sum(xs) / static_cast<double>(xs.size());
-  iv.median = quantile(xs, 0.5);
-  iv.lower = quantile(xs, (1 - level) / 2);
-  iv.upper = quantile(xs, 1 - (1 - level) / 2);
-  return iv;
-}
-
 // One model's forecast of `h` hours from origin `o`, trained on y[0, o): the errors (actual -
 // forecast) and both totals.
 struct OriginRun {
@@ -54,6 +45,16 @@ OriginRun at_origin(const Model& m, const std::vector<double>& y, std::size_t o,
 }
 
 }  // namespace
+
+Interval interval_of(const std::vector<double>& xs, double level) {
+  Interval iv;
+  if (xs.empty()) return iv;
+  iv.mean = sum(xs) / static_cast<double>(xs.size());
+  iv.median = quantile(xs, 0.5);
+  iv.lower = quantile(xs, (1 - level) / 2);
+  iv.upper = quantile(xs, 1 - (1 - level) / 2);
+  return iv;
+}
 
 double quantile(std::vector<double> xs, double q) {
   if (xs.empty()) return 0;

@@ -69,6 +69,25 @@ std::string forecast_table(const ForecastResult& r, const ForecastContext& ctx) 
   }
   rows.push_back({"total", fixed(r.total.mean, 0), fixed(r.total.lower, 0), fixed(r.total.median, 0), fixed(r.total.upper, 0)});
   s += table(rows);
+  if (ctx.costs.empty()) return s;
+  s += "\ncost through the autoscalers of " + ctx.cluster + " (demand x " + fixed(ctx.scale, 4) + ", " +
+       std::to_string(level) + " % intervals over the paths)\n";
+  rows = {{"AUTOSCALER", "COST MEAN $", "LOWER", "MEDIAN", "UPPER", "NODE-HOURS", "SPOT %", "P95 PENDING S", "EVICTIONS", "FAILED"}};
+  for (const auto& c : ctx.costs)
+    rows.push_back({c.autoscaler, fixed(c.cost_usd.mean, 2), fixed(c.cost_usd.lower, 2), fixed(c.cost_usd.median, 2),
+                    fixed(c.cost_usd.upper, 2), fixed(c.node_hours.median, 1), fixed(100 * c.spot_share.median, 1),
+                    fixed(c.pending_p95_s.median, 0), fixed(c.evictions.median, 0), std::to_string(c.failed_paths)});
+  s += table(rows);
+  rows = {{"DAY"}};
+  for (const auto& c : ctx.costs) rows[0].push_back(c.autoscaler + " $ (lower-upper)");
+  for (std::size_t d = 0; d < r.daily.size(); ++d) {
+    std::vector<std::string> row = {"+" + std::to_string(d + 1)};
+    for (const auto& c : ctx.costs)
+      row.push_back(fixed(c.daily_cost_usd[d].median, 2) + " (" + fixed(c.daily_cost_usd[d].lower, 2) + "-" +
+                    fixed(c.daily_cost_usd[d].upper, 2) + ")");
+    rows.push_back(std::move(row));
+  }
+  s += "\n" + table(rows);
   return s;
 }
 
@@ -91,7 +110,22 @@ std::string forecast_json(const ForecastResult& r, const ForecastContext& ctx) {
     p["day"] = d + 1;
     periods.push_back(std::move(p));
   }
+  json costs = json::array();
+  for (const auto& c : ctx.costs) {
+    json days = json::array();
+    for (const auto& d : c.daily_cost_usd) days.push_back(iv(d));
+    costs.push_back({{"autoscaler", c.autoscaler},
+                     {"costUsd", iv(c.cost_usd)},
+                     {"dailyCostUsd", days},
+                     {"nodeHours", iv(c.node_hours)},
+                     {"spotShare", iv(c.spot_share)},
+                     {"podPendingSecondsP95", iv(c.pending_p95_s)},
+                     {"evictions", iv(c.evictions)},
+                     {"failedPaths", c.failed_paths}});
+  }
   json j = {{"schemaVersion", 1},
+            {"costThroughAutoscalers", costs},
+            {"demandScale", ctx.scale},
             {"source", ctx.source},
             {"series", ctx.series},
             {"unit", unit_of(ctx.series)},

@@ -58,6 +58,23 @@ struct ForecastResult {
   Interval total;                           // the horizon's total
 };
 
+// What the forecast's demand paths cost through one autoscaler (sweep/forecast_cost.hpp): each
+// aggregate over the paths' runs as mean, median and the interval at the forecast's level.
+struct AutoscalerCost {
+  std::string autoscaler;
+  std::vector<Interval> daily_cost_usd;  // each day of the horizon
+  Interval cost_usd;                     // the horizon
+  Interval node_hours;
+  Interval spot_share;
+  Interval pending_p95_s;
+  Interval evictions;
+  std::size_t failed_paths{0};
+};
+
+// An interval over `xs` at `level`: mean, median, and the (1 - level) / 2 and 1 - (1 - level) / 2
+// quantiles.
+Interval interval_of(const std::vector<double>& xs, double level);
+
 // The quantile q (0..1) of `xs` (R type 7). `xs` need not be sorted.
 double quantile(std::vector<double> xs, double q);
 

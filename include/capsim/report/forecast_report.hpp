@@ -13,6 +13,9 @@ namespace capsim::report {
 struct ForecastContext {
   std::string source;  // the trace, as given
   std::string series;  // vcpu | memory | pods | arrivals
+  std::vector<forecast::AutoscalerCost> costs;  // through the autoscalers (--scenario), if run
+  std::string cluster;                          // the cluster scenario, as given
+  double scale{1.0};
 };
 
 std::string forecast_table(const forecast::ForecastResult& r, const ForecastContext& ctx);

@@ -13,7 +13,10 @@
 #include "capsim/forecast/backtest.hpp"
 #include "capsim/forecast/demand.hpp"
 #include "capsim/forecast/models.hpp"
+#include "capsim/catalog/catalog.hpp"
+#include "capsim/io/scenario_loader.hpp"
 #include "capsim/io/trace_reader.hpp"
+#include "capsim/sweep/forecast_cost.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace capsim;
@@ -141,4 +144,68 @@ TEST_CASE("capsim forecast: the DLRM trace's next week as JSON; a bad horizon is
   r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--horizon", "90m"});
   CHECK(r.rc == 2);
   CHECK(r.err == "error: --horizon: expected a duration in whole hours such as \"168h\", got \"90m\"\n");
+}
+
+TEST_CASE("forecast cost: demand paths replayed through the autoscalers, the same for any -j", "[forecast][sim]") {
+  // A Karpenter NodePool over m5 and a `demand` Deployment of 1-CPU pods; three 24-hour paths of
+  // 6, 12 and 24 vCPU (flat).
+  const char* cluster_text = R"(apiVersion: capsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: cost}
+spec:
+  region: us-east-1
+  zones: [us-east-1a]
+  duration: 1h
+  autoscalers: [karpenter, lower-bound]
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      requirements: [{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+  disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {name: default}
+spec:
+  amiSelectorTerms: [{alias: al2023@latest}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: demand}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers: [{name: c, resources: {requests: {cpu: "1", memory: 1Gi}}}]
+)";
+  const auto cat = catalog::Catalog::embedded();
+  const spec::Scenario cluster = io::load_scenario_text(cluster_text, "cost.yaml", *cat);
+  ForecastResult fr;
+  fr.level = 0.8;
+  fr.point.assign(24, 12.0);
+  for (double v : {6.0, 12.0, 24.0}) fr.paths.emplace_back(24, v);
+  sweep::CostForecastOptions o;
+  o.paths = 3;
+  const auto one = sweep::cost_through_autoscalers(cluster, fr, o, cat);
+  o.jobs = 2;
+  const auto two = sweep::cost_through_autoscalers(cluster, fr, o, cat);
+  REQUIRE(one.size() == 1);  // the lower bound is a reference, not reported
+  CHECK(one[0].autoscaler == "karpenter");
+  CHECK(one[0].failed_paths == 0);
+  CHECK(one[0].cost_usd.mean == two[0].cost_usd.mean);
+  CHECK(one[0].cost_usd.lower == two[0].cost_usd.lower);
+  CHECK(one[0].daily_cost_usd[0].median == two[0].daily_cost_usd[0].median);
+  // More demand costs more: the interval spans the 6- and 24-vCPU paths' costs.
+  CHECK(one[0].cost_usd.lower < one[0].cost_usd.median);
+  CHECK(one[0].cost_usd.median < one[0].cost_usd.upper);
+  // The day's cost from the samples is the run's cost to within a sample interval's worth.
+  CHECK(one[0].daily_cost_usd[0].median == Approx(one[0].cost_usd.median).epsilon(0.02));
+  o.deployment = "web";
+  CHECK_THROWS_WITH(sweep::cost_through_autoscalers(cluster, fr, o, cat),
+                    "error: the cluster scenario has no Deployment named \"web\" to carry the demand (--deployment)");
 }
