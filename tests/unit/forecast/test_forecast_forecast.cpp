@@ -205,6 +205,12 @@ spec:
   CHECK(one[0].cost_usd.median < one[0].cost_usd.upper);
   // The day's cost from the samples is the run's cost to within a sample interval's worth.
   CHECK(one[0].daily_cost_usd[0].median == Approx(one[0].cost_usd.median).epsilon(0.02));
+  // The DLRM example's cluster loads and carries its demand on 12-vCPU pods.
+  const spec::Scenario example = io::load_scenario(std::string(CAPSIM_SOURCE_DIR) + "/examples/forecast/cluster.yaml", *cat);
+  CHECK(example.autoscalers == std::vector<std::string>{"karpenter", "cluster-autoscaler"});
+  CHECK(std::any_of(example.workloads.begin(), example.workloads.end(), [](const spec::Workload& w) {
+    return w.name == "demand" && w.tmpl.requests().get(Resource::cpu) == Quantity::from_units(12);
+  }));
   o.deployment = "web";
   CHECK_THROWS_WITH(sweep::cost_through_autoscalers(cluster, fr, o, cat),
                     "error: the cluster scenario has no Deployment named \"web\" to carry the demand (--deployment)");
