@@ -4,7 +4,6 @@
 #include <glob.h>
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <filesystem>
 #include <set>
@@ -14,10 +13,11 @@
 #include "capsim/cli/cli.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/report/atomic_write.hpp"
+#include "capsim/core/parallel.hpp"
+#include "capsim/io/sweep_loader.hpp"
 #include "capsim/report/check_report.hpp"
 #include "capsim/report/decision_log.hpp"
 #include "capsim/report/golden.hpp"
-#include "capsim/io/sweep_loader.hpp"
 #include "capsim/report/json_result.hpp"
 
 namespace capsim::cli::detail {
@@ -102,22 +102,14 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
   // The runs, on `jobs` threads; each writes only its own slot, so the output is a serial run's.
   const bool keep_decisions = !o.golden_dir.empty();
   const sim::SimOptions opts = sim_options(cat, common, keep_decisions);
-  std::size_t workers = o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : std::max(1U, std::thread::hardware_concurrency());
-  workers = std::min(workers, std::max<std::size_t>(jobs.size(), 1));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
-      try {
-        jobs[i].result = sim::run_scenario(jobs[i].scenario, opts);
-      } catch (...) {
-        jobs[i].error = std::current_exception();
-      }
+  const std::size_t workers = o.jobs > 0 ? static_cast<std::size_t>(o.jobs) : std::max(1U, std::thread::hardware_concurrency());
+  parallel_for(jobs.size(), workers, [&](std::size_t i) {
+    try {
+      jobs[i].result = sim::run_scenario(jobs[i].scenario, opts);
+    } catch (...) {
+      jobs[i].error = std::current_exception();
     }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   for (const auto& j : jobs)
     if (j.error) std::rethrow_exception(j.error);
 

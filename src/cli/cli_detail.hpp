@@ -12,6 +12,7 @@
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/spec/scenario.hpp"
+#include "capsim/sweep/forecast_cost.hpp"
 #include "progress.hpp"
 
 namespace CLI {
@@ -93,18 +94,13 @@ struct ForecastCliOptions {
   CLI::App* cmd{nullptr};
   std::string trace;
   std::string trace_format = "auto";
-  std::string series = "vcpu";
   std::string horizon = "168h";
   int level{80};
   int backtest_days{7};
   std::string format = "table";
   std::string out;
   std::string scenario;  // cost through this cluster scenario's autoscalers
-  std::size_t paths{100};
-  int jobs{1};
-  std::uint64_t seed{1};
-  double scale{1.0};
-  std::string deployment = "demand";
+  sweep::CostForecastOptions cost;  // and how (its `series` is the forecast's series too)
 };
 void add_forecast_command(CLI::App& app, ForecastCliOptions& o);
 std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out);

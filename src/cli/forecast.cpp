@@ -25,7 +25,7 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd = app.add_subcommand("forecast", "Forecast a trace's demand: every model backtested, the best with intervals");
   o.cmd->add_option("trace", o.trace, "Pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit)")->required();
   o.cmd->add_option("--trace-format", o.trace_format, "auto (by extension), csv, jsonl, alibaba-openb, alibaba-dlrm, k8s-audit");
-  o.cmd->add_option("--series", o.series, "vcpu (default), memory, pods or arrivals")
+  o.cmd->add_option("--series", o.cost.series, "vcpu (default), memory, pods or arrivals")
       ->check(CLI::IsMember({"vcpu", "memory", "pods", "arrivals"}));
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
   o.cmd->add_option("--level", o.level, "Central interval in percent, 50 to 99 (default 80)")->check(CLI::Range(50, 99));
@@ -36,12 +36,12 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--scenario", o.scenario,
                     "Replay every demand path through this cluster scenario's autoscalers: its Deployment --deployment "
                     "is scaled each hour to the path's demand");
-  o.cmd->add_option("--paths", o.paths, "Demand paths to replay (default 100; at most the forecast's)")->check(CLI::Range(1, 100000));
-  o.cmd->add_option("-j,--jobs", o.jobs, "Paths replayed in parallel (default 1)")->check(CLI::Range(1, 1024));
-  o.cmd->add_option("--seed", o.seed, "Seed of the replays (path p runs with derive_seed(seed, p))");
-  o.cmd->add_option("--scale", o.scale, "Multiply the demand before replaying it (simulate a fraction; default 1)")
+  o.cmd->add_option("--paths", o.cost.paths, "Demand paths to replay (default 100; at most the forecast's)")->check(CLI::Range(1, 100000));
+  o.cmd->add_option("-j,--jobs", o.cost.jobs, "Paths replayed in parallel (default 1)")->check(CLI::Range(1, 1024));
+  o.cmd->add_option("--seed", o.cost.seed, "Seed of the replays (path p runs with derive_seed(seed, p))");
+  o.cmd->add_option("--scale", o.cost.scale, "Multiply the demand before replaying it (simulate a fraction; default 1)")
       ->check(CLI::Range(1e-6, 1e6));
-  o.cmd->add_option("--deployment", o.deployment, "The scenario's Deployment that carries the demand (default demand)");
+  o.cmd->add_option("--deployment", o.cost.deployment, "The scenario's Deployment that carries the demand (default demand)");
 }
 
 std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out) {
@@ -53,25 +53,16 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
     bad("--horizon: expected a duration in whole hours such as \"168h\", got \"" + o.horizon + "\"");
   auto reader = io::open_trace(o.trace, *fmt);
   const forecast::DemandSeries d = forecast::demand_from_trace(*reader);
-  const std::vector<double>& y = o.series == "memory" ? d.memory_gib : o.series == "pods" ? d.pods
-                               : o.series == "arrivals" ? d.arrivals : d.vcpu;
+  const std::vector<double>& y = d.named(o.cost.series);
   forecast::ForecastOptions opts;
   opts.horizon_hours = static_cast<std::size_t>(horizon->ms / 3'600'000);
   opts.level = o.level / 100.0;
   opts.eval_days = static_cast<std::size_t>(o.backtest_days);
   const forecast::ForecastResult r = forecast::forecast_series(y, opts);
-  report::ForecastContext ctx{o.trace, o.series, {}, o.scenario, o.scale};
+  report::ForecastContext ctx{o.trace, o.cost.series, {}, o.scenario, o.cost.scale};
   if (!o.scenario.empty()) {
     const auto cat = load_catalog(common);
-    const spec::Scenario cluster = load(o.scenario, *cat);
-    sweep::CostForecastOptions co;
-    co.paths = o.paths;
-    co.jobs = o.jobs;
-    co.seed = o.seed;
-    co.scale = o.scale;
-    co.deployment = o.deployment;
-    co.series = o.series;
-    ctx.costs = sweep::cost_through_autoscalers(cluster, r, co, cat);
+    ctx.costs = sweep::cost_through_autoscalers(load(o.scenario, *cat), r, o.cost, cat);
   }
   const std::string text = o.format == "json"   ? report::forecast_json(r, ctx)
                            : o.format == "html" ? report::forecast_html(r, ctx, y)

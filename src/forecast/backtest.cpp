@@ -128,8 +128,7 @@ ForecastResult forecast_series(const std::vector<double>& y, const ForecastOptio
   std::size_t best = 0;
   for (std::size_t i = 1; i < res.scores.size(); ++i)
     if (res.scores[i].mase < res.scores[best].mase) best = i;
-  if (best > 1 && !(res.scores[best].mase < res.scores[baseline].mase)) best = baseline;
-  if (best <= 1) best = baseline;
+  if (best <= 1 || !(res.scores[best].mase < res.scores[baseline].mase)) best = baseline;
   res.chosen = res.scores[best].model;
   res.why = best == baseline ? res.chosen + " (no model beat the seasonal naive's MASE " + num(res.scores[baseline].mase) + ")"
                              : res.chosen + ": lowest MASE " + num(res.scores[best].mase) + " vs " +

@@ -1,12 +1,11 @@
 #include "capsim/sweep/forecast_cost.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
-#include <thread>
 
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/core/parallel.hpp"
 #include "capsim/core/rng.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/sim/simulation.hpp"
@@ -54,46 +53,39 @@ std::vector<forecast::AutoscalerCost> cost_through_autoscalers(const spec::Scena
   const std::size_t days = (H + 23) / 24;
   const std::size_t n = std::min(opts.paths, fr.paths.size());
   std::vector<PathRun> runs(n);
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t p = next++; p < n; p = next++) {
-      spec::Scenario sc = cluster;
-      sc.seed = derive_seed(opts.seed, p);
-      sc.duration = Duration::hours(static_cast<std::int64_t>(H));
-      auto replicas = [&](std::size_t h) {
-        return static_cast<int>(std::max(0.0, std::round(fr.paths[p][h] * opts.scale / per_pod)));
-      };
-      for (auto& w : sc.workloads)
-        if (w.kind == spec::WorkloadKind::deployment && w.name == opts.deployment) w.replicas = replicas(0);
-      for (std::size_t h = 1; h < H; ++h) {
-        spec::TimelineEvent ev;
-        ev.at = Duration::hours(static_cast<std::int64_t>(h));
-        ev.kind = spec::TimelineKind::scale;
-        ev.target_kind = "Deployment";
-        ev.target_name = opts.deployment;
-        ev.replicas = replicas(h);
-        sc.timeline.push_back(std::move(ev));
-      }
-      sim::SimOptions so;
-      so.catalog = cat;
-      so.open_trace = io::open_replay_trace;
-      so.keep_decisions = false;
-      try {
-        const sim::RunResult r = sim::run_scenario(sc, so);
-        for (const auto& a : r.results) {
-          runs[p].summary[a.autoscaler] = a.summary;
-          runs[p].daily_cost[a.autoscaler] = daily_cost(a, days);
-        }
-        runs[p].ok = true;
-      } catch (const std::exception&) {
-        runs[p].ok = false;
-      }
+  parallel_for(n, static_cast<std::size_t>(std::max(opts.jobs, 1)), [&](std::size_t p) {
+    spec::Scenario sc = cluster;
+    sc.seed = derive_seed(opts.seed, p);
+    sc.duration = Duration::hours(static_cast<std::int64_t>(H));
+    auto replicas = [&](std::size_t h) {
+      return static_cast<int>(std::max(0.0, std::round(fr.paths[p][h] * opts.scale / per_pod)));
+    };
+    for (auto& w : sc.workloads)
+      if (w.kind == spec::WorkloadKind::deployment && w.name == opts.deployment) w.replicas = replicas(0);
+    for (std::size_t h = 1; h < H; ++h) {
+      spec::TimelineEvent ev;
+      ev.at = Duration::hours(static_cast<std::int64_t>(h));
+      ev.kind = spec::TimelineKind::scale;
+      ev.target_kind = "Deployment";
+      ev.target_name = opts.deployment;
+      ev.replicas = replicas(h);
+      sc.timeline.push_back(std::move(ev));
     }
-  };
-  std::vector<std::thread> pool;
-  for (int w = 1; w < std::max(opts.jobs, 1); ++w) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    sim::SimOptions so;
+    so.catalog = cat;
+    so.open_trace = io::open_replay_trace;
+    so.keep_decisions = false;
+    try {
+      const sim::RunResult r = sim::run_scenario(sc, so);
+      for (const auto& a : r.results) {
+        runs[p].summary[a.autoscaler] = a.summary;
+        runs[p].daily_cost[a.autoscaler] = daily_cost(a, days);
+      }
+      runs[p].ok = true;
+    } catch (const std::exception&) {
+      runs[p].ok = false;
+    }
+  });
   std::vector<forecast::AutoscalerCost> out;
   for (const auto& autoscaler : cluster.autoscalers) {
     if (autoscaler == "lower-bound") continue;

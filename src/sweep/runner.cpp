@@ -1,17 +1,16 @@
 #include "capsim/sweep/runner.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/core/parallel.hpp"
 #include "capsim/core/sha256.hpp"
 #include "capsim/core/version.hpp"
 #include "capsim/io/scenario_loader.hpp"
@@ -118,23 +117,14 @@ std::vector<RunOutcome> run_shard(const Plan& plan, Shard shard, int jobs, const
                                   const std::function<void(const RunOutcome&)>& on_done) {
   const std::vector<std::size_t> ids = shard_runs(plan, shard);
   std::vector<RunOutcome> out(ids.size());
-  std::atomic<std::size_t> next{0};
   std::mutex done_mutex;
-  // Each worker writes only its own slots, so the result is a serial run's whatever `jobs` is.
-  auto worker = [&] {
-    for (std::size_t i = next++; i < ids.size(); i = next++) {
-      out[i] = execute_run(plan, ids[i], cat);
-      if (on_done) {
-        std::lock_guard<std::mutex> lock(done_mutex);
-        on_done(out[i]);
-      }
+  parallel_for(ids.size(), static_cast<std::size_t>(std::max(jobs, 1)), [&](std::size_t i) {
+    out[i] = execute_run(plan, ids[i], cat);
+    if (on_done) {
+      std::lock_guard<std::mutex> lock(done_mutex);
+      on_done(out[i]);
     }
-  };
-  const auto workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), std::max<std::size_t>(ids.size(), 1));
-  std::vector<std::thread> pool;
-  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  });
   return out;
 }
 

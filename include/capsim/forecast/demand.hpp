@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "capsim/core/time.hpp"
@@ -17,6 +18,10 @@ struct DemandSeries {
   std::vector<double> pods;        // live pods, averaged over each hour
   std::vector<double> arrivals;    // pods created in each hour
   std::size_t hours() const { return vcpu.size(); }
+  // The series named "vcpu", "memory", "pods" or "arrivals" (anything else: vcpu).
+  const std::vector<double>& named(std::string_view series) const {
+    return series == "memory" ? memory_gib : series == "pods" ? pods : series == "arrivals" ? arrivals : vcpu;
+  }
 };
 
 // Every event of `src`; hour 0 starts at the trace start. The series ends at `end` (rounded up to
