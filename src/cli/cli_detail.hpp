@@ -100,6 +100,8 @@ struct ForecastCliOptions {
   std::string format = "table";
   std::string out;
   std::string scenario;  // cost through this cluster scenario's autoscalers
+  std::vector<std::string> what_if;
+  std::optional<double> budget;
   sweep::CostForecastOptions cost;  // and how (its `series` is the forecast's series too)
 };
 void add_forecast_command(CLI::App& app, ForecastCliOptions& o);

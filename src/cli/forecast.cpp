@@ -30,8 +30,8 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
   o.cmd->add_option("--level", o.level, "Central interval in percent, 50 to 99 (default 80)")->check(CLI::Range(50, 99));
   o.cmd->add_option("--backtest-days", o.backtest_days, "Daily backtest origins (default 7)")->check(CLI::Range(1, 365));
-  o.cmd->add_option("--format", o.format, "table, json or html (the history, the forecast median and its band)")
-      ->check(CLI::IsMember({"table", "json", "html"}));
+  o.cmd->add_option("--format", o.format, "table, markdown, json or html (charts of the forecast and of the cost)")
+      ->check(CLI::IsMember({"table", "markdown", "json", "html"}));
   o.cmd->add_option("--out", o.out, "Write to this file (atomically) instead of standard output");
   o.cmd->add_option("--scenario", o.scenario,
                     "Replay every demand path through this cluster scenario's autoscalers: its Deployment --deployment "
@@ -42,6 +42,11 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--scale", o.cost.scale, "Multiply the demand before replaying it (simulate a fraction; default 1)")
       ->check(CLI::Range(1e-6, 1e6));
   o.cmd->add_option("--deployment", o.cost.deployment, "The scenario's Deployment that carries the demand (default demand)");
+  o.cmd->add_option("--what-if", o.what_if,
+                    "An edit replayed beside the base (repeatable, applied in order): demand*FACTOR, add=FILE (its "
+                    "documents appended to the cluster) or PATH=VALUE (a sweep parameter path, docs/sweep-format.md)");
+  o.cmd->add_option("--budget", o.budget, "Budget for the horizon in USD: the share of paths above it, a line on the cost chart")
+      ->check(CLI::PositiveNumber);
 }
 
 std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out) {
@@ -59,14 +64,28 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
   opts.level = o.level / 100.0;
   opts.eval_days = static_cast<std::size_t>(o.backtest_days);
   const forecast::ForecastResult r = forecast::forecast_series(y, opts);
-  report::ForecastContext ctx{o.trace, o.cost.series, {}, o.scenario, o.cost.scale};
+  report::ForecastContext ctx;
+  ctx.source = o.trace;
+  ctx.series = o.cost.series;
+  ctx.cluster = o.scenario;
+  ctx.scale = o.cost.scale;
+  if (o.scenario.empty() && (!o.what_if.empty() || o.budget)) bad("--what-if and --budget need the cluster scenario (--scenario)");
   if (!o.scenario.empty()) {
     const auto cat = load_catalog(common);
-    ctx.costs = sweep::cost_through_autoscalers(load(o.scenario, *cat), r, o.cost, cat);
+    const spec::Scenario cluster = load(o.scenario, *cat);
+    std::optional<sweep::WhatIf> what_if;
+    if (!o.what_if.empty()) what_if = sweep::parse_what_if(o.what_if, o.scenario, *cat);
+    auto c = sweep::cost_through_autoscalers(cluster, r, o.cost, cat, what_if ? &*what_if : nullptr);
+    ctx.costs = std::move(c.base);
+    ctx.what_if = o.what_if;
+    ctx.what_if_costs = std::move(c.what_if);
+    ctx.diffs = std::move(c.diffs);
+    ctx.budget_usd = o.budget;
   }
-  const std::string text = o.format == "json"   ? report::forecast_json(r, ctx)
-                           : o.format == "html" ? report::forecast_html(r, ctx, y)
-                                                : report::forecast_table(r, ctx);
+  const std::string text = o.format == "json"       ? report::forecast_json(r, ctx)
+                           : o.format == "html"     ? report::forecast_html(r, ctx, y)
+                           : o.format == "markdown" ? report::forecast_markdown(r, ctx)
+                                                    : report::forecast_table(r, ctx);
   if (o.out.empty()) out << text;
   else report::write_file_atomic(o.out, text);
   return k_exit_ok;

@@ -160,11 +160,15 @@ subprocess.run([capsim, "sweep", "merge", sweep_dir, "--out", sweep_json], check
 subprocess.run([capsim, "sweep", "report", sweep_json, "--format", "html", "--out", sweep_page], check=True, capture_output=True)
 dom = check_report(sweep_page, expect_charts=1, scripted=False, window="1280,1400")
 assert dom.charts[0]["id"] == "sweep-front", dom.charts
-# The forecast page of the DLRM trace: history, forecast median, interval band, "now".
+# The forecast page of the DLRM trace: history, forecast median, interval band, "now"; then the
+# cumulative cost of two autoscalers (median lines with bands), their what-if lines and a budget.
 forecast_page = os.path.join(work, "forecast.html")
 dlrm = os.path.join(source, "..", "shared", "data", "traces", "alibaba-gpu-v2025-disaggregated_DLRM_trace.csv")
-subprocess.run([capsim, "forecast", dlrm, "--trace-format", "alibaba-dlrm", "--format", "html", "--out", forecast_page],
-               check=True, capture_output=True)
-dom = check_report(forecast_page, expect_charts=1, scripted=False, window="1280,1100")
+subprocess.run([capsim, "forecast", dlrm, "--trace-format", "alibaba-dlrm", "--format", "html", "--out", forecast_page,
+                "--scenario", os.path.join(source, "examples", "forecast", "cluster.yaml"), "--scale", "0.0005", "--paths", "2",
+                "--what-if", "demand*1.3", "--budget", "2500"], check=True, capture_output=True)
+dom = check_report(forecast_page, expect_charts=2, scripted=False, window="1280,1700")
 assert dom.charts[0]["id"] == "forecast" and dom.charts[0]["series"] == 2, dom.charts
+assert dom.charts[1]["id"] == "cost" and dom.charts[1]["series"] == 4 and dom.charts[1]["legend"] >= 5, dom.charts
+assert 'class="budget"' in open(forecast_page).read()
 print(f"ok: {reports} example reports, a 10,081-sample week, the check and diff pages, a sweep report and a forecast rendered in chromium")

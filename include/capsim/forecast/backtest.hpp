@@ -68,7 +68,19 @@ struct AutoscalerCost {
   Interval spot_share;
   Interval pending_p95_s;
   Interval evictions;
+  std::vector<Interval> cumulative_cost_usd;  // cost up to the end of each day, per path
+  std::vector<double> path_cost_usd;          // the horizon's cost of each path that ran (path order)
   std::size_t failed_paths{0};
+};
+
+// A what-if against the base (common random numbers: each path replays the same demand path with
+// the same seed both ways): the two costs and their difference computed per path, then quantiled.
+struct WhatIfDiff {
+  std::string base_autoscaler, what_if_autoscaler;
+  Interval base_cost_usd, what_if_cost_usd;
+  Interval diff_usd;      // what-if - base
+  Interval diff_percent;  // 100 (what-if - base) / base
+  std::size_t paths{0};   // paths that ran both ways
 };
 
 // An interval over `xs` at `level`: mean, median, and the (1 - level) / 2 and 1 - (1 - level) / 2

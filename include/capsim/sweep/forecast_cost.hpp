@@ -1,8 +1,9 @@
 // Cost through the autoscalers (docs/forecast.md, "Cost through the autoscalers"): each demand
 // path of a forecast becomes a workload - a Deployment of the cluster scenario scaled every hour to
 // the path's demand divided by its pod's request - and is replayed through every autoscaler the
-// scenario lists. Paths run on threads, each with its own seed derive_seed(seed, path), and land
-// in their own slots, so any `jobs` gives the same result.
+// scenario lists, and through a what-if's edited cluster beside it. Paths run on threads, each
+// with its own seed derive_seed(seed, path), and land in their own slots, so any `jobs` gives the
+// same result.
 #pragma once
 
 #include <memory>
@@ -24,10 +25,30 @@ struct CostForecastOptions {
   std::string series{"vcpu"};          // what the paths measure: vcpu | memory | pods
 };
 
+// A what-if (docs/forecast.md, "What-if"): edits applied, in order, to every path before replay.
+struct WhatIf {
+  std::vector<std::string> edits;  // as given: demand*FACTOR, add=FILE, PATH=VALUE
+  double demand_factor{1.0};       // the product of the demand*FACTOR edits
+  spec::Scenario cluster;          // the cluster scenario with the other edits applied
+};
+
+// Parses `edits` against the cluster scenario file `cluster_path`: PATH=VALUE is a sweep parameter
+// path (docs/sweep-format.md) set to a YAML value, add=FILE appends FILE's documents (a
+// Deployment, a NodePool...), demand*FACTOR multiplies the demand. Throws InputError naming the
+// edit.
+WhatIf parse_what_if(const std::vector<std::string>& edits, const std::string& cluster_path, const catalog::Catalog& cat);
+
+struct CostForecast {
+  std::vector<forecast::AutoscalerCost> base;
+  std::vector<forecast::AutoscalerCost> what_if;  // empty without a what-if
+  std::vector<forecast::WhatIfDiff> diffs;        // per autoscaler of both; or the one of each
+};
+
 // Throws InputError when the scenario has no such Deployment or its pods request none of the
-// series' resource. `cluster` should have no other workload driving cost.
-std::vector<forecast::AutoscalerCost> cost_through_autoscalers(const spec::Scenario& cluster, const forecast::ForecastResult& fr,
-                                                               const CostForecastOptions& opts,
-                                                               const std::shared_ptr<const catalog::Catalog>& cat);
+// series' resource. `cluster` should have no other workload driving cost. With `what_if`, every
+// path also replays the what-if cluster with the same demand path (times its factor) and seed.
+CostForecast cost_through_autoscalers(const spec::Scenario& cluster, const forecast::ForecastResult& fr,
+                                      const CostForecastOptions& opts, const std::shared_ptr<const catalog::Catalog>& cat,
+                                      const WhatIf* what_if = nullptr);
 
 }  // namespace capsim::sweep

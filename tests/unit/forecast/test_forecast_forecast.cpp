@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <numbers>
 #include <optional>
 #include <string>
@@ -146,10 +148,11 @@ TEST_CASE("capsim forecast: the DLRM trace's next week as JSON; a bad horizon is
   CHECK(r.err == "error: --horizon: expected a duration in whole hours such as \"168h\", got \"90m\"\n");
 }
 
-TEST_CASE("forecast cost: demand paths replayed through the autoscalers, the same for any -j", "[forecast][sim]") {
-  // A Karpenter NodePool over m5 and a `demand` Deployment of 1-CPU pods; three 24-hour paths of
-  // 6, 12 and 24 vCPU (flat).
-  const char* cluster_text = R"(apiVersion: capsim.dev/v1alpha1
+namespace {
+
+// A Karpenter NodePool over m5 and a `demand` Deployment of 1-CPU pods; and three flat
+// 24-hour paths of 6, 12 and 24 vCPU.
+const char* const k_cost_cluster = R"(apiVersion: capsim.dev/v1alpha1
 kind: Scenario
 metadata: {name: cost}
 spec:
@@ -183,17 +186,46 @@ spec:
     spec:
       containers: [{name: c, resources: {requests: {cpu: "1", memory: 1Gi}}}]
 )";
-  const auto cat = catalog::Catalog::embedded();
-  const spec::Scenario cluster = io::load_scenario_text(cluster_text, "cost.yaml", *cat);
+
+ForecastResult flat_paths() {
   ForecastResult fr;
   fr.level = 0.8;
   fr.point.assign(24, 12.0);
   for (double v : {6.0, 12.0, 24.0}) fr.paths.emplace_back(24, v);
+  return fr;
+}
+
+}  // namespace
+
+TEST_CASE("capsim forecast: next week's cost per autoscaler, a what-if and a budget, as Markdown", "[forecast][example][cli]") {
+  const std::string trace = std::string(CAPSIM_SHARED_DATA_DIR) + "/traces/alibaba-gpu-v2025-disaggregated_DLRM_trace.csv";
+  const std::string cluster = std::string(CAPSIM_SOURCE_DIR) + "/examples/forecast/cluster.yaml";
+  auto r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--scenario", cluster, "--scale", "0.0005",
+                          "--paths", "2", "--what-if", "demand*1.3", "--budget", "2000", "--format", "markdown"});
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.rfind("# forecast of vcpu from ", 0) == 0);
+  CHECK(r.out.find("| drift-7d | 0.534 | 0.37 | 0.08 | 71 | chosen |") != std::string::npos);
+  CHECK(r.out.find("\n## what-if demand*1.3: the edited cluster's cost\n") != std::string::npos);
+  // 0.05 % of the demand on 12-vCPU pods: both paths round to the same replicas, so the base
+  // costs no interval; demand x 1.3 rounds differently on the two paths.
+  CHECK(r.out.find("| karpenter | 2059.77 | 2059.77 | 2059.77 | 2059.77 | 666.0 | 0.0 | 43 | 0 | 0 | 100 |") != std::string::npos);
+  CHECK(r.out.find("| karpenter | $2059.77 -> $2626.02 (+27.5 %) | +$566.25 | +$559.52 | +$572.98 | +27.2 % to +27.8 % | 2 |") !=
+        std::string::npos);
+  CHECK(r.out.find("| cluster-autoscaler | $2317.78 -> $3013.28 (+30.0 %) |") != std::string::npos);
+  r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--what-if", "demand*1.3"});
+  CHECK(r.rc == 2);
+  CHECK(r.err == "error: --what-if and --budget need the cluster scenario (--scenario)\n");
+}
+
+TEST_CASE("forecast cost: demand paths replayed through the autoscalers, the same for any -j", "[forecast][sim]") {
+  const auto cat = catalog::Catalog::embedded();
+  const spec::Scenario cluster = io::load_scenario_text(k_cost_cluster, "cost.yaml", *cat);
+  const ForecastResult fr = flat_paths();
   sweep::CostForecastOptions o;
   o.paths = 3;
-  const auto one = sweep::cost_through_autoscalers(cluster, fr, o, cat);
+  const auto one = sweep::cost_through_autoscalers(cluster, fr, o, cat).base;
   o.jobs = 2;
-  const auto two = sweep::cost_through_autoscalers(cluster, fr, o, cat);
+  const auto two = sweep::cost_through_autoscalers(cluster, fr, o, cat).base;
   REQUIRE(one.size() == 1);  // the lower bound is a reference, not reported
   CHECK(one[0].autoscaler == "karpenter");
   CHECK(one[0].failed_paths == 0);
@@ -214,4 +246,67 @@ spec:
   o.deployment = "web";
   CHECK_THROWS_WITH(sweep::cost_through_autoscalers(cluster, fr, o, cat),
                     "error: the cluster scenario has no Deployment named \"web\" to carry the demand (--deployment)");
+}
+
+TEST_CASE("forecast what-if: each path replayed both ways, the difference quantiled per path", "[forecast][sim]") {
+  const auto cat = catalog::Catalog::embedded();
+  const auto dir = std::filesystem::temp_directory_path() / "capsim-test-what-if";
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "cost.yaml").string();
+  std::ofstream(file) << k_cost_cluster;
+  const spec::Scenario cluster = io::load_scenario(file, *cat);
+  const ForecastResult fr = flat_paths();
+  sweep::CostForecastOptions o;
+  o.paths = 3;
+  // No edit but demand*1: common random numbers make every path's difference exactly zero.
+  auto same = sweep::parse_what_if({"demand*1"}, file, *cat);
+  auto c = sweep::cost_through_autoscalers(cluster, fr, o, cat, &same);
+  REQUIRE(c.diffs.size() == 1);
+  CHECK(c.diffs[0].paths == 3);
+  CHECK(c.diffs[0].diff_usd.lower == 0.0);
+  CHECK(c.diffs[0].diff_usd.upper == 0.0);
+  CHECK(c.what_if[0].path_cost_usd == c.base[0].path_cost_usd);
+  // demand*2 (two edits multiply): the 6-vCPU path costs exactly what the 12-vCPU path did, and
+  // the 12 what the 24 did; cost is not linear in demand, so the per-path change runs from +47 %
+  // to +94 %, its median the 6-vCPU path's +70.7 %.
+  auto twice = sweep::parse_what_if({"demand*4", "demand*0.5"}, file, *cat);
+  CHECK(twice.demand_factor == 2.0);
+  c = sweep::cost_through_autoscalers(cluster, fr, o, cat, &twice);
+  const auto& base = c.base[0].path_cost_usd;
+  CHECK(c.what_if[0].path_cost_usd[0] == base[1]);
+  CHECK(c.what_if[0].path_cost_usd[1] == base[2]);
+  CHECK(c.diffs[0].diff_usd.lower > 0);
+  CHECK(c.diffs[0].diff_percent.median == Approx(100 * (base[1] - base[0]) / base[0]));
+  CHECK(c.diffs[0].diff_percent.median == Approx(70.68).margin(0.01));
+  // A NodePool edit: on-demand only (the base NodePool takes spot, cheaper) costs more on every path.
+  auto on_demand = sweep::parse_what_if(
+      {"NodePool[default].spec.template.spec.requirements=[{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}, "
+       "{key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}]"},
+      file, *cat);
+  c = sweep::cost_through_autoscalers(cluster, fr, o, cat, &on_demand);
+  CHECK(c.base[0].spot_share.lower == 1.0);
+  CHECK(c.what_if[0].spot_share.upper == 0.0);
+  CHECK(c.diffs[0].diff_usd.lower > 0);
+  // add=FILE appends documents: a second Deployment of 4 one-CPU pods costs more on every path.
+  const std::string extra = (dir / "extra.yaml").string();
+  std::ofstream(extra) << "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: batch}\nspec:\n  replicas: 4\n"
+                          "  template:\n    spec:\n      containers: [{name: c, resources: {requests: {cpu: \"1\", memory: 1Gi}}}]\n";
+  auto added = sweep::parse_what_if({"add=" + extra}, file, *cat);
+  CHECK(added.cluster.workloads.size() == cluster.workloads.size() + 1);
+  c = sweep::cost_through_autoscalers(cluster, fr, o, cat, &added);
+  CHECK(c.diffs[0].diff_usd.lower > 0);
+  // Bad edits name themselves.
+  CHECK_THROWS_WITH(sweep::parse_what_if({"demand*-1"}, file, *cat),
+                    "error: --what-if \"demand*-1\": expected a positive demand factor such as demand*1.3");
+  CHECK_THROWS_WITH(sweep::parse_what_if({"more nodes"}, file, *cat),
+                    "error: --what-if \"more nodes\": expected demand*FACTOR, add=FILE or PATH=VALUE (a sweep parameter "
+                    "path, docs/sweep-format.md)");
+  CHECK_THROWS_WITH(sweep::parse_what_if({"NodePool[spot].spec.limits.cpu=10"}, file, *cat),
+                    "error: --what-if \"NodePool[spot].spec.limits.cpu=10\": the base scenario has no NodePool named \"spot\" (it has "
+                    "\"default\")");
+  CHECK_THROWS_WITH(sweep::parse_what_if({"Scenario.spec.region=mars-1"}, file, *cat),
+                    "error: --what-if: the cluster scenario with the edits does not load: spec.region: unknown region \"mars-1\"");
+  CHECK_THROWS_WITH(sweep::parse_what_if({"add=" + (dir / "missing.yaml").string()}, file, *cat),
+                    "error: --what-if \"add=" + (dir / "missing.yaml").string() + "\": cannot read " + (dir / "missing.yaml").string());
+  std::filesystem::remove_all(dir);
 }
