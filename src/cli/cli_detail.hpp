@@ -92,7 +92,7 @@ std::optional<int> run_sweep_command(const SweepOptions& o, const Common& common
 // `capsim forecast` (forecast.cpp).
 struct ForecastCliOptions {
   CLI::App* cmd{nullptr};
-  std::string trace;
+  std::vector<std::string> inputs;  // a trace, or Prometheus exports
   std::string trace_format = "auto";
   std::string horizon = "168h";
   int level{80};

@@ -10,6 +10,7 @@
 #include "capsim/forecast/backtest.hpp"
 #include "capsim/forecast/demand.hpp"
 #include "capsim/report/forecast_report.hpp"
+#include "capsim/io/prometheus_reader.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/report/atomic_write.hpp"
 #include "capsim/sweep/forecast_cost.hpp"
@@ -19,12 +20,39 @@ namespace {
 
 [[noreturn]] void bad(const std::string& msg) { throw InputError({Diagnostic{"", 0, 0, Severity::error, "", msg}}); }
 
+bool is_prometheus(const ForecastCliOptions& o) {
+  if (o.trace_format == "prometheus") return true;
+  const std::string& f = o.inputs.front();
+  return o.trace_format == "auto" && f.size() > 5 && f.compare(f.size() - 5, 5, ".json") == 0;
+}
+
+// The hourly demand of the inputs: one trace, or Prometheus exports whose series are pooled.
+forecast::DemandSeries demand(const ForecastCliOptions& o) {
+  if (is_prometheus(o)) {
+    std::vector<spec::MetricSeries> series;
+    for (const auto& f : o.inputs) {
+      auto s = io::read_prometheus_matrix(f);
+      series.insert(series.end(), std::make_move_iterator(s.begin()), std::make_move_iterator(s.end()));
+    }
+    return forecast::demand_from_metrics(series);
+  }
+  if (o.inputs.size() > 1) bad("one trace at a time; several inputs must be Prometheus exports (--trace-format prometheus)");
+  const auto fmt = io::parse_trace_format(o.trace_format);
+  if (!fmt) bad("--trace-format: unknown format \"" + o.trace_format + "\"");
+  auto reader = io::open_trace(o.inputs.front(), *fmt);
+  return forecast::demand_from_trace(*reader);
+}
+
 }  // namespace
 
 void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd = app.add_subcommand("forecast", "Forecast a trace's demand: every model backtested, the best with intervals");
-  o.cmd->add_option("trace", o.trace, "Pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit)")->required();
-  o.cmd->add_option("--trace-format", o.trace_format, "auto (by extension), csv, jsonl, alibaba-openb, alibaba-dlrm, k8s-audit");
+  o.cmd->add_option("input", o.inputs,
+                    "A pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit), or Prometheus "
+                    "query_range exports (.json, one or more)")
+      ->required();
+  o.cmd->add_option("--trace-format", o.trace_format,
+                    "auto (by extension; .json is prometheus), csv, jsonl, alibaba-openb, alibaba-dlrm, k8s-audit, prometheus");
   o.cmd->add_option("--series", o.cost.series, "vcpu (default), memory, pods or arrivals")
       ->check(CLI::IsMember({"vcpu", "memory", "pods", "arrivals"}));
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
@@ -51,21 +79,19 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
 
 std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out) {
   if (!o.cmd || !*o.cmd) return std::nullopt;
-  const auto fmt = io::parse_trace_format(o.trace_format);
-  if (!fmt) bad("--trace-format: unknown format \"" + o.trace_format + "\"");
   const auto horizon = parse_duration(o.horizon);
   if (!horizon || horizon->ms <= 0 || horizon->ms % 3'600'000 != 0)
     bad("--horizon: expected a duration in whole hours such as \"168h\", got \"" + o.horizon + "\"");
-  auto reader = io::open_trace(o.trace, *fmt);
-  const forecast::DemandSeries d = forecast::demand_from_trace(*reader);
+  const forecast::DemandSeries d = demand(o);
   const std::vector<double>& y = d.named(o.cost.series);
+  if (y.empty()) bad("the input has no " + o.cost.series + " series (docs/forecast.md, \"Demand series\")");
   forecast::ForecastOptions opts;
   opts.horizon_hours = static_cast<std::size_t>(horizon->ms / 3'600'000);
   opts.level = o.level / 100.0;
   opts.eval_days = static_cast<std::size_t>(o.backtest_days);
   const forecast::ForecastResult r = forecast::forecast_series(y, opts);
   report::ForecastContext ctx;
-  ctx.source = o.trace;
+  for (const auto& in : o.inputs) ctx.source += (ctx.source.empty() ? "" : ", ") + in;
   ctx.series = o.cost.series;
   ctx.cluster = o.scenario;
   ctx.scale = o.cost.scale;

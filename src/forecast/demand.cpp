@@ -1,7 +1,10 @@
 #include "capsim/forecast/demand.hpp"
 
+#include "capsim/core/diagnostic.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -61,6 +64,112 @@ DemandSeries demand_from_trace(spec::TraceSource& src, std::optional<Duration> e
   for (const auto& [key, l] : rest) close(l, end_ms);
   const auto hours = static_cast<std::size_t>(std::max<std::int64_t>(0, (end_ms + 3'599'999) / 3'600'000));
   for (auto* s : {&d.vcpu, &d.memory_gib, &d.pods, &d.arrivals}) s->resize(hours, 0.0);
+  return d;
+}
+
+}  // namespace capsim::forecast
+
+namespace capsim::forecast {
+namespace {
+
+enum class MetricKind { none, cpu, memory, pods };
+
+MetricKind kind_of(const spec::MetricSeries& s) {
+  const std::string& name = s.label("__name__");
+  const std::string& resource = s.label("resource");
+  if (name == "kube_pod_container_resource_requests" || (name.empty() && !resource.empty())) {
+    if (resource == "cpu") return MetricKind::cpu;
+    if (resource == "memory") return MetricKind::memory;
+    return MetricKind::none;
+  }
+  if (name == "kube_pod_container_resource_requests_cpu_cores") return MetricKind::cpu;
+  if (name == "kube_pod_container_resource_requests_memory_bytes") return MetricKind::memory;
+  if (name == "kube_pod_info") return MetricKind::pods;
+  if (name == "kube_pod_status_phase") {
+    const std::string& phase = s.label("phase");
+    return phase == "Pending" || phase == "Running" ? MetricKind::pods : MetricKind::none;
+  }
+  return MetricKind::none;
+}
+
+std::string pod_key(const spec::MetricSeries& s) {
+  if (!s.label("uid").empty()) return s.label("uid");
+  if (s.label("pod").empty()) return {};
+  return s.label("namespace") + "/" + s.label("pod");
+}
+
+}  // namespace
+
+DemandSeries demand_from_metrics(const std::vector<spec::MetricSeries>& series) {
+  // Per step (unix ms): the sums of each kind, and the pods seen in request series.
+  struct Step {
+    double cpu{0}, gib{0}, pods{0};
+    std::vector<const std::string*> request_pods;
+  };
+  std::map<std::int64_t, Step> steps;
+  bool have[4] = {false, false, false, false};
+  std::map<std::string, std::int64_t> first_seen;  // pod -> its first sample
+  std::vector<std::string> keys(series.size());
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const auto& s = series[i];
+    const MetricKind k = kind_of(s);
+    if (k == MetricKind::none) continue;
+    have[static_cast<int>(k)] = true;
+    keys[i] = pod_key(s);
+    for (const auto& [t, v] : s.samples) {
+      Step& st = steps[t];
+      if (k == MetricKind::cpu) st.cpu += v;
+      else if (k == MetricKind::memory) st.gib += v / (1024.0 * 1024.0 * 1024.0);
+      else st.pods += v;
+      if (!keys[i].empty()) {
+        if (k != MetricKind::pods) st.request_pods.push_back(&keys[i]);
+        auto [it, fresh] = first_seen.emplace(keys[i], t);
+        if (!fresh) it->second = std::min(it->second, t);
+      }
+    }
+  }
+  if (steps.empty())
+    throw InputError({Diagnostic{"", 0, 0, Severity::error, "",
+                                 "no kube_pod_container_resource_requests, kube_pod_info or kube_pod_status_phase samples "
+                                 "in the Prometheus export"}});
+  const bool pods_from_requests = !have[static_cast<int>(MetricKind::pods)] && !first_seen.empty();
+  const std::int64_t h0 = steps.begin()->first / 3'600'000;
+  const auto hours = static_cast<std::size_t>(steps.rbegin()->first / 3'600'000 - h0 + 1);
+  std::vector<double> cpu(hours, 0), gib(hours, 0), pods(hours, 0), arrivals(hours, 0);
+  std::vector<int> n(hours, 0);
+  for (auto& [t, st] : steps) {
+    const auto h = static_cast<std::size_t>(t / 3'600'000 - h0);
+    cpu[h] += st.cpu;
+    gib[h] += st.gib;
+    if (pods_from_requests) {
+      std::sort(st.request_pods.begin(), st.request_pods.end(), [](auto* a, auto* b) { return *a < *b; });
+      pods[h] += static_cast<double>(std::unique(st.request_pods.begin(), st.request_pods.end(),
+                                                 [](auto* a, auto* b) { return *a == *b; }) -
+                                     st.request_pods.begin());
+    } else {
+      pods[h] += st.pods;
+    }
+    ++n[h];
+  }
+  for (std::size_t h = 0; h < hours; ++h) {
+    if (n[h] > 0) {
+      cpu[h] /= n[h];
+      gib[h] /= n[h];
+      pods[h] /= n[h];
+    } else {  // a gap in the export: the hour before
+      cpu[h] = cpu[h - 1];
+      gib[h] = gib[h - 1];
+      pods[h] = pods[h - 1];
+    }
+  }
+  const std::int64_t start = steps.begin()->first;
+  for (const auto& [pod, t] : first_seen)
+    if (t > start) arrivals[static_cast<std::size_t>(t / 3'600'000 - h0)] += 1;
+  DemandSeries d;
+  if (have[static_cast<int>(MetricKind::cpu)]) d.vcpu = std::move(cpu);
+  if (have[static_cast<int>(MetricKind::memory)]) d.memory_gib = std::move(gib);
+  if (have[static_cast<int>(MetricKind::pods)] || pods_from_requests) d.pods = std::move(pods);
+  if (!first_seen.empty()) d.arrivals = std::move(arrivals);
   return d;
 }
 

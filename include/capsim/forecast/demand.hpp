@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capsim/core/time.hpp"
+#include "capsim/spec/metrics.hpp"
 #include "capsim/spec/trace.hpp"
 
 namespace capsim::forecast {
@@ -27,5 +28,16 @@ struct DemandSeries {
 // Every event of `src`; hour 0 starts at the trace start. The series ends at `end` (rounded up to
 // whole hours), or by default at the last event's hour; pods still alive then count until the end.
 DemandSeries demand_from_trace(spec::TraceSource& src, std::optional<Duration> end = std::nullopt);
+
+// From Prometheus range-query series as kube-state-metrics names them (docs/forecast.md, "Demand
+// from Prometheus"): kube_pod_container_resource_requests{resource="cpu"|"memory"} (or KSM v1's
+// ..._cpu_cores / ..._memory_bytes, or a `sum by (resource)` of them), and live pods from
+// kube_pod_info or kube_pod_status_phase{phase="Pending"|"Running"} - else from the distinct pods
+// of the request series. At each query step a series without a sample contributes nothing; each
+// hour (UTC, hour 0 the first sample's) is the mean over the steps in it; an hour without steps
+// repeats the hour before. Arrivals: the pods whose first sample comes after the export's first
+// step, in that hour (needs per-pod series). A series not found stays empty. Throws InputError
+// when no series is a request or pod series.
+DemandSeries demand_from_metrics(const std::vector<spec::MetricSeries>& series);
 
 }  // namespace capsim::forecast

@@ -16,6 +16,7 @@
 #include "capsim/forecast/demand.hpp"
 #include "capsim/forecast/models.hpp"
 #include "capsim/catalog/catalog.hpp"
+#include "capsim/io/prometheus_reader.hpp"
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/sweep/forecast_cost.hpp"
@@ -308,5 +309,97 @@ TEST_CASE("forecast what-if: each path replayed both ways, the difference quanti
                     "error: --what-if: the cluster scenario with the edits does not load: spec.region: unknown region \"mars-1\"");
   CHECK_THROWS_WITH(sweep::parse_what_if({"add=" + (dir / "missing.yaml").string()}, file, *cat),
                     "error: --what-if \"add=" + (dir / "missing.yaml").string() + "\": cannot read " + (dir / "missing.yaml").string());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("forecast demand: Prometheus query_range exports of kube-state-metrics series", "[forecast][io]") {
+  // Two pods' CPU requests at 30-minute steps from 00:00 UTC (1,700,006,400 s is a whole hour):
+  // pod a (0.5 CPU, 1Gi) throughout; pod b (2 CPU, two containers of 1) from 01:00; no step
+  // between 01:30 and 03:00 (a scrape gap); a NaN sample is no sample.
+  const char* text = R"({"status": "success", "data": {"resultType": "matrix", "result": [
+    {"metric": {"__name__": "kube_pod_container_resource_requests", "namespace": "shop", "pod": "a", "container": "c",
+                "resource": "cpu", "unit": "core"},
+     "values": [[1700006400, "0.5"], [1700008200, "0.5"], [1700010000, "0.5"], [1700011800, "0.5"], [1700017200, "NaN"],
+                [1700019000, "0.5"]]},
+    {"metric": {"__name__": "kube_pod_container_resource_requests", "namespace": "shop", "pod": "a", "container": "c",
+                "resource": "memory", "unit": "byte"},
+     "values": [[1700006400, "1073741824"], [1700019000, "1073741824"]]},
+    {"metric": {"__name__": "kube_pod_container_resource_requests", "namespace": "shop", "pod": "b", "container": "c1",
+                "resource": "cpu", "unit": "core"},
+     "values": [[1700010000, "1"], [1700011800, "1"], [1700019000, "1"]]},
+    {"metric": {"__name__": "kube_pod_container_resource_requests", "namespace": "shop", "pod": "b", "container": "c2",
+                "resource": "cpu", "unit": "core"},
+     "values": [[1700010000, "1"], [1700011800, "1"], [1700019000, "1"]]},
+    {"metric": {"__name__": "up", "job": "kube-state-metrics"}, "values": [[1700006400, "1"]]}
+  ]}})";
+  const auto series = io::parse_prometheus_matrix(text, "requests.json");
+  REQUIRE(series.size() == 5);
+  CHECK(series[0].label("pod") == "a");
+  CHECK(series[0].samples.size() == 5);  // the NaN dropped
+  CHECK(series[0].samples[1] == std::pair<std::int64_t, double>{1'700'008'200'000, 0.5});
+  const DemandSeries d = demand_from_metrics(series);
+  // Hours 00, 01, 02 (no step: hour 01 repeated), 03 (19000 s is 03:30).
+  REQUIRE(d.vcpu.size() == 4);
+  CHECK(d.vcpu == std::vector<double>{0.5, 2.5, 2.5, 2.5});
+  CHECK(d.memory_gib == std::vector<double>{0.5, 0.0, 0.0, 1.0});  // steps without the series count 0
+  CHECK(d.pods == std::vector<double>{1, 2, 2, 2});                 // distinct pods of the request series
+  CHECK(d.arrivals == std::vector<double>{0, 1, 0, 0});             // b's first step; a was there at the start
+  // Live pods from kube_pod_status_phase: Pending and Running count, Succeeded does not.
+  const char* phases = R"({"status": "success", "data": {"resultType": "matrix", "result": [
+    {"metric": {"__name__": "kube_pod_status_phase", "pod": "a", "namespace": "n", "phase": "Running"},
+     "values": [[1700006400, "1"], [1700008200, "1"]]},
+    {"metric": {"__name__": "kube_pod_status_phase", "pod": "b", "namespace": "n", "phase": "Pending"},
+     "values": [[1700006400, "1"], [1700008200, "0"]]},
+    {"metric": {"__name__": "kube_pod_status_phase", "pod": "c", "namespace": "n", "phase": "Succeeded"},
+     "values": [[1700006400, "1"], [1700008200, "1"]]}]}})";
+  const DemandSeries p = demand_from_metrics(io::parse_prometheus_matrix(phases, "phases.json"));
+  CHECK(p.pods == std::vector<double>{1.5});
+  CHECK(p.vcpu.empty());
+  // Bad input names the file and where.
+  CHECK_THROWS_WITH(io::parse_prometheus_matrix("{\"data\": {\n  \"resultType\": matrix}}", "bad.json"),
+                    "bad.json:2:17: error: not JSON: syntax error while parsing value - invalid literal; last read: '\"resultType\": m'");
+  CHECK_THROWS_WITH(io::parse_prometheus_matrix(R"({"status": "success", "data": {"resultType": "vector", "result": []}})", "v.json"),
+                    "v.json: error: data.resultType: expected \"matrix\" (a range query), got \"vector\"");
+  CHECK_THROWS_WITH(
+      io::parse_prometheus_matrix(R"({"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, 2, 3]]}]}})",
+                                  "s.json"),
+      "s.json: error: data.result[0].values[0]: expected [unix_seconds, \"value\"], got [1,2,3]");
+  CHECK_THROWS_WITH(io::parse_prometheus_matrix(R"({"status": "error", "error": "query timed out"})", "e.json"),
+                    "e.json: error: status: the query did not succeed: query timed out");
+  CHECK_THROWS_WITH(demand_from_metrics(io::parse_prometheus_matrix(
+                        R"({"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"__name__": "up"}, "values": [[1, "1"]]}]}})",
+                        "up.json")),
+                    "error: no kube_pod_container_resource_requests, kube_pod_info or kube_pod_status_phase samples in the "
+                    "Prometheus export");
+}
+
+TEST_CASE("capsim forecast: 23 days of a Prometheus export (sum by resource), forecast and refused series", "[forecast][cli]") {
+  // `sum by (resource) (kube_pod_container_resource_requests)` at 5-minute steps: 100 vCPU plus a
+  // daily wave of 20 vCPU peaking at 14:00 UTC.
+  const auto dir = std::filesystem::temp_directory_path() / "capsim-test-prometheus";
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "requests.json").string();
+  {
+    std::ofstream f(file);
+    f << R"({"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"resource": "cpu"}, "values": [)";
+    const std::int64_t t0 = 1'700'006'400;
+    for (int k = 0; k < 23 * 24 * 12; ++k) {
+      const double hour = k / 12.0;
+      const double v = 100 + 20 * std::cos(2 * std::numbers::pi * (hour - 14) / 24);
+      f << (k ? "," : "") << "[" << t0 + 300 * k << ", \"" << v << "\"]";
+    }
+    f << "]}]}}";
+  }
+  auto r = test::run_cli({"forecast", file, "--horizon", "48h", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.find("\"historyHours\": 552") != std::string::npos);
+  CHECK(r.out.find("\"day\": 2") != std::string::npos);
+  r = test::run_cli({"forecast", file, "--series", "arrivals"});
+  CHECK(r.rc == 2);
+  CHECK(r.err == "error: the input has no arrivals series (docs/forecast.md, \"Demand series\")\n");
+  r = test::run_cli({"forecast", file, file + ".gone.json"});  // exports are pooled: each must read
+  CHECK(r.rc == 2);
+  CHECK(r.err == file + ".gone.json: error: cannot read the file\n");
   std::filesystem::remove_all(dir);
 }
