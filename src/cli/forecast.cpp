@@ -13,6 +13,7 @@
 #include "capsim/io/prometheus_reader.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/report/atomic_write.hpp"
+#include "capsim/sim/simulation.hpp"
 #include "capsim/sweep/forecast_cost.hpp"
 
 namespace capsim::cli::detail {
@@ -20,15 +21,45 @@ namespace {
 
 [[noreturn]] void bad(const std::string& msg) { throw InputError({Diagnostic{"", 0, 0, Severity::error, "", msg}}); }
 
-bool is_prometheus(const ForecastCliOptions& o) {
-  if (o.trace_format == "prometheus") return true;
-  const std::string& f = o.inputs.front();
-  return o.trace_format == "auto" && f.size() > 5 && f.compare(f.size() - 5, 5, ".json") == 0;
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-// The hourly demand of the inputs: one trace, or Prometheus exports whose series are pooled.
-forecast::DemandSeries demand(const ForecastCliOptions& o) {
-  if (is_prometheus(o)) {
+bool given_as(const ForecastCliOptions& o, const std::string& format, std::initializer_list<std::string_view> extensions) {
+  if (o.trace_format == format) return true;
+  if (o.trace_format != "auto") return false;
+  return std::any_of(extensions.begin(), extensions.end(), [&](std::string_view e) { return ends_with(o.inputs.front(), e); });
+}
+
+class EventList final : public spec::TraceSource {
+ public:
+  std::vector<spec::TraceEvent> events;
+  std::optional<spec::TraceEvent> next() override {
+    if (m_next == events.size()) return std::nullopt;
+    return std::move(events[m_next++]);
+  }
+
+ private:
+  std::size_t m_next{0};
+};
+
+// The hourly demand of the inputs: one trace, Prometheus exports whose series are pooled, or a
+// scenario's own workload (its pods as the lower bound, which places every pod at once, sees them).
+forecast::DemandSeries demand(const ForecastCliOptions& o, const Common& common) {
+  if (given_as(o, "scenario", {".yaml", ".yml"})) {
+    if (o.inputs.size() > 1) bad("one scenario at a time");
+    const auto cat = load_catalog(common);
+    const spec::Scenario sc = load(o.inputs.front(), *cat);
+    EventList list;
+    sim::SimOptions so;
+    so.catalog = cat;
+    so.open_trace = io::open_replay_trace;
+    so.keep_decisions = false;
+    so.pod_event = [&](const spec::TraceEvent& e) { list.events.push_back(e); };
+    sim::run_autoscaler(sc, "lower-bound", so);
+    return forecast::demand_from_trace(list, sc.duration);
+  }
+  if (given_as(o, "prometheus", {".json"})) {
     std::vector<spec::MetricSeries> series;
     for (const auto& f : o.inputs) {
       auto s = io::read_prometheus_matrix(f);
@@ -48,11 +79,12 @@ forecast::DemandSeries demand(const ForecastCliOptions& o) {
 void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd = app.add_subcommand("forecast", "Forecast a trace's demand: every model backtested, the best with intervals");
   o.cmd->add_option("input", o.inputs,
-                    "A pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit), or Prometheus "
-                    "query_range exports (.json, one or more)")
+                    "A pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit), Prometheus "
+                    "query_range exports (.json, one or more), or a scenario (.yaml: the demand of its own run)")
       ->required();
   o.cmd->add_option("--trace-format", o.trace_format,
-                    "auto (by extension; .json is prometheus), csv, jsonl, alibaba-openb, alibaba-dlrm, k8s-audit, prometheus");
+                    "auto (by extension; .json is prometheus, .yaml a scenario), csv, jsonl, alibaba-openb, alibaba-dlrm, "
+                    "k8s-audit, prometheus, scenario");
   o.cmd->add_option("--series", o.cost.series, "vcpu (default), memory, pods or arrivals")
       ->check(CLI::IsMember({"vcpu", "memory", "pods", "arrivals"}));
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
@@ -82,7 +114,7 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
   const auto horizon = parse_duration(o.horizon);
   if (!horizon || horizon->ms <= 0 || horizon->ms % 3'600'000 != 0)
     bad("--horizon: expected a duration in whole hours such as \"168h\", got \"" + o.horizon + "\"");
-  const forecast::DemandSeries d = demand(o);
+  const forecast::DemandSeries d = demand(o, common);
   const std::vector<double>& y = d.named(o.cost.series);
   if (y.empty()) bad("the input has no " + o.cost.series + " series (docs/forecast.md, \"Demand series\")");
   forecast::ForecastOptions opts;

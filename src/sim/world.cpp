@@ -471,7 +471,18 @@ void World::create_pod(cluster::Pod pod) {
   ++m_pods_created;
   auto pid = m_state.add_pod(std::move(pod));
   if (m_lower_bound) demand_changed(m_state.pod(pid), +1);
+  if (m_opts.pod_event) report_pod_event(m_state.pod(pid), true);
   request_kube_scheduler();
+}
+
+void World::report_pod_event(const cluster::Pod& p, bool created) {
+  spec::TraceEvent e;
+  e.at = Duration{m_engine.now().ms};
+  e.kind = created ? spec::TraceEventKind::create : spec::TraceEventKind::del;
+  e.pod = p.name + "#" + std::to_string(p.uid);
+  e.namespace_ = p.namespace_;
+  if (created) e.requests = p.spec->requests;
+  m_opts.pod_event(e);
 }
 
 void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded, bool graceful) {
@@ -485,6 +496,7 @@ void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded, bool gra
     if (!gone.bound()) m_pending_seconds.push_back((now - gone.created).seconds_f());
     if (evicted && gone.bound()) ++m_result.summary.evictions;
     if (m_lower_bound) demand_changed(gone, -1);
+    if (m_opts.pod_event) report_pod_event(gone, false);
   }
   // The kubelet stops a deleted pod's containers within its terminationGracePeriodSeconds; until
   // then the pod stays on the node with its requests (kube-scheduler and both autoscalers count

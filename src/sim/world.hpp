@@ -82,6 +82,7 @@ class World {
   void finish_lower_bound(SimTime end);
   // Output.
   void note(const policy::Note& n);
+  void report_pod_event(const cluster::Pod& p, bool created);  // to SimOptions::pod_event
   void record(Decision d);  // counts it; keeps it unless SimOptions::keep_decisions is false
   void log(const std::string& line);
   void sample();

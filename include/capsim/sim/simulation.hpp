@@ -36,6 +36,10 @@ struct SimOptions {
   // Called at every sample (each simulated sample_interval) with the autoscaler, the simulated
   // time reached, the run's end and the events run so far: a progress display. Unset: nothing.
   std::function<void(const std::string& autoscaler, SimTime now, SimTime end, std::uint64_t events)> progress;
+  // Called for every workload pod created or deleted (DaemonSet pods are per node, not workload):
+  // the pod as a trace event (name "<name>#<uid>", its requests on create), at its offset from
+  // the start. `capsim forecast SCENARIO.yaml` takes its demand history from the lower bound's.
+  std::function<void(const spec::TraceEvent&)> pod_event;
 };
 
 // Runs one autoscaler on the scenario.
