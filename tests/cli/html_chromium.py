@@ -3,6 +3,7 @@
 the page's script runs without console errors, every chart has its axes, legend and series after
 rendering, and a screenshot is not blank. A report of a 10,000-sample run draws no more points
 per series than report::k_max_drawn_points. Usage: html_chromium.py CAPSIM SOURCE_DIR WORKDIR"""
+import concurrent.futures
 import glob
 import os
 import re
@@ -10,6 +11,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 import zlib
 from html.parser import HTMLParser
 
@@ -21,7 +23,7 @@ assert chromium, "chromium is not installed (tools/quickstart test installs it)"
 
 
 def browser(url, *args):
-    profile = os.path.join(work, "profile")
+    profile = os.path.join(work, "profile-" + str(threading.get_ident()))  # a browser per profile at a time
     cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
            f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args, url]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -90,16 +92,20 @@ def check_report(html, expect_charts, scripted=True, window="1280,2400", screens
 
 # Every example's page is rendered and its DOM checked; every page is the same template, so the
 # first example's is also screenshotted (with the week's, check's and diff's below): a browser
-# launch costs about 3 s.
-reports = 0
-for scenario in sorted(glob.glob(os.path.join(source, "scenarios", "*.yaml"))):
-    if os.path.basename(scenario).startswith("sweep-"):
-        continue  # a sweep spec; its report page is checked below
+# launch costs about 3 s, so two pages are checked at a time.
+def example_report(index_scenario):
+    index, scenario = index_scenario
     name = os.path.splitext(os.path.basename(scenario))[0]
     html = os.path.join(work, name + ".html")
     subprocess.run([capsim, "--quiet", "compare", scenario, "--html", html], check=True, capture_output=True)
-    check_report(html, expect_charts=6, screenshot=reports == 0)
-    reports += 1
+    check_report(html, expect_charts=6, screenshot=index == 0)
+
+
+examples = [s for s in sorted(glob.glob(os.path.join(source, "scenarios", "*.yaml")))
+            if not os.path.basename(s).startswith("sweep-")]  # a sweep spec's report page is checked below
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    list(pool.map(example_report, enumerate(examples)))
+reports = len(examples)
 
 # A week sampled every minute: 10,081 samples, drawn from at most 600 points per series.
 long_run = os.path.join(work, "week.yaml")

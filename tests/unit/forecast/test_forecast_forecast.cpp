@@ -202,7 +202,7 @@ TEST_CASE("capsim forecast: next week's cost per autoscaler, a what-if and a bud
   const std::string trace = std::string(CAPSIM_SHARED_DATA_DIR) + "/traces/alibaba-gpu-v2025-disaggregated_DLRM_trace.csv";
   const std::string cluster = std::string(CAPSIM_SOURCE_DIR) + "/examples/forecast/cluster.yaml";
   auto r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--scenario", cluster, "--scale", "0.0005",
-                          "--paths", "2", "--what-if", "demand*1.3", "--budget", "2000", "--format", "markdown"});
+                          "--paths", "2", "-j", "2", "--what-if", "demand*1.3", "--budget", "2000", "--format", "markdown"});
   REQUIRE(r.rc == 0);
   CHECK(r.out.rfind("# forecast of vcpu from ", 0) == 0);
   CHECK(r.out.find("| drift-7d | 0.534 | 0.37 | 0.08 | 71 | chosen |") != std::string::npos);
