@@ -68,13 +68,11 @@ std::size_t ClusterAutoscaler::group_index(const std::string& name) const {
   return it == m_index.end() ? SIZE_MAX : it->second;
 }
 
-ClusterAutoscaler::NodeCache& ClusterAutoscaler::node_cache(const cluster::Node& n) {
+ClusterAutoscaler::NodeCache& ClusterAutoscaler::new_node_cache(const cluster::Node& n) {
   if (n.id >= m_node_cache.size()) m_node_cache.resize(n.id + 1);
   NodeCache& c = m_node_cache[n.id];
-  if (!c.known) {
-    c.known = true;
-    c.group = group_index(n.node_group);
-  }
+  c.known = true;
+  c.group = group_index(n.node_group);
   return c;
 }
 

@@ -692,7 +692,12 @@ Actions Karpenter::disrupt(const View& view) {
     if (!m_awaiting_deletion.empty()) return out;
     out = expire(view);
     if (!out.empty()) return out;
+  } else if (m_quiet && now < m_quiet->until && m_quiet->generation == view.cluster.generation() &&
+             m_quiet->state_version == m_state_version && m_quiet->nominations == m_nominations &&
+             m_quiet->drifted == m_drifted.size()) {
+    return out;
   }
+  m_quiet.reset();
   // Emptiness.
   auto empties = candidates(view, Method::emptiness);
   if (!empties.empty()) {
@@ -800,7 +805,36 @@ Actions Karpenter::disrupt(const View& view) {
     }
     m_consolidation_memo[static_cast<int>(m)] = memo;
   }
+  if (!v1alpha5() && out.empty())
+    if (auto until = quiet_until(view))
+      m_quiet = QuietPass{view.cluster.generation(), m_state_version, m_nominations, m_drifted.size(), *until};
   return out;
+}
+
+// What a pass reads that changes with time alone: each node's consolidateAfter window (the
+// candidates of every method and the memo's window marks), nominations and do-not-disrupt
+// durations running out, and ConsolidationState's forced re-check 5 minutes after the last
+// change. Budgets with a schedule open and close with time too: no quiet pass with them.
+std::optional<SimTime> Karpenter::quiet_until(const View& view) const {
+  const SimTime now = view.now;
+  for (const auto& p : m_pools)
+    for (const auto& b : p.spec.budgets)
+      if (b.schedule) return std::nullopt;
+  SimTime until{INT64_MAX};
+  auto upcoming = [&](SimTime t) {
+    if (t > now && t < until) until = t;
+  };
+  upcoming(m_state_change_at + k_consolidation_state_recheck);
+  for (const auto& [nid, t] : m_nominated_until) upcoming(t);
+  for (auto nid : view.cluster.node_ids()) {
+    const auto& n = view.cluster.node(nid);
+    if (!n.managed()) continue;
+    const NodePoolModel* p = pool(n.node_pool);
+    if (p && p->spec.consolidate_after && n.initialized())
+      upcoming(std::max(n.last_pod_event_at, n.initialized_at) + *p->spec.consolidate_after);
+    if (const auto& dnd = pod_summary(view, n).do_not_disrupt_until) upcoming(*dnd);
+  }
+  return until;
 }
 
 bool Karpenter::revalidate(const View& view, Command& cmd) const {

@@ -153,7 +153,11 @@ class ClusterAutoscaler final : public Autoscaler {
     std::optional<std::optional<UtilizationInfo>> utilization;
     bool utilization_ignores_daemonsets{false};
   };
-  NodeCache& node_cache(const cluster::Node& n);
+  NodeCache& node_cache(const cluster::Node& n) {  // hot: several times per node per loop
+    if (n.id < m_node_cache.size() && m_node_cache[n.id].known) return m_node_cache[n.id];
+    return new_node_cache(n);
+  }
+  NodeCache& new_node_cache(const cluster::Node& n);
   // Fills m_group_nodes from the cluster (once per reconcile: nodes do not change within one).
   void index_groups(const View& view);
 
