@@ -692,10 +692,10 @@ Actions Karpenter::disrupt(const View& view) {
     if (!m_awaiting_deletion.empty()) return out;
     out = expire(view);
     if (!out.empty()) return out;
-  } else if (m_quiet && now < m_quiet->until && m_quiet->generation == view.cluster.generation() &&
-             m_quiet->state_version == m_state_version && m_quiet->nominations == m_nominations &&
-             m_quiet->drifted == m_drifted.size()) {
-    return out;
+  } else if (m_quiet && m_quiet->generation == view.cluster.generation() && m_quiet->state_version == m_state_version &&
+             m_quiet->nominations == m_nominations && m_quiet->drifted == m_drifted.size()) {
+    if (!m_quiet->until) m_quiet->until = quiet_until(view, m_quiet->at);
+    if (*m_quiet->until && now < **m_quiet->until) return out;
   }
   m_quiet.reset();
   // Emptiness.
@@ -806,23 +806,22 @@ Actions Karpenter::disrupt(const View& view) {
     m_consolidation_memo[static_cast<int>(m)] = memo;
   }
   if (!v1alpha5() && out.empty())
-    if (auto until = quiet_until(view))
-      m_quiet = QuietPass{view.cluster.generation(), m_state_version, m_nominations, m_drifted.size(), *until};
+    m_quiet = QuietPass{view.cluster.generation(), m_state_version, m_nominations, m_drifted.size(), now, std::nullopt};
   return out;
 }
 
 // What a pass reads that changes with time alone: each node's consolidateAfter window (the
 // candidates of every method and the memo's window marks), nominations and do-not-disrupt
 // durations running out, and ConsolidationState's forced re-check 5 minutes after the last
-// change. Budgets with a schedule open and close with time too: no quiet pass with them.
-std::optional<SimTime> Karpenter::quiet_until(const View& view) const {
-  const SimTime now = view.now;
+// change. Budgets with a schedule open and close with time too: no quiet pass with them. The
+// first such time after `after`, the quiet pass; the cluster is as it was then.
+std::optional<SimTime> Karpenter::quiet_until(const View& view, SimTime after) const {
   for (const auto& p : m_pools)
     for (const auto& b : p.spec.budgets)
       if (b.schedule) return std::nullopt;
   SimTime until{INT64_MAX};
   auto upcoming = [&](SimTime t) {
-    if (t > now && t < until) until = t;
+    if (t > after && t < until) until = t;
   };
   upcoming(m_state_change_at + k_consolidation_state_recheck);
   for (const auto& [nid, t] : m_nominated_until) upcoming(t);

@@ -282,18 +282,19 @@ class Karpenter final : public Autoscaler {
   // Cluster.ConsolidationState: when the state last changed (or was forced to, every 5 minutes).
   std::uint64_t m_state_change_generation{UINT64_MAX};
   SimTime m_state_change_at{0};
-  // A v1 disruption pass that ended with nothing to do and nothing to say, and the first time at
-  // which a pass could see anything else while the keys stay the same (quiet_until). Until then
-  // a pass would compute the same candidates, budgets and memos and find nothing again: disrupt()
-  // returns at once. Not a model of upstream (which re-evaluates every 10 s); the same decisions
-  // for less work.
+  // A v1 disruption pass that ended with nothing to do and nothing to say (at `at`). While the
+  // keys stay the same, a later pass would compute the same candidates, budgets and memos and find
+  // nothing again until a time threshold after `at` comes (quiet_until, computed at the first pass
+  // that finds the keys unchanged): disrupt() returns at once. Not a model of upstream (which
+  // re-evaluates every 10 s); the same decisions for less work.
   struct QuietPass {
     std::uint64_t generation{0}, state_version{0}, nominations{0};
     std::size_t drifted{0};
-    SimTime until;
+    SimTime at;
+    std::optional<std::optional<SimTime>> until;  // unset: not computed yet; nullopt: never quiet
   };
   std::optional<QuietPass> m_quiet;
-  std::optional<SimTime> quiet_until(const View& view) const;
+  std::optional<SimTime> quiet_until(const View& view, SimTime after) const;
 
   Config m_cfg;
   std::vector<NodePoolModel> m_pools;  // in weight order (weight desc, name desc)
