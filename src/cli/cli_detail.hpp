@@ -93,6 +93,7 @@ std::optional<int> run_sweep_command(const SweepOptions& o, const Common& common
 struct ForecastCliOptions {
   CLI::App* cmd{nullptr};
   std::vector<std::string> inputs;  // a trace, or Prometheus exports
+  std::string only_class;
   std::string trace_format = "auto";
   std::string horizon = "168h";
   int level{80};

@@ -45,7 +45,8 @@ class EventList final : public spec::TraceSource {
 
 // The hourly demand of the inputs: one trace, Prometheus exports whose series are pooled, or a
 // scenario's own workload (its pods as the lower bound, which places every pod at once, sees them).
-forecast::DemandSeries demand(const ForecastCliOptions& o, const Common& common) {
+forecast::DemandSeries demand(const ForecastCliOptions& o, const Common& common, std::vector<forecast::ClassProfile>& classes) {
+  const std::string* only = o.only_class.empty() ? nullptr : &o.only_class;
   if (given_as(o, "scenario", {".yaml", ".yml"})) {
     if (o.inputs.size() > 1) bad("one scenario at a time");
     const auto cat = load_catalog(common);
@@ -57,9 +58,10 @@ forecast::DemandSeries demand(const ForecastCliOptions& o, const Common& common)
     so.keep_decisions = false;
     so.pod_event = [&](const spec::TraceEvent& e) { list.events.push_back(e); };
     sim::run_autoscaler(sc, "lower-bound", so);
-    return forecast::demand_from_trace(list, sc.duration);
+    return forecast::demand_from_trace(list, sc.duration, only, &classes);
   }
   if (given_as(o, "prometheus", {".json"})) {
+    if (only) bad("--class needs a trace or a scenario: a Prometheus export's series have no workload classes");
     std::vector<spec::MetricSeries> series;
     for (const auto& f : o.inputs) {
       auto s = io::read_prometheus_matrix(f);
@@ -71,7 +73,7 @@ forecast::DemandSeries demand(const ForecastCliOptions& o, const Common& common)
   const auto fmt = io::parse_trace_format(o.trace_format);
   if (!fmt) bad("--trace-format: unknown format \"" + o.trace_format + "\"");
   auto reader = io::open_trace(o.inputs.front(), *fmt);
-  return forecast::demand_from_trace(*reader);
+  return forecast::demand_from_trace(*reader, std::nullopt, only, &classes);
 }
 
 }  // namespace
@@ -88,6 +90,8 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--series", o.cost.series, "vcpu (default), memory, pods or arrivals")
       ->check(CLI::IsMember({"vcpu", "memory", "pods", "arrivals"}));
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
+  o.cmd->add_option("--class", o.only_class,
+                    "Forecast one workload class: the pods of this owner (e.g. ReplicaSet/app_0; the report lists them)");
   o.cmd->add_option("--level", o.level, "Central interval in percent, 50 to 99 (default 80)")->check(CLI::Range(50, 99));
   o.cmd->add_option("--backtest-days", o.backtest_days, "Daily backtest origins (default 7)")->check(CLI::Range(1, 365));
   o.cmd->add_option("--format", o.format, "table, markdown, json or html (charts of the forecast and of the cost)")
@@ -114,7 +118,9 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
   const auto horizon = parse_duration(o.horizon);
   if (!horizon || horizon->ms <= 0 || horizon->ms % 3'600'000 != 0)
     bad("--horizon: expected a duration in whole hours such as \"168h\", got \"" + o.horizon + "\"");
-  const forecast::DemandSeries d = demand(o, common);
+  std::vector<forecast::ClassProfile> classes;
+  const forecast::DemandSeries d = demand(o, common, classes);
+  if (!o.only_class.empty() && classes.empty()) bad("--class: no pod of the input has the owner \"" + o.only_class + "\"");
   const std::vector<double>& y = d.named(o.cost.series);
   if (y.empty()) bad("the input has no " + o.cost.series + " series (docs/forecast.md, \"Demand series\")");
   forecast::ForecastOptions opts;
@@ -127,6 +133,8 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
   ctx.series = o.cost.series;
   ctx.cluster = o.scenario;
   ctx.scale = o.cost.scale;
+  ctx.classes = std::move(classes);
+  ctx.only_class = o.only_class;
   if (o.scenario.empty() && (!o.what_if.empty() || o.budget)) bad("--what-if and --budget need the cluster scenario (--scenario)");
   if (!o.scenario.empty()) {
     const auto cat = load_catalog(common);

@@ -16,7 +16,10 @@ constexpr double k_hour_ms = 3'600'000.0;
 struct Live {
   double vcpu, gib;
   std::int64_t from_ms;
+  std::string owner;
 };
+
+std::string class_of(const spec::TraceEvent& e) { return e.owner.empty() ? "(none)" : e.owner; }
 
 // Adds `value` x (share of each hour covered by [from, to)) to the series.
 void add_interval(std::vector<double>& s, double value, std::int64_t from_ms, std::int64_t to_ms) {
@@ -33,37 +36,64 @@ void add_interval(std::vector<double>& s, double value, std::int64_t from_ms, st
 
 }  // namespace
 
-DemandSeries demand_from_trace(spec::TraceSource& src, std::optional<Duration> end) {
+DemandSeries demand_from_trace(spec::TraceSource& src, std::optional<Duration> end, const std::string* only_class,
+                               std::vector<ClassProfile>* classes) {
   std::unordered_map<std::string, Live> live;
+  std::map<std::string, ClassProfile> profiles;
+  std::map<std::string, std::map<std::pair<double, double>, std::size_t>> shapes;
   DemandSeries d;
   std::int64_t last_ms = 0;
   auto close = [&](const Live& l, std::int64_t to_ms) {
     add_interval(d.vcpu, l.vcpu, l.from_ms, to_ms);
     add_interval(d.memory_gib, l.gib, l.from_ms, to_ms);
     add_interval(d.pods, 1.0, l.from_ms, to_ms);
+    if (classes) profiles[l.owner].vcpu_hours += l.vcpu * static_cast<double>(to_ms - l.from_ms) / k_hour_ms;
   };
   while (auto ev = src.next()) {
     const std::int64_t at = ev->at.ms;
     last_ms = std::max(last_ms, at);
     const std::string key = ev->namespace_ + "/" + ev->pod;
     if (ev->kind == spec::TraceEventKind::create) {
+      std::string owner = class_of(*ev);
+      if (only_class && owner != *only_class) continue;
       Live l{static_cast<double>(ev->requests.get(Resource::cpu).milli) / 1000.0,
-             static_cast<double>(ev->requests.get(Resource::memory).milli) / 1000.0 / (1024.0 * 1024.0 * 1024.0), at};
+             static_cast<double>(ev->requests.get(Resource::memory).milli) / 1000.0 / (1024.0 * 1024.0 * 1024.0), at,
+             std::move(owner)};
       const auto h = static_cast<std::size_t>(at / 3'600'000);
       if (d.arrivals.size() <= h) d.arrivals.resize(h + 1, 0.0);
       d.arrivals[h] += 1;
-      live[key] = l;
+      if (classes) {
+        ++profiles[l.owner].pods;
+        ++shapes[l.owner][{l.vcpu, l.gib}];
+      }
+      live[key] = std::move(l);
     } else if (auto it = live.find(key); it != live.end()) {
       close(it->second, at);
+      if (classes) profiles[it->second.owner].lifetimes_s.push_back(static_cast<double>(at - it->second.from_ms) / 1000.0);
       live.erase(it);
     }
   }
   const std::int64_t end_ms = end ? end->ms : static_cast<std::int64_t>(std::ceil(static_cast<double>(last_ms) / k_hour_ms) * k_hour_ms);
   std::vector<std::pair<std::string, Live>> rest(live.begin(), live.end());
   std::sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.first < b.first; });  // a fixed summation order
-  for (const auto& [key, l] : rest) close(l, end_ms);
+  for (const auto& [key, l] : rest) {
+    close(l, end_ms);
+    if (classes) ++profiles[l.owner].still_running;
+  }
   const auto hours = static_cast<std::size_t>(std::max<std::int64_t>(0, (end_ms + 3'599'999) / 3'600'000));
   for (auto* s : {&d.vcpu, &d.memory_gib, &d.pods, &d.arrivals}) s->resize(hours, 0.0);
+  if (classes) {
+    classes->clear();
+    for (auto& [name, p] : profiles) {
+      p.name = name;
+      for (const auto& [shape, n] : shapes[name]) p.shapes.push_back(PodShape{shape.first, shape.second, n});
+      std::stable_sort(p.shapes.begin(), p.shapes.end(), [](const PodShape& a, const PodShape& b) { return a.pods > b.pods; });
+      std::sort(p.lifetimes_s.begin(), p.lifetimes_s.end());
+      classes->push_back(std::move(p));
+    }
+    std::stable_sort(classes->begin(), classes->end(),
+                     [](const ClassProfile& a, const ClassProfile& b) { return a.vcpu_hours > b.vcpu_hours; });
+  }
   return d;
 }
 

@@ -72,6 +72,17 @@ struct Section {
 };
 
 std::string money(double v) { return "$" + fixed(v, 2); }
+
+// "12 vCPU 120 GiB": up to three decimals, trailing zeros dropped.
+std::string shape_text(const forecast::PodShape& s) {
+  auto num = [](double v) {
+    std::string t = fixed(v, 3);
+    while (t.back() == '0') t.pop_back();
+    if (t.back() == '.') t.pop_back();
+    return t;
+  };
+  return num(s.vcpu) + " vCPU " + num(s.memory_gib) + " GiB";
+}
 std::string signed_money(double v) { return (v < 0 ? "-$" : "+$") + fixed(std::abs(v), 2); }
 std::string signed_percent(double v) { return (v < 0 ? "-" : "+") + fixed(std::abs(v), 1) + " %"; }
 
@@ -104,7 +115,9 @@ std::string joined(const std::vector<std::string>& xs) {
 std::vector<Section> sections(const ForecastResult& r, const ForecastContext& ctx) {
   const int level = static_cast<int>(r.level * 100 + 0.5);
   std::vector<Section> out;
-  Section head{"forecast of " + ctx.series + " from " + ctx.source, {}, {}};
+  Section head{"forecast of " + ctx.series + (ctx.only_class.empty() ? "" : " of class " + ctx.only_class) + " from " + ctx.source,
+               {},
+               {}};
   head.after = {std::to_string(r.history_hours) + " hours of history", "model: " + r.why};
   out.push_back(std::move(head));
   Section bt{"backtest (" + std::to_string(r.scores.front().origins) + " daily origins, " + std::to_string(level) +
@@ -126,6 +139,25 @@ std::vector<Section> sections(const ForecastResult& r, const ForecastContext& ct
   }
   demand.rows.push_back({"total", fixed(r.total.mean, 0), fixed(r.total.lower, 0), fixed(r.total.median, 0), fixed(r.total.upper, 0)});
   out.push_back(std::move(demand));
+  if (!ctx.classes.empty()) {
+    double all = 0;
+    for (const auto& c : ctx.classes) all += c.vcpu_hours;
+    const std::size_t shown = std::min<std::size_t>(ctx.classes.size(), 10);
+    Section cls{"workload classes of the history: the " + std::to_string(shown) + " of " + std::to_string(ctx.classes.size()) +
+                    " with the most vCPU-hours (--class NAME forecasts one; JSON lists all)",
+                {{"CLASS", "PODS", "VCPU-HOURS %", "TOP SHAPE", "ITS PODS %", "SHAPES", "LIFETIME P50 H", "P90 H", "RUNNING AT END"}},
+                {}};
+    for (std::size_t i = 0; i < shown; ++i) {
+      const auto& c = ctx.classes[i];
+      const auto& top = c.shapes.front();
+      const bool lived = !c.lifetimes_s.empty();
+      cls.rows.push_back({c.name, std::to_string(c.pods), fixed(all > 0 ? 100 * c.vcpu_hours / all : 0, 1),
+                          shape_text(top), fixed(100.0 * static_cast<double>(top.pods) / static_cast<double>(c.pods), 0),
+                          std::to_string(c.shapes.size()), lived ? fixed(forecast::quantile(c.lifetimes_s, 0.5) / 3600, 1) : "-",
+                          lived ? fixed(forecast::quantile(c.lifetimes_s, 0.9) / 3600, 1) : "-", std::to_string(c.still_running)});
+    }
+    out.push_back(std::move(cls));
+  }
   if (ctx.costs.empty()) return out;
   Section cost{"cost through the autoscalers of " + ctx.cluster + " (demand x " + fixed(ctx.scale, 4) + ", " +
                    std::to_string(level) + " % intervals over the paths)",
@@ -240,6 +272,17 @@ std::string forecast_json(const ForecastResult& r, const ForecastContext& ctx) {
                        {"paths", d.paths}});
     what_if = {{"edits", ctx.what_if}, {"costThroughAutoscalers", costs_json(ctx.what_if_costs)}, {"differences", diffs}};
   }
+  json classes = json::array();
+  for (const auto& c : ctx.classes) {
+    json shapes = json::array();
+    for (const auto& sh : c.shapes) shapes.push_back({{"vcpu", stable(sh.vcpu)}, {"memoryGiB", stable(sh.memory_gib)}, {"pods", sh.pods}});
+    json lifetime = nullptr;
+    if (!c.lifetimes_s.empty())
+      lifetime = {{"p10", stable(forecast::quantile(c.lifetimes_s, 0.1))}, {"p50", stable(forecast::quantile(c.lifetimes_s, 0.5))},
+                  {"p90", stable(forecast::quantile(c.lifetimes_s, 0.9))}, {"ended", c.lifetimes_s.size()}};
+    classes.push_back({{"name", c.name}, {"pods", c.pods}, {"vcpuHours", stable(c.vcpu_hours)}, {"shapes", shapes},
+                       {"lifetimeSeconds", lifetime}, {"runningAtEnd", c.still_running}});
+  }
   json warnings = json::array();
   for (const auto& c : ctx.costs)
     if (c.failed_paths > 0) warnings.push_back(std::to_string(c.failed_paths) + " path(s) failed to replay through " + c.autoscaler);
@@ -248,6 +291,8 @@ std::string forecast_json(const ForecastResult& r, const ForecastContext& ctx) {
             {"whatIf", what_if},
             {"budgetUsd", ctx.budget_usd ? json(*ctx.budget_usd) : json(nullptr)},
             {"warnings", warnings},
+            {"classes", classes},
+            {"class", ctx.only_class.empty() ? json(nullptr) : json(ctx.only_class)},
             {"demandScale", ctx.scale},
             {"source", ctx.source},
             {"series", ctx.series},

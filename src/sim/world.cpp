@@ -481,6 +481,10 @@ void World::report_pod_event(const cluster::Pod& p, bool created) {
   e.kind = created ? spec::TraceEventKind::create : spec::TraceEventKind::del;
   e.pod = p.name + "#" + std::to_string(p.uid);
   e.namespace_ = p.namespace_;
+  if (!p.owner.name.empty()) {  // a replayed trace's pods keep the trace's owner (controllers.cpp: "Trace" + kind)
+    const bool traced = p.owner.kind.rfind("Trace", 0) == 0;
+    e.owner = (traced ? p.owner.kind.substr(5) : p.owner.kind) + "/" + p.owner.name;
+  }
   if (created) e.requests = p.spec->requests;
   m_opts.pod_event(e);
 }

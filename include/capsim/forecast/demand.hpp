@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,9 +26,28 @@ struct DemandSeries {
   }
 };
 
+// A workload class (a trace's owner, e.g. "ReplicaSet/app_0"; "(none)" for bare pods): its pods'
+// shapes and lifetimes as the trace shows them - the empirical distributions to draw future pods
+// from.
+struct PodShape {
+  double vcpu{0}, memory_gib{0};
+  std::size_t pods{0};
+};
+struct ClassProfile {
+  std::string name;
+  std::size_t pods{0};                 // created in the trace
+  double vcpu_hours{0};                // requested, over the trace
+  std::vector<PodShape> shapes;        // distinct (vCPU, GiB), most pods first (ties by size)
+  std::vector<double> lifetimes_s;     // of the pods deleted in the trace, ascending
+  std::size_t still_running{0};        // created but not deleted by the end (censored lifetimes)
+};
+
 // Every event of `src`; hour 0 starts at the trace start. The series ends at `end` (rounded up to
 // whole hours), or by default at the last event's hour; pods still alive then count until the end.
-DemandSeries demand_from_trace(spec::TraceSource& src, std::optional<Duration> end = std::nullopt);
+// With `only_class`, just that class's pods; with `classes`, every class's profile, most requested
+// vCPU-hours first (ties by name).
+DemandSeries demand_from_trace(spec::TraceSource& src, std::optional<Duration> end = std::nullopt,
+                               const std::string* only_class = nullptr, std::vector<ClassProfile>* classes = nullptr);
 
 // From Prometheus range-query series as kube-state-metrics names them (docs/forecast.md, "Demand
 // from Prometheus"): kube_pod_container_resource_requests{resource="cpu"|"memory"} (or KSM v1's

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capsim/forecast/backtest.hpp"
+#include "capsim/forecast/demand.hpp"
 
 namespace capsim::report {
 
@@ -22,6 +23,8 @@ struct ForecastContext {
   std::vector<forecast::AutoscalerCost> what_if_costs;  // the edited cluster's, per autoscaler
   std::vector<forecast::WhatIfDiff> diffs;
   std::optional<double> budget_usd;                     // for the horizon (--budget)
+  std::vector<forecast::ClassProfile> classes;          // the history's workload classes (traces)
+  std::string only_class;                               // the forecast is of this class alone (--class)
 };
 
 std::string forecast_table(const forecast::ForecastResult& r, const ForecastContext& ctx);

@@ -37,8 +37,9 @@ struct SimOptions {
   // time reached, the run's end and the events run so far: a progress display. Unset: nothing.
   std::function<void(const std::string& autoscaler, SimTime now, SimTime end, std::uint64_t events)> progress;
   // Called for every workload pod created or deleted (DaemonSet pods are per node, not workload):
-  // the pod as a trace event (name "<name>#<uid>", its requests on create), at its offset from
-  // the start. `capsim forecast SCENARIO.yaml` takes its demand history from the lower bound's.
+  // the pod as a trace event (name "<name>#<uid>", its owner, its requests on create), at its
+  // offset from the start. `capsim forecast SCENARIO.yaml` takes its demand history from the lower
+  // bound's.
   std::function<void(const spec::TraceEvent&)> pod_event;
 };
 

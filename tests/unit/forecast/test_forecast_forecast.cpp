@@ -67,6 +67,47 @@ TEST_CASE("forecast demand: hourly time-averaged requests, live pods and arrival
   CHECK(d.arrivals == std::vector<double>{1.0, 1.0, 0.0});
 }
 
+TEST_CASE("forecast demand: workload classes with their pod shapes and lifetimes; one class alone", "[forecast]") {
+  using K = spec::TraceEventKind;
+  auto owned = [](spec::TraceEvent e, const std::string& owner) {
+    e.owner = owner;
+    return e;
+  };
+  // web: three 1-CPU pods living 1 h, 2 h and (still at the end) 2.5 h, one 2-CPU pod living 30 min;
+  // a bare 4-CPU pod from 0:00 to 1:00.
+  const std::vector<spec::TraceEvent> evs = {
+      owned(ev(0.0, K::create, "w1", 1000), "ReplicaSet/web"), owned(ev(0.0, K::create, "w2", 1000), "ReplicaSet/web"),
+      ev(0.0, K::create, "bare", 4000),                        owned(ev(0.5, K::create, "w3", 1000), "ReplicaSet/web"),
+      owned(ev(0.5, K::create, "w4", 2000), "ReplicaSet/web"), ev(1.0, K::del, "w1"),
+      ev(1.0, K::del, "bare"),                                 ev(1.0, K::del, "w4"),
+      ev(2.0, K::del, "w2")};
+  VectorSource src(evs);
+  std::vector<ClassProfile> classes;
+  const DemandSeries all = demand_from_trace(src, Duration::hours(3), nullptr, &classes);
+  CHECK(all.vcpu == std::vector<double>{7.5, 2.0, 1.0});
+  REQUIRE(classes.size() == 2);
+  // Most vCPU-hours first: web has 1 + 2 + 2.5 + 1 = 6.5, the bare pod 4.
+  CHECK(classes[0].name == "ReplicaSet/web");
+  CHECK(classes[0].pods == 4);
+  CHECK(classes[0].vcpu_hours == 6.5);
+  REQUIRE(classes[0].shapes.size() == 2);
+  CHECK(classes[0].shapes[0].vcpu == 1.0);
+  CHECK(classes[0].shapes[0].memory_gib == 1.0);
+  CHECK(classes[0].shapes[0].pods == 3);
+  CHECK(classes[0].shapes[1].vcpu == 2.0);
+  CHECK(classes[0].lifetimes_s == std::vector<double>{1800, 3600, 7200});
+  CHECK(classes[0].still_running == 1);
+  CHECK(classes[1].name == "(none)");
+  CHECK(classes[1].vcpu_hours == 4.0);
+  // One class alone: its own series.
+  VectorSource again(evs);
+  const std::string web = "ReplicaSet/web";
+  const DemandSeries w = demand_from_trace(again, Duration::hours(3), &web, &classes);
+  CHECK(w.vcpu == std::vector<double>{3.5, 2.0, 1.0});
+  CHECK(w.arrivals == std::vector<double>{4, 0, 0});
+  CHECK(classes.size() == 1);
+}
+
 TEST_CASE("forecast models: each gets the series it models exactly", "[forecast]") {
   const std::size_t T = 21 * 24;
   std::vector<double> season(T), line(T), wave(T), flat(T, 42.0);
@@ -144,6 +185,18 @@ TEST_CASE("capsim forecast: the DLRM trace's next week as JSON; a bad horizon is
   CHECK(r.out.find("\"paths\": 168") != std::string::npos);
   CHECK(r.out.find("\"day\": 7") != std::string::npos);
   CHECK(r.out.find("\"schemaVersion\": 1") != std::string::npos);
+  // The workload classes, and one of them forecast alone.
+  CHECK(r.out.find("\"name\": \"ReplicaSet/app_0\"") != std::string::npos);
+  r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--class", "ReplicaSet/app_0"});
+  REQUIRE(r.rc == 0);
+  CHECK(r.out.rfind("forecast of vcpu of class ReplicaSet/app_0 from ", 0) == 0);
+  CHECK(r.out.find("\nReplicaSet/app_0   2551          13.0   48 vCPU 200 GiB          50       3            24.3  447.4            1324\n") ==
+        std::string::npos);  // alone, the class is all of the history's vCPU-hours
+  CHECK(r.out.find("\nReplicaSet/app_0  2551         100.0  48 vCPU 200 GiB          50       3            24.3  447.4            1324\n") !=
+        std::string::npos);
+  r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--class", "ReplicaSet/nope"});
+  CHECK(r.rc == 2);
+  CHECK(r.err == "error: --class: no pod of the input has the owner \"ReplicaSet/nope\"\n");
   r = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--horizon", "90m"});
   CHECK(r.rc == 2);
   CHECK(r.err == "error: --horizon: expected a duration in whole hours such as \"168h\", got \"90m\"\n");
