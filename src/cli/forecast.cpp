@@ -106,6 +106,10 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
   o.cmd->add_option("--scale", o.cost.scale, "Multiply the demand before replaying it (simulate a fraction; default 1)")
       ->check(CLI::Range(1e-6, 1e6));
   o.cmd->add_option("--deployment", o.cost.deployment, "The scenario's Deployment that carries the demand (default demand)");
+  o.cmd->add_option("--workload", o.cost.workload,
+                    "How a path becomes pods: deployment (scale --deployment every hour; default) or sampled (pods drawn "
+                    "from the history's classes, shapes and lifetimes)")
+      ->check(CLI::IsMember({"deployment", "sampled"}));
   o.cmd->add_option("--what-if", o.what_if,
                     "An edit replayed beside the base (repeatable, applied in order): demand*FACTOR, add=FILE (its "
                     "documents appended to the cluster) or PATH=VALUE (a sweep parameter path, docs/sweep-format.md)");
@@ -141,7 +145,9 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
     const spec::Scenario cluster = load(o.scenario, *cat);
     std::optional<sweep::WhatIf> what_if;
     if (!o.what_if.empty()) what_if = sweep::parse_what_if(o.what_if, o.scenario, *cat);
-    auto c = sweep::cost_through_autoscalers(cluster, r, o.cost, cat, what_if ? &*what_if : nullptr);
+    sweep::CostForecastOptions cost = o.cost;
+    if (cost.workload == "sampled") cost.classes = ctx.classes;
+    auto c = sweep::cost_through_autoscalers(cluster, r, cost, cat, what_if ? &*what_if : nullptr);
     ctx.costs = std::move(c.base);
     ctx.what_if = o.what_if;
     ctx.what_if_costs = std::move(c.what_if);

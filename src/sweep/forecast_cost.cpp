@@ -54,31 +54,60 @@ double per_pod_demand(const spec::Scenario& cluster, const CostForecastOptions& 
   return per_pod;
 }
 
-// One path through one cluster: the Deployment scaled every hour to the path's demand.
+class EventList final : public spec::TraceSource {
+ public:
+  explicit EventList(std::shared_ptr<const std::vector<spec::TraceEvent>> events) : m_events(std::move(events)) {}
+  std::optional<spec::TraceEvent> next() override {
+    if (m_next == m_events->size()) return std::nullopt;
+    return (*m_events)[m_next++];
+  }
+
+ private:
+  std::shared_ptr<const std::vector<spec::TraceEvent>> m_events;
+  std::size_t m_next{0};
+};
+
+constexpr const char* k_sampled_trace = "(sampled workload)";
+
+// One path through one cluster: the Deployment scaled every hour to the path's demand, or the
+// path's sampled pods replayed as a trace.
 PathRun replay(const spec::Scenario& cluster, double per_pod, const std::vector<double>& path, double factor,
                std::uint64_t seed, const CostForecastOptions& opts, const std::shared_ptr<const catalog::Catalog>& cat) {
   const std::size_t H = path.size();
   spec::Scenario sc = cluster;
   sc.seed = seed;
   sc.duration = Duration::hours(static_cast<std::int64_t>(H));
-  auto replicas = [&](std::size_t h) {
-    return static_cast<int>(std::max(0.0, std::round(path[h] * factor * opts.scale / per_pod)));
-  };
-  for (auto& w : sc.workloads)
-    if (w.kind == spec::WorkloadKind::deployment && w.name == opts.deployment) w.replicas = replicas(0);
-  for (std::size_t h = 1; h < H; ++h) {
-    spec::TimelineEvent ev;
-    ev.at = Duration::hours(static_cast<std::int64_t>(h));
-    ev.kind = spec::TimelineKind::scale;
-    ev.target_kind = "Deployment";
-    ev.target_name = opts.deployment;
-    ev.replicas = replicas(h);
-    sc.timeline.push_back(std::move(ev));
-  }
   sim::SimOptions so;
   so.catalog = cat;
   so.open_trace = io::open_replay_trace;
   so.keep_decisions = false;
+  if (opts.workload == "sampled") {
+    auto events = std::make_shared<const std::vector<spec::TraceEvent>>(
+        sampled_workload(path, factor, opts.scale, opts.classes, derive_seed(seed, 1)));
+    spec::TimelineEvent ev;
+    ev.kind = spec::TimelineKind::replay;
+    ev.replay.path = k_sampled_trace;
+    sc.timeline.push_back(std::move(ev));
+    so.open_trace = [events](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
+      if (r.path == k_sampled_trace) return std::make_unique<EventList>(events);
+      return io::open_replay_trace(r);
+    };
+  } else {
+    auto replicas = [&](std::size_t h) {
+      return static_cast<int>(std::max(0.0, std::round(path[h] * factor * opts.scale / per_pod)));
+    };
+    for (auto& w : sc.workloads)
+      if (w.kind == spec::WorkloadKind::deployment && w.name == opts.deployment) w.replicas = replicas(0);
+    for (std::size_t h = 1; h < H; ++h) {
+      spec::TimelineEvent ev;
+      ev.at = Duration::hours(static_cast<std::int64_t>(h));
+      ev.kind = spec::TimelineKind::scale;
+      ev.target_kind = "Deployment";
+      ev.target_name = opts.deployment;
+      ev.replicas = replicas(h);
+      sc.timeline.push_back(std::move(ev));
+    }
+  }
   PathRun run;
   try {
     const sim::RunResult r = sim::run_scenario(sc, so);
@@ -169,6 +198,95 @@ bool read_file(const std::string& path, std::string& out) {
 
 }  // namespace
 
+std::vector<spec::TraceEvent> sampled_workload(const std::vector<double>& path, double factor, double scale,
+                                               const std::vector<forecast::ClassProfile>& classes, std::uint64_t seed) {
+  struct Class {
+    const forecast::ClassProfile* profile;
+    double share, mean_vcpu, mean_life_h;
+  };
+  std::vector<Class> cs;
+  double total = 0;
+  for (const auto& c : classes)
+    if (c.pods > 0 && c.vcpu_hours > 0) total += c.vcpu_hours;
+  const double horizon_h = static_cast<double>(path.size());
+  for (const auto& c : classes) {
+    if (c.pods == 0 || c.vcpu_hours <= 0) continue;
+    double vcpu = 0;
+    for (const auto& s : c.shapes) vcpu += s.vcpu * static_cast<double>(s.pods);
+    double life = 0;
+    for (double l : c.lifetimes_s) life += l / 3600.0;
+    // A class none of whose pods ended in the history lives past the horizon.
+    const double mean_life = c.lifetimes_s.empty() ? horizon_h : life / static_cast<double>(c.lifetimes_s.size());
+    if (vcpu <= 0) continue;
+    cs.push_back(Class{&c, c.vcpu_hours / total, vcpu / static_cast<double>(c.pods), std::max(mean_life, 1.0 / 60)});
+  }
+  if (cs.empty()) bad("--workload sampled needs workload classes with vCPU requests (a trace or a scenario input)");
+  Rng rng(seed, "forecast/workload");
+  struct Pod {
+    double at_h, life_h;
+    const Class* c;
+    const forecast::PodShape* shape;
+  };
+  std::vector<Pod> pods;
+  auto draw_shape = [&](const Class& c) {
+    auto k = static_cast<std::size_t>(rng.uniform_int(1, static_cast<std::int64_t>(c.profile->pods)));
+    for (const auto& s : c.profile->shapes) {
+      if (k <= s.pods) return &s;
+      k -= s.pods;
+    }
+    return &c.profile->shapes.back();
+  };
+  auto draw_life = [&](const Class& c) {
+    const auto& ls = c.profile->lifetimes_s;
+    if (ls.empty()) return horizon_h;
+    return ls[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(ls.size()) - 1))] / 3600.0;
+  };
+  for (const auto& c : cs) {
+    const auto initial = static_cast<std::int64_t>(std::llround(c.share * path.front() * factor * scale / c.mean_vcpu));
+    for (std::int64_t i = 0; i < initial; ++i) {
+      const auto* shape = draw_shape(c);
+      pods.push_back(Pod{0.0, draw_life(c) * rng.uniform01(), &c, shape});
+    }
+    for (std::size_t h = 0; h < path.size(); ++h) {
+      const double rate = c.share * std::max(0.0, path[h] * factor * scale) / c.mean_vcpu / c.mean_life_h;
+      if (rate <= 0) continue;
+      for (double t = static_cast<double>(h) + rng.exponential(1.0 / rate); t < static_cast<double>(h + 1);
+           t += rng.exponential(1.0 / rate)) {
+        const auto* shape = draw_shape(c);
+        pods.push_back(Pod{t, draw_life(c), &c, shape});
+      }
+    }
+  }
+  std::vector<spec::TraceEvent> out;
+  auto ms = [](double hours) { return Duration{static_cast<std::int64_t>(std::llround(hours * 3'600'000.0))}; };
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    const Pod& p = pods[i];
+    spec::TraceEvent e;
+    e.at = ms(p.at_h);
+    e.pod = "sampled-" + std::to_string(i);
+    e.namespace_ = "default";
+    e.owner = p.c->profile->name == "(none)" ? "" : p.c->profile->name;
+    e.requests.set(Resource::cpu, Quantity::from_milli(static_cast<std::int64_t>(std::llround(p.shape->vcpu * 1000))));
+    e.requests.set(Resource::memory,
+                   Quantity::from_mib(static_cast<std::int64_t>(std::llround(p.shape->memory_gib * 1024))));
+    out.push_back(e);
+    if (p.at_h + p.life_h < horizon_h) {
+      spec::TraceEvent d;
+      d.at = ms(p.at_h + p.life_h);
+      d.kind = spec::TraceEventKind::del;
+      d.pod = e.pod;
+      d.namespace_ = "default";
+      out.push_back(std::move(d));
+    }
+  }
+  // Time order; a pod's create before its delete at the same instant, then by name.
+  std::stable_sort(out.begin(), out.end(), [](const spec::TraceEvent& a, const spec::TraceEvent& b) {
+    if (a.at != b.at) return a.at < b.at;
+    return a.kind == spec::TraceEventKind::create && b.kind != spec::TraceEventKind::create;
+  });
+  return out;
+}
+
 WhatIf parse_what_if(const std::vector<std::string>& edits, const std::string& cluster_path, const catalog::Catalog& cat) {
   WhatIf w;
   w.edits = edits;
@@ -214,8 +332,10 @@ WhatIf parse_what_if(const std::vector<std::string>& edits, const std::string& c
 CostForecast cost_through_autoscalers(const spec::Scenario& cluster, const forecast::ForecastResult& fr,
                                       const CostForecastOptions& opts, const std::shared_ptr<const catalog::Catalog>& cat,
                                       const WhatIf* what_if) {
-  const double per_pod = per_pod_demand(cluster, opts);
-  const double per_pod_what_if = what_if ? per_pod_demand(what_if->cluster, opts) : 0.0;
+  const bool sampled = opts.workload == "sampled";
+  if (sampled && opts.series != "vcpu") bad("--workload sampled draws pods to a vcpu forecast, not " + opts.series);
+  const double per_pod = sampled ? 0.0 : per_pod_demand(cluster, opts);
+  const double per_pod_what_if = what_if && !sampled ? per_pod_demand(what_if->cluster, opts) : 0.0;
   const std::size_t days = (fr.point.size() + 23) / 24;
   const std::size_t n = std::min(opts.paths, fr.paths.size());
   std::vector<PathRun> base(n), edited(what_if ? n : 0);

@@ -12,6 +12,7 @@
 
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/forecast/backtest.hpp"
+#include "capsim/forecast/demand.hpp"
 #include "capsim/spec/scenario.hpp"
 
 namespace capsim::sweep {
@@ -23,7 +24,20 @@ struct CostForecastOptions {
   double scale{1.0};                   // demand multiplier before replay (simulate a fraction)
   std::string deployment{"demand"};    // the scenario's Deployment that carries the demand
   std::string series{"vcpu"};          // what the paths measure: vcpu | memory | pods
+  // deployment: the Deployment above, scaled every hour; sampled: pods drawn from `classes` (a vcpu
+  // series only; docs/forecast.md, "Sampled pods").
+  std::string workload{"deployment"};
+  std::vector<forecast::ClassProfile> classes;
 };
+
+// The sampled workload of one path (docs/forecast.md, "Sampled pods"): hour h's target live vCPU is
+// path[h] x factor x scale, shared among the classes by their vCPU-hours; each class starts with
+// its share's worth of pods (residual lifetimes: a drawn lifetime times a uniform fraction) and
+// then has Poisson arrivals at rate share / (mean vCPU per pod x mean lifetime) per hour (Little's
+// law), each with a shape and a lifetime drawn from the class's history. Trace events in time
+// order; from Rng(seed, "forecast/workload").
+std::vector<spec::TraceEvent> sampled_workload(const std::vector<double>& path, double factor, double scale,
+                                               const std::vector<forecast::ClassProfile>& classes, std::uint64_t seed);
 
 // A what-if (docs/forecast.md, "What-if"): edits applied, in order, to every path before replay.
 struct WhatIf {

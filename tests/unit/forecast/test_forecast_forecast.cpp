@@ -8,6 +8,8 @@
 #include <fstream>
 #include <numbers>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -507,5 +509,71 @@ spec:
     };
     CHECK(but_source(a.out) == but_source(b.out));
   }
+  // Tomorrow's pods drawn from the trace's ten classes, through a Karpenter cluster.
+  const std::string cluster = (dir / "cluster.yaml").string();
+  std::ofstream(cluster) << R"(apiVersion: capsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: cluster}
+spec:
+  region: us-east-1
+  zones: [us-east-1a]
+  duration: 1h
+  autoscalers: [karpenter]
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      requirements: [{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {name: default}
+spec:
+  amiSelectorTerms: [{alias: al2023@latest}]
+)";
+  auto s = test::run_cli({"forecast", trace, "--horizon", "24h", "--scenario", cluster, "--workload", "sampled", "--paths", "2",
+                          "-j", "2", "--format", "json"});
+  INFO(s.err);
+  REQUIRE(s.rc == 0);
+  CHECK(s.out.find("\"autoscaler\": \"karpenter\"") != std::string::npos);
+  CHECK(s.out.find("\"failedPaths\": 0") != std::string::npos);
+  s = test::run_cli({"forecast", trace, "--horizon", "24h", "--scenario", cluster, "--workload", "sampled", "--series", "pods"});
+  CHECK(s.rc == 2);
+  CHECK(s.err == "error: --workload sampled draws pods to a vcpu forecast, not pods\n");
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("forecast cost: sampled pods keep the path's live vCPU (Little's law) with the classes' shapes", "[forecast]") {
+  // Two classes, 3:1 in vCPU-hours: web (1 vCPU pods, and a few of 2) living 1 h or 3 h; batch
+  // (4 vCPU) living 30 min. A flat path of 40 vCPU for 48 hours.
+  ClassProfile web{"ReplicaSet/web", 4, 30.0, {{1.0, 2.0, 3}, {2.0, 4.0, 1}}, {3600, 10800}, 0};
+  ClassProfile batch{"Job/batch", 2, 10.0, {{4.0, 8.0, 2}}, {1800}, 0};
+  const std::vector<double> path(48, 40.0);
+  const auto events = sweep::sampled_workload(path, 1.0, 1.0, {web, batch}, 7);
+  auto key = [](const std::vector<spec::TraceEvent>& es) {
+    std::vector<std::tuple<std::int64_t, int, std::string, std::string, std::int64_t>> k;
+    for (const auto& e : es) k.emplace_back(e.at.ms, static_cast<int>(e.kind), e.pod, e.owner, e.requests.get(Resource::cpu).milli);
+    return k;
+  };
+  CHECK(key(events) == key(sweep::sampled_workload(path, 1.0, 1.0, {web, batch}, 7)));  // the seed decides everything
+  CHECK(key(events) != key(sweep::sampled_workload(path, 1.0, 1.0, {web, batch}, 8)));
+  CHECK(std::is_sorted(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.at < b.at; }));
+  // Shapes come from the classes: web's 1 and 2 vCPU, batch's 4.
+  std::set<std::pair<std::string, std::int64_t>> shapes;
+  for (const auto& e : events)
+    if (e.kind == spec::TraceEventKind::create) shapes.insert({e.owner, e.requests.get(Resource::cpu).milli});
+  CHECK(shapes == std::set<std::pair<std::string, std::int64_t>>{{"Job/batch", 4000}, {"ReplicaSet/web", 1000}, {"ReplicaSet/web", 2000}});
+  // The live vCPU they add up to, hour by hour, stays near 40 (Poisson noise): web 30 at 1.25
+  // vCPU per pod and 2 h per pod (12 arrivals an hour), batch 10 at 4 vCPU and 0.5 h (5 an hour).
+  VectorSource src(events);
+  const DemandSeries d = demand_from_trace(src, Duration::hours(48));
+  double mean = 0;
+  for (double v : d.vcpu) mean += v / 48;
+  CHECK(mean == Approx(40).epsilon(0.1));
+  CHECK_THROWS_WITH(sweep::sampled_workload(path, 1.0, 1.0, {}, 7),
+                    "error: --workload sampled needs workload classes with vCPU requests (a trace or a scenario input)");
 }
