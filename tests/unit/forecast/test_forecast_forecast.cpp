@@ -23,6 +23,7 @@
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/sweep/forecast_cost.hpp"
 #include "support/cli_runner.hpp"
+#include "support/scenario_runner.hpp"
 
 using namespace capsim;
 using namespace capsim::forecast;
@@ -468,32 +469,12 @@ TEST_CASE("capsim forecast SCENARIO.yaml: the demand of the scenario's own run i
   const auto dir = std::filesystem::temp_directory_path() / "capsim-test-own-run";
   std::filesystem::create_directories(dir);
   const std::string scenario = (dir / "own-run.yaml").string(), trace = (dir / "own-run.csv").string();
-  std::ofstream(scenario) << R"(apiVersion: capsim.dev/v1alpha1
-kind: Scenario
-metadata: {name: own-run}
-spec:
-  region: us-east-1
-  zones: [us-east-1a]
-  duration: 552h
-  autoscalers: [karpenter]
-  timeline:
-    - {at: 0s, replay: {generate: {pods: 20000, initialPods: 100, duration: 552h, seed: 3, meanLifetime: 7h, owners: 10}}}
----
-apiVersion: karpenter.sh/v1
-kind: NodePool
-metadata: {name: default}
-spec:
-  template:
-    spec:
-      requirements: [{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]
-      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
----
-apiVersion: karpenter.k8s.aws/v1
-kind: EC2NodeClass
-metadata: {name: default}
-spec:
-  amiSelectorTerms: [{alias: al2023@latest}]
-)";
+  const std::string m5_pool =
+      test::node_pool_v1("default", "[{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]", "{}");
+  std::ofstream(scenario) << test::scenario_doc("v1.14", "552h",
+                                                "  autoscalers: [karpenter]\n  timeline:\n    - {at: 0s, replay: {generate: {pods: "
+                                                "20000, initialPods: 100, duration: 552h, seed: 3, meanLifetime: 7h, owners: 10}}}\n") +
+                                 m5_pool;
   REQUIRE(test::run_cli({"generate", "trace", "--pods", "20000", "--initial-pods", "100", "--duration", "552h", "--seed", "3",
                          "--mean-lifetime", "7h", "--owners", "10", "--out", trace})
               .rc == 0);
@@ -511,30 +492,7 @@ spec:
   }
   // Tomorrow's pods drawn from the trace's ten classes, through a Karpenter cluster.
   const std::string cluster = (dir / "cluster.yaml").string();
-  std::ofstream(cluster) << R"(apiVersion: capsim.dev/v1alpha1
-kind: Scenario
-metadata: {name: cluster}
-spec:
-  region: us-east-1
-  zones: [us-east-1a]
-  duration: 1h
-  autoscalers: [karpenter]
----
-apiVersion: karpenter.sh/v1
-kind: NodePool
-metadata: {name: default}
-spec:
-  template:
-    spec:
-      requirements: [{key: karpenter.k8s.aws/instance-family, operator: In, values: [m5]}]
-      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
----
-apiVersion: karpenter.k8s.aws/v1
-kind: EC2NodeClass
-metadata: {name: default}
-spec:
-  amiSelectorTerms: [{alias: al2023@latest}]
-)";
+  std::ofstream(cluster) << test::scenario_doc("v1.14", "1h", "  autoscalers: [karpenter]\n") + m5_pool;
   auto s = test::run_cli({"forecast", trace, "--horizon", "24h", "--scenario", cluster, "--workload", "sampled", "--paths", "2",
                           "-j", "2", "--format", "json"});
   INFO(s.err);
