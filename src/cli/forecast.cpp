@@ -1,6 +1,9 @@
-// `capsim forecast TRACE` (docs/forecast.md): the trace's hourly demand, every model backtested,
-// the chosen one's forecast with intervals from sample paths.
+// `capsim forecast INPUT` (docs/forecast.md): the hourly demand of a trace, Prometheus exports or a
+// scenario's run, every model backtested, the chosen one's forecast with intervals from sample paths,
+// and its cost through a cluster's autoscalers with what-ifs.
 #include "cli_detail.hpp"
+
+#include <functional>
 
 #include <CLI/CLI.hpp>
 
@@ -31,33 +34,23 @@ bool given_as(const ForecastCliOptions& o, const std::string& format, std::initi
   return std::any_of(extensions.begin(), extensions.end(), [&](std::string_view e) { return ends_with(o.inputs.front(), e); });
 }
 
-class EventList final : public spec::TraceSource {
- public:
-  std::vector<spec::TraceEvent> events;
-  std::optional<spec::TraceEvent> next() override {
-    if (m_next == events.size()) return std::nullopt;
-    return std::move(events[m_next++]);
-  }
-
- private:
-  std::size_t m_next{0};
-};
-
 // The hourly demand of the inputs: one trace, Prometheus exports whose series are pooled, or a
 // scenario's own workload (its pods as the lower bound, which places every pod at once, sees them).
-forecast::DemandSeries demand(const ForecastCliOptions& o, const Common& common, std::vector<forecast::ClassProfile>& classes) {
+forecast::DemandSeries demand(const ForecastCliOptions& o, const std::function<std::shared_ptr<const catalog::Catalog>()>& get_catalog,
+                              std::vector<forecast::ClassProfile>& classes) {
   const std::string* only = o.only_class.empty() ? nullptr : &o.only_class;
   if (given_as(o, "scenario", {".yaml", ".yml"})) {
     if (o.inputs.size() > 1) bad("one scenario at a time");
-    const auto cat = load_catalog(common);
+    const auto cat = get_catalog();
     const spec::Scenario sc = load(o.inputs.front(), *cat);
-    EventList list;
+    auto events = std::make_shared<std::vector<spec::TraceEvent>>();
     sim::SimOptions so;
     so.catalog = cat;
     so.open_trace = io::open_replay_trace;
     so.keep_decisions = false;
-    so.pod_event = [&](const spec::TraceEvent& e) { list.events.push_back(e); };
+    so.pod_event = [&](const spec::TraceEvent& e) { events->push_back(e); };
     sim::run_autoscaler(sc, "lower-bound", so);
+    spec::EventListSource list(std::move(events));
     return forecast::demand_from_trace(list, sc.duration, only, &classes);
   }
   if (given_as(o, "prometheus", {".json"})) {
@@ -122,8 +115,13 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
   const auto horizon = parse_duration(o.horizon);
   if (!horizon || horizon->ms <= 0 || horizon->ms % 3'600'000 != 0)
     bad("--horizon: expected a duration in whole hours such as \"168h\", got \"" + o.horizon + "\"");
+  std::shared_ptr<const catalog::Catalog> cat;  // loaded once, when a scenario needs it
+  const auto get_catalog = [&] {
+    if (!cat) cat = load_catalog(common);
+    return cat;
+  };
   std::vector<forecast::ClassProfile> classes;
-  const forecast::DemandSeries d = demand(o, common, classes);
+  const forecast::DemandSeries d = demand(o, get_catalog, classes);
   if (!o.only_class.empty() && classes.empty()) bad("--class: no pod of the input has the owner \"" + o.only_class + "\"");
   const std::vector<double>& y = d.named(o.cost.series);
   if (y.empty()) bad("the input has no " + o.cost.series + " series (docs/forecast.md, \"Demand series\")");
@@ -141,7 +139,7 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
   ctx.only_class = o.only_class;
   if (o.scenario.empty() && (!o.what_if.empty() || o.budget)) bad("--what-if and --budget need the cluster scenario (--scenario)");
   if (!o.scenario.empty()) {
-    const auto cat = load_catalog(common);
+    get_catalog();
     const spec::Scenario cluster = load(o.scenario, *cat);
     std::optional<sweep::WhatIf> what_if;
     if (!o.what_if.empty()) what_if = sweep::parse_what_if(o.what_if, o.scenario, *cat);

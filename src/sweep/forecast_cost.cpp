@@ -54,19 +54,6 @@ double per_pod_demand(const spec::Scenario& cluster, const CostForecastOptions& 
   return per_pod;
 }
 
-class EventList final : public spec::TraceSource {
- public:
-  explicit EventList(std::shared_ptr<const std::vector<spec::TraceEvent>> events) : m_events(std::move(events)) {}
-  std::optional<spec::TraceEvent> next() override {
-    if (m_next == m_events->size()) return std::nullopt;
-    return (*m_events)[m_next++];
-  }
-
- private:
-  std::shared_ptr<const std::vector<spec::TraceEvent>> m_events;
-  std::size_t m_next{0};
-};
-
 constexpr const char* k_sampled_trace = "(sampled workload)";
 
 // One path through one cluster: the Deployment scaled every hour to the path's demand, or the
@@ -89,7 +76,7 @@ PathRun replay(const spec::Scenario& cluster, double per_pod, const std::vector<
     ev.replay.path = k_sampled_trace;
     sc.timeline.push_back(std::move(ev));
     so.open_trace = [events](const spec::TraceReplay& r) -> std::unique_ptr<spec::TraceSource> {
-      if (r.path == k_sampled_trace) return std::make_unique<EventList>(events);
+      if (r.path == k_sampled_trace) return std::make_unique<spec::EventListSource>(events);
       return io::open_replay_trace(r);
     };
   } else {

@@ -75,4 +75,19 @@ class TraceSource {
   virtual std::optional<TraceEvent> next() = 0;
 };
 
+// Events already in memory, in order (a scenario run's pods, a forecast's sampled workload);
+// several sources may read one list.
+class EventListSource final : public TraceSource {
+ public:
+  explicit EventListSource(std::shared_ptr<const std::vector<TraceEvent>> events) : m_events(std::move(events)) {}
+  std::optional<TraceEvent> next() override {
+    if (m_next == m_events->size()) return std::nullopt;
+    return (*m_events)[m_next++];
+  }
+
+ private:
+  std::shared_ptr<const std::vector<TraceEvent>> m_events;
+  std::size_t m_next{0};
+};
+
 }  // namespace capsim::spec
