@@ -141,7 +141,12 @@ void Solver::init(std::vector<cluster::NodeId> excluded) {
     for (const auto& taint : t.taints)
       if (taint.effect == TaintEffect::prefer_no_schedule) m_any_prefer_no_schedule = true;
   }
-  m_tables.resize(m_templates.size());
+  m_cache = m_opts.template_cache ? m_opts.template_cache : &m_own_cache;
+  if (m_cache->m_store != m_template_store) {
+    *m_cache = TemplateCache{};
+    m_cache->m_store = m_template_store;
+    m_cache->m_tables.resize(m_templates.size());
+  }
 }
 
 bool Solver::is_excluded(cluster::NodeId id) const { return std::binary_search(m_excluded.begin(), m_excluded.end(), id); }
@@ -159,7 +164,7 @@ Solver::ExistingNode& Solver::node_at(std::size_t position) {
 
 // Built when the template first opens a NodeClaim: most disruption simulations never do.
 const Solver::TemplateTable& Solver::table(std::size_t ti) {
-  TemplateTable& tab = m_tables[ti];
+  TemplateTable& tab = m_cache->m_tables[ti];
   if (tab.built) return tab;
   tab.built = true;
   const NodeClaimTemplate& t = m_templates[ti];
@@ -669,14 +674,15 @@ std::optional<std::string> Solver::can_add_claim(Claim& c, const Attempt& a, boo
 
 const std::vector<std::uint8_t>& Solver::label_view(std::size_t ti, const Requirement& r) {
   std::string key = std::to_string(ti) + '|' + r.describe();
-  auto found = m_label_views.find(key);
-  if (found != m_label_views.end()) return found->second;
+  auto& views = m_cache->m_label_views;
+  auto found = views.find(key);
+  if (found != views.end()) return found->second;
   std::vector<std::uint8_t> v;
   for (const auto* it : m_templates[ti].instance_types) {
     const Requirement* ir = it->requirements.get(r.key());
     v.push_back(ir && conflicts(*ir, r) ? 0 : 1);
   }
-  return m_label_views.emplace(std::move(key), std::move(v)).first->second;
+  return views.emplace(std::move(key), std::move(v)).first->second;
 }
 
 const Solver::OfferingView& Solver::offering_view(std::size_t ti, const Requirements& reqs) {
@@ -685,8 +691,9 @@ const Solver::OfferingView& Solver::offering_view(std::size_t ti, const Requirem
     key += '|';
     if (const Requirement* r = reqs.get(k)) key += r->describe();
   }
-  auto found = m_offering_views.find(key);
-  if (found != m_offering_views.end()) return found->second;
+  auto& views = m_cache->m_offering_views;
+  auto found = views.find(key);
+  if (found != views.end()) return found->second;
   const NodeClaimTemplate& t = m_templates[ti];
   OfferingView v;
   std::vector<std::pair<Money, std::uint32_t>> priced;
@@ -702,7 +709,7 @@ const Solver::OfferingView& Solver::offering_view(std::size_t ti, const Requirem
     return t.instance_types[a.second]->name < t.instance_types[b.second]->name;
   });
   for (const auto& [price, i] : priced) v.price_order.push_back(i);
-  return m_offering_views.emplace(std::move(key), std::move(v)).first->second;
+  return views.emplace(std::move(key), std::move(v)).first->second;
 }
 
 // Claim `ci` gained a pod: move it to its place in m_order (pod count, then creation).

@@ -66,6 +66,8 @@ inline SolverPod solver_pod(const cluster::Pod& p) {
   return SolverPod{p.id, p.uid, p.created, p.name, p.spec.get(), &p.labels, p.namespace_};
 }
 
+class TemplateCache;
+
 struct SolverOptions {
   std::size_t max_instance_types{600};  // MaxInstanceTypes (600 since v1.7, 100 before v0.36)
   bool min_values_strict{true};
@@ -78,6 +80,9 @@ struct SolverOptions {
   // With stop_when_not_consolidatable: the first NodeClaim already makes the move a no-op (the
   // caller knows no replacement can be cheaper than the candidates), so the solve stops there.
   bool stop_at_first_claim{false};
+  // Where the solve keeps what it derives from its templates alone, to share with later solves
+  // over the same template store (a consolidation pass runs many). Null: the solve's own.
+  TemplateCache* template_cache{nullptr};
 };
 
 // The daemon overhead of each instance type of a NodeClaim, aligned with its instance_types. The
@@ -132,8 +137,38 @@ struct SolverResult {
   bool retried{false};
 };
 
+// What solves derive from their templates alone, per template: the instance types' dense resource
+// table and their offering and label views. A solve given one over another template store starts
+// it afresh.
+class TemplateCache {
+ private:
+  friend class Solver;
+  // Dense per-template data for the instance-type filter.
+  struct TemplateTable {
+    std::vector<std::array<std::int64_t, k_fixed_resources>> allocatable;  // per type
+    std::vector<std::array<std::int64_t, k_fixed_resources>> overhead;     // daemon overhead per type
+    std::vector<std::uint8_t> exact;  // comparing fixed slots decides Fits (no negative allocatable, no extended overhead)
+    std::vector<std::vector<std::int64_t>> limit_capacity;  // per limited resource, capacity per type
+    std::shared_ptr<const std::vector<ResourceList>> overhead_list;  // the template's daemon_overhead
+    bool overhead_zero{true};  // no type has daemon overhead
+    bool built{false};
+  };
+  // Per (template, zone and capacity-type requirements): which instance types have an available
+  // compatible offering, and TruncateInstanceTypes' order (cheapest such offering, then name).
+  struct OfferingView {
+    std::vector<std::uint8_t> available;
+    std::vector<std::uint32_t> price_order;
+  };
+  std::shared_ptr<const std::vector<NodeClaimTemplate>> m_store;  // the templates these are of
+  std::vector<TemplateTable> m_tables;                             // parallel to the templates
+  std::map<std::string, OfferingView> m_offering_views;
+  std::map<std::string, std::vector<std::uint8_t>> m_label_views;
+};
+
 class Solver {
  public:
+  Solver(const Solver&) = delete;  // m_cache may point into the solver
+  Solver& operator=(const Solver&) = delete;
   Solver(std::vector<NodeClaimTemplate> templates, std::vector<ExistingNodeInput> nodes, SolverOptions opts);
   // Shared templates and a shared node index minus `excluded` (the disruption candidates): what
   // the simulations of a disruption pass use. Setting up costs O(nodes) in small integers only.
@@ -195,23 +230,9 @@ class Solver {
     std::array<std::int64_t, k_fixed_resources> requests{};  // the pod's requests, fixed slots
     bool requests_extended{false};
   };
-  // Dense per-template data for the instance-type filter.
-  struct TemplateTable {
-    std::vector<std::array<std::int64_t, k_fixed_resources>> allocatable;  // per type
-    std::vector<std::array<std::int64_t, k_fixed_resources>> overhead;     // daemon overhead per type
-    std::vector<std::uint8_t> exact;  // comparing fixed slots decides Fits (no negative allocatable, no extended overhead)
-    std::vector<std::vector<std::int64_t>> limit_capacity;  // per limited resource, capacity per type
-    std::shared_ptr<const std::vector<ResourceList>> overhead_list;  // the template's daemon_overhead
-    bool overhead_zero{true};  // no type has daemon overhead
-    bool built{false};
-  };
+  using TemplateTable = TemplateCache::TemplateTable;
+  using OfferingView = TemplateCache::OfferingView;
   const TemplateTable& table(std::size_t template_index);
-  // Per (template, zone and capacity-type requirements): which instance types have an available
-  // compatible offering, and TruncateInstanceTypes' order (cheapest such offering, then name).
-  struct OfferingView {
-    std::vector<std::uint8_t> available;
-    std::vector<std::uint32_t> price_order;
-  };
   const OfferingView& offering_view(std::size_t template_index, const Requirements& reqs);
   // Per (template, requirement): whether each of the template's types intersects it
   // (Requirements.Intersects on that key).
@@ -265,9 +286,8 @@ class Solver {
   std::vector<Claim> m_claims;
   std::vector<ClaimHot> m_hot;         // parallel to m_claims
   std::vector<std::uint32_t> m_order;  // claim indices by (pod count, creation): fewest pods first
-  std::vector<TemplateTable> m_tables;  // parallel to m_templates
-  std::map<std::string, OfferingView> m_offering_views;
-  std::map<std::string, std::vector<std::uint8_t>> m_label_views;
+  TemplateCache m_own_cache;
+  TemplateCache* m_cache{nullptr};  // SolverOptions::template_cache or m_own_cache
   SolverOptions m_opts;
   std::uint64_t m_claim_seq{0};
   bool m_any_prefer_no_schedule{false};

@@ -341,6 +341,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  opts.template_cache = &m_solver_cache;
   if (stop_early) {
     opts.stop_when_not_consolidatable = &moved;
     if (replaced_price) {
@@ -571,6 +572,7 @@ std::optional<std::vector<cluster::NodeId>> Karpenter::pending_placement(const V
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  opts.template_cache = &m_solver_cache;
   scheduling::Solver solver(templates(view), node_index(view, !v1alpha5()), {}, opts);
   const std::size_t n = pods.size();
   auto result = solver.solve(std::move(pods));

@@ -167,6 +167,7 @@ Actions Karpenter::provision(const View& view) {
   scheduling::SolverOptions opts;
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
+  opts.template_cache = &m_solver_cache;
   scheduling::Solver solver(std::move(templates), node_index(view, false), {}, opts);
   std::size_t n_pods = pods.size();
   auto result = solver.solve(std::move(pods));

@@ -244,6 +244,8 @@ class Karpenter final : public Autoscaler {
   // Bumped when offering availability or the NodePools change (caches below depend on it).
   std::uint64_t m_state_version{0};
   mutable std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> m_templates_cache;
+  // What the solves over m_templates_cache derive from the templates alone (one solve at a time).
+  mutable scheduling::TemplateCache m_solver_cache;
   // Per node (by id): the solver input derived from it, rebuilt when the node's version or the
   // DaemonSets change; and the live nodes in the solver's order (initialized first, then name).
   struct NodeInputCache {
