@@ -347,6 +347,7 @@ const std::string* SchedulingHints::get(std::uint64_t pod_uid) const {
 }
 
 void SchedulingHints::drop_old() {
+  m_repeated = m_current == m_old;
   m_old = std::move(m_current);
   m_current.clear();
 }

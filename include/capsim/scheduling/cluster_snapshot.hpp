@@ -101,7 +101,7 @@ class ClusterSnapshot {
   // caches nodes knows it without reading every pod).
   std::size_t add_node(SnapshotNode node, bool pods_have_anti_affinity);
   // One snapshot refilled loop after loop (the Cluster Autoscaler's), copying only what changed:
-  // begin_refill() forgets the fork, the name index and the ring position; then each node i is
+  // begin_refill() forgets the fork and the name index (the ring position stays); then each node i is
   // either kept (the caller knows it holds the same cluster node at the same version, and
   // changed(i) says nothing edited it outside a fork since the last refill) or assigned in full
   // through refill(i) (i == size() appends); end_refill(n, ...) drops the nodes from n on.
@@ -110,6 +110,7 @@ class ClusterSnapshot {
   SnapshotNode& refill(std::size_t i);
   void end_refill(std::size_t n, bool any_anti_affinity);
   std::size_t size() const { return m_nodes.size(); }
+  std::size_t ring_position() const { return m_last_index; }
   const SnapshotNode& node(std::size_t i) const { return m_nodes[i]; }
   const std::vector<SnapshotNode>& nodes() const { return m_nodes; }
   std::optional<std::size_t> find(std::string_view name) const;
@@ -164,9 +165,13 @@ class SchedulingHints {
   const std::string* get(std::uint64_t pod_uid) const;
   void set(std::uint64_t pod_uid, const std::string& node) { m_current[pod_uid] = node; }
   void drop_old();
+  // Whether the last drop_old() found the round's hints equal to the round's before (so that,
+  // rounds starting after a drop_old(), the round left the hints as it found them).
+  bool last_round_repeated() const { return m_repeated; }
 
  private:
   std::unordered_map<std::uint64_t, std::string> m_current, m_old;
+  bool m_repeated{false};
 };
 
 // hinting_simulator.go TrySchedulePods for one pod: its hinted node first (when it is still in

@@ -27,6 +27,9 @@ std::string fmt2(double v) {
 
 bool requests_gpu(const cluster::PodSchedulingSpec& s) { return s.requests.get(Resource::nvidia_gpu).milli > 0; }
 
+// Nodes that exist at the start have been Ready for long.
+bool preexisting(const cluster::Node& n) { return n.created_at == SimTime{0} && n.initialized_at == SimTime{0}; }
+
 }  // namespace
 
 Config make_config(const spec::Scenario& sc, std::shared_ptr<const catalog::Catalog> cat,
@@ -77,6 +80,8 @@ ClusterAutoscaler::NodeCache& ClusterAutoscaler::new_node_cache(const cluster::N
 }
 
 void ClusterAutoscaler::index_groups(const View& view) {
+  if (m_indexed_generation == view.cluster.generation() && m_group_nodes.size() == m_cfg.node_groups.size()) return;
+  m_indexed_generation = view.cluster.generation();
   m_group_nodes.resize(m_cfg.node_groups.size());
   for (auto& nodes : m_group_nodes) nodes.clear();  // keeps their storage: this runs every reconcile
   for (auto nid : view.cluster.node_ids()) {
@@ -115,7 +120,9 @@ void ClusterAutoscaler::note(Actions& out, std::string kind, std::string reason,
 
 // loop/trigger.go: a pod that turned unschedulable wakes an idle CA at once.
 void ClusterAutoscaler::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) {
-  if (!pods.empty() && m_next_loop > now && !m_stopped) m_next_loop = now;
+  if (pods.empty()) return;
+  m_quiet.reset();
+  if (m_next_loop > now && !m_stopped) m_next_loop = now;
 }
 
 std::optional<SimTime> ClusterAutoscaler::next_wakeup() const {
@@ -129,6 +136,7 @@ void ClusterAutoscaler::on_launch_result(const LaunchNode& request, const std::v
                                          bool launched, SimTime now) {
   (void)insufficient, (void)now;
   if (launched) return;
+  m_quiet.reset();
   // The ASG's scaling activity failed; CA sees it at its next AWS refresh.
   auto i = group_index(request.node_group);
   if (i != SIZE_MAX) ++m_state[i].failed_unnoticed;
@@ -183,9 +191,7 @@ std::shared_ptr<const TemplateNode> ClusterAutoscaler::group_template(std::size_
     if (n.state == cluster::NodeState::deleting) continue;
     if (n.state == cluster::NodeState::registered && !fallback) fallback = &n;
     if (n.state != cluster::NodeState::ready) continue;
-    // Nodes that exist at the start have been Ready for long.
-    const bool preexisting = n.created_at == SimTime{0} && n.initialized_at == SimTime{0};
-    const bool stable = preexisting || n.initialized_at + k_template_ready_stability < view.now;
+    const bool stable = preexisting(n) || n.initialized_at + k_template_ready_stability < view.now;
     if (!stable || n.unschedulable || n.marked || has_taint_key(n, k_to_be_deleted_taint)) {
       if (!fallback) fallback = &n;
       continue;
@@ -206,12 +212,22 @@ std::shared_ptr<const TemplateNode> ClusterAutoscaler::group_template(std::size_
     src.allocatable = n.allocatable;
     st.template_source = std::move(src);
     st.cached_template = node_template_from(n, view.cluster);
+    m_loop_changed = true;
     return st.cached_template;
   }
   if (m_state[g].cached_template) return m_state[g].cached_template;
   if (auto t = cloud_template(ng, m_cfg.region, view.daemonsets)) return t;
   if (fallback) return node_template_from(*fallback, view.cluster);
   return nullptr;
+}
+
+DrainOptions ClusterAutoscaler::drain_options() const {
+  const auto& s = m_cfg.settings;
+  DrainOptions drain;
+  drain.skip_nodes_with_local_storage = s.skip_nodes_with_local_storage;
+  drain.skip_nodes_with_system_pods = s.skip_nodes_with_system_pods;
+  if (s.minor() < 33) drain.blocking_system_pod_timeout.reset();
+  return drain;
 }
 
 bool ClusterAutoscaler::in_cooldown(SimTime now) const {
@@ -238,7 +254,18 @@ Actions ClusterAutoscaler::reconcile(const View& view) {
                "/GiB-hour)");
   }
   progress_deletions(view, out);
-  if (!m_stopped && view.now >= m_next_loop) run_loop(view, out);
+  if (!m_stopped && view.now >= m_next_loop) {
+    if (repeats_quiet_loop(view)) {
+      ++m_quiet_loops;
+      schedule_next(view.now, begin_loop(view.now, out));
+    } else {
+      const std::uint64_t generation = view.cluster.generation();
+      Actions loop_out;
+      run_loop(view, loop_out);
+      record_quiet_loop(view, generation, loop_out);
+      out.append(std::move(loop_out));
+    }
+  }
   // Stopped (handover): no more loops; the ASG model below still runs each scan interval.
   if (m_stopped && view.now >= m_next_loop) m_next_loop = view.now + m_cfg.settings.scan_interval;
   asg_reconcile(view, out);
@@ -256,6 +283,7 @@ bool ClusterAutoscaler::on_node_group_scaled(const std::string& group, int desir
   ng.max_size = std::max(ng.max_size, desired);
   ng.target_size = desired;
   m_user_scaled.insert(group);
+  m_quiet.reset();
   return true;
 }
 
@@ -274,6 +302,7 @@ void ClusterAutoscaler::aws_refresh(SimTime now, Actions& out) {
     if (st.request) {
       st.request->increase -= failed;
       if (st.request->increase <= 0) st.request.reset();
+      m_loop_changed = true;
     }
     const SimTime until = m_backoff.backoff(ng.name(), now);
     note(out, "backoff", "OutOfResources", ng.name(), {}, {},
@@ -283,18 +312,33 @@ void ClusterAutoscaler::aws_refresh(SimTime now, Actions& out) {
   }
 }
 
-void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
-  const SimTime now = view.now;
-  const auto& s = m_cfg.settings;
+int ClusterAutoscaler::begin_loop(SimTime now, Actions& out) {
   const int loop = m_loop++;
   if (m_prev_loop_start && now > *m_prev_loop_start) {
     const Duration d = now - *m_prev_loop_start;
-    if (m_min_loop_interval.ms == 0 || d < m_min_loop_interval) m_min_loop_interval = d;
+    if (m_min_loop_interval.ms == 0 || d < m_min_loop_interval) {
+      m_min_loop_interval = d;
+      m_loop_changed = true;
+    }
   }
   m_prev_loop_start = now;
   m_backoff.remove_stale(now);
-
   if (!m_last_refresh || now - *m_last_refresh >= k_aws_refresh_interval) aws_refresh(now, out);
+  return loop;
+}
+
+void ClusterAutoscaler::schedule_next(SimTime now, int loop) {
+  // loop/trigger.go with frequent loops: run again at once after a loop that scaled up or
+  // started deletions (and after the next one); otherwise wait a scan interval.
+  m_next_loop = m_last_action_loop >= loop - 1 ? now : now + m_cfg.settings.scan_interval;
+}
+
+void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
+  const SimTime now = view.now;
+  const auto& s = m_cfg.settings;
+  m_loop_changed = false;
+  const std::size_t ring = m_snap.ring_position();
+  const int loop = begin_loop(now, out);
 
   // Node readiness and cluster health (clusterstate.go IsClusterHealthy: unready registered
   // nodes against ok-total-unready-count and max-total-unready-percentage of registered nodes).
@@ -307,11 +351,6 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
       default: break;
     }
   }
-  const auto schedule_next = [&] {
-    // loop/trigger.go with frequent loops: run again at once after a loop that scaled up or
-    // started deletions (and after the next one); otherwise wait a scan interval.
-    m_next_loop = m_last_action_loop >= loop - 1 ? now : now + s.scan_interval;
-  };
   const int all = ready + unready + not_started;
   if (unready > s.ok_total_unready_count && unready * 100 > s.max_total_unready_percentage * all) {
     // static_autoscaler.go: an unhealthy cluster is left alone; unneeded timers are forgotten.
@@ -321,9 +360,10 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
            "cluster is unhealthy (" + std::to_string(unready) + " of " + std::to_string(all) +
                " nodes unready): no scaling");
     m_unhealthy_reported = true;
-    schedule_next();
+    schedule_next(now, loop);
     return;
   }
+  if (m_unhealthy_reported) m_loop_changed = true;
   m_unhealthy_reported = false;
 
   // Scale-up requests: success when nothing is upcoming, failure at the deadline.
@@ -332,6 +372,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     if (!st.request) continue;
     auto& ng = m_cfg.node_groups[g];
     const int up = upcoming(g, view, true);
+    m_loop_changed = true;
     if (up <= 0) {
       st.request.reset();
       continue;
@@ -432,7 +473,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
   {
     std::set<std::uint64_t> live;
     for (auto pid : pending_ids) live.insert(view.cluster.pod(pid).uid);
-    std::erase_if(m_reported_pods, [&](std::uint64_t uid) { return !live.count(uid); });
+    if (std::erase_if(m_reported_pods, [&](std::uint64_t uid) { return !live.count(uid); }) > 0) m_loop_changed = true;
   }
   std::vector<PendingPod> pending;
   for (auto pid : pending_ids) {
@@ -446,6 +487,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     pending.push_back(std::move(pp));
   }
   std::vector<std::size_t> left = filter_out_schedulable(snap, pending, &m_filter_hints);
+  if (!m_filter_hints.last_round_repeated()) m_loop_changed = true;
   // --new-pod-scale-up-delay (and the per-pod annotation, which can only lengthen it).
   std::erase_if(left, [&](std::size_t i) {
     Duration delay = s.new_pod_scale_up_delay;
@@ -546,7 +588,72 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     m_last_scale_up = now;
     m_last_action_loop = loop;
   }
-  schedule_next();
+  if (m_snap.ring_position() != ring) m_loop_changed = true;
+  schedule_next(now, loop);
+}
+
+Duration ClusterAutoscaler::unneeded_time(const Unneeded& u) const {
+  const auto& s = m_cfg.settings;
+  const auto& ng = m_cfg.node_groups[group_index(u.group)];
+  return u.ready ? ng.scale_down_unneeded_time.value_or(s.scale_down_unneeded_time)
+                 : ng.scale_down_unready_time.value_or(s.scale_down_unready_time);
+}
+
+bool ClusterAutoscaler::repeats_quiet_loop(const View& view) {
+  if (!m_quiet || m_quiet->generation != view.cluster.generation()) return false;
+  // Computed on first use: most quiet loops of a busy cluster are followed by a change.
+  if (!m_quiet->until) m_quiet->until = quiet_until(view, m_quiet->at);
+  return view.now < *m_quiet->until && m_prev_loop_start && m_min_loop_interval.ms > 0 &&
+         view.now - *m_prev_loop_start >= m_min_loop_interval;
+}
+
+void ClusterAutoscaler::record_quiet_loop(const View& view, std::uint64_t generation, const Actions& loop_out) {
+  const auto& s = m_cfg.settings;
+  bool quiet = !m_loop_changed && loop_out.empty() && loop_out.notes.empty() && m_deletions.empty() &&
+               m_reported_pods.empty() && !m_unhealthy_reported && view.cluster.generation() == generation;
+  for (std::size_t g = 0; quiet && g < m_state.size(); ++g) {
+    const auto& ng = m_cfg.node_groups[g];
+    quiet = !m_state[g].request && m_state[g].failed_unnoticed == 0 &&
+            !(s.enforce_node_group_min_size && ng.target_size < ng.min_size);
+  }
+  // Readiness moves with time for nodes that are not Ready; pending pods wait out delays.
+  for (auto nid : view.cluster.node_ids())
+    if (quiet && view.cluster.node(nid).state != cluster::NodeState::ready) quiet = false;
+  for (auto pid : view.cluster.pending_pods()) {
+    const auto& p = view.cluster.pod(pid);
+    if (quiet && p.unschedulable && !p.is_daemon() && p.spec->priority >= s.expendable_pods_priority_cutoff) quiet = false;
+  }
+  if (quiet) m_quiet = QuietLoop{generation, view.now, std::nullopt};
+  else m_quiet.reset();
+}
+
+// What a quiet loop reads that changes with time alone, on a cluster whose nodes are all Ready:
+// unneeded nodes reaching their unneeded time, the scale-down cooldowns running out, unremovable
+// nodes due for a recheck, Ready nodes becoming stable enough to be a group's template, and
+// kube-system pods outliving the blocking timeout. The first such time after `after`.
+SimTime ClusterAutoscaler::quiet_until(const View& view, SimTime after) const {
+  const auto& s = m_cfg.settings;
+  SimTime until{INT64_MAX};
+  const auto upcoming = [&](SimTime t) {
+    if (t > after && t < until) until = t;
+  };
+  const Duration tick = Duration::millis(1);  // "longer than": the first time a strict comparison holds
+  for (const auto& [id, u] : m_unneeded) upcoming(u.since + unneeded_time(u) + tick);
+  for (const auto& [id, t] : m_unremovable_until) upcoming(t);
+  if (m_last_scale_up) upcoming(*m_last_scale_up + s.scale_down_delay_after_add);
+  if (m_last_scale_down_fail) upcoming(*m_last_scale_down_fail + s.scale_down_delay_after_failure);
+  if (m_last_scale_down_delete) upcoming(*m_last_scale_down_delete + s.scale_down_delay_after_delete);
+  for (const auto& nodes : m_group_nodes)
+    for (auto nid : nodes)
+      if (const auto& n = view.cluster.node(nid); !preexisting(n)) upcoming(n.initialized_at + k_template_ready_stability + tick);
+  const DrainOptions drain = drain_options();
+  if (drain.skip_nodes_with_system_pods && drain.blocking_system_pod_timeout)
+    for (auto nid : view.cluster.node_ids())
+      for (auto pid : view.cluster.node(nid).pods) {
+        const auto& p = view.cluster.pod(pid);
+        if (p.namespace_ == "kube-system") upcoming(p.created + *drain.blocking_system_pod_timeout + tick);
+      }
+  return until;
 }
 
 bool ClusterAutoscaler::group_healthy(std::size_t g, const View& view) const {
@@ -628,10 +735,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
   std::vector<bool> destination(snap.size(), false);
   std::vector<std::size_t> empty_first, was_unneeded, rest;
   PdbTracker pdbs(m_cfg.pdbs, view.cluster);
-  DrainOptions drain;
-  drain.skip_nodes_with_local_storage = s.skip_nodes_with_local_storage;
-  drain.skip_nodes_with_system_pods = s.skip_nodes_with_system_pods;
-  if (s.minor() < 33) drain.blocking_system_pod_timeout.reset();
+  const DrainOptions drain = drain_options();
   const PodLookup lookup = [&](cluster::PodId id) -> const cluster::Pod* { return &view.cluster.pod(id); };
   for (std::size_t i = 0; i < snap.size(); ++i) {
     const auto& sn = snap.node(i);
@@ -675,7 +779,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
                                          s.scale_down_unneeded_time,
                                          m_min_loop_interval.ms > 0 ? m_min_loop_interval : s.scale_down_unneeded_time);
   std::map<cluster::NodeId, Unneeded> next;
-  std::erase_if(m_unremovable_until, [&](const auto& e) { return e.second <= now; });
+  if (std::erase_if(m_unremovable_until, [&](const auto& e) { return e.second <= now; }) > 0) m_loop_changed = true;
   for (std::size_t i : order) {
     if (static_cast<int>(next.size()) >= limit) break;
     const cluster::NodeId id = snap.node(i).id;
@@ -702,6 +806,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     if (!rr.removable()) {
       destination[i] = true;
       m_unremovable_until[id] = now + k_unremovable_recheck;
+      m_loop_changed = true;
       // The reason CA logs for an unremovable node, once per node and reason.
       std::string why = std::string(unremovable_name(rr.reason));
       if (!rr.blocking_pod.empty()) why += ": pod " + rr.blocking_pod + (rr.blocking_reason.empty() ? "" : " (" + rr.blocking_reason + ")");
@@ -724,8 +829,10 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     u.order = next.size();
     next[id] = u;
   }
+  if (next != m_unneeded) m_loop_changed = true;
   m_unneeded = std::move(next);
   m_removal_hints.drop_old();  // planner.go UpdateClusterState ends with rs.DropOldHints()
+  if (!m_removal_hints.last_round_repeated()) m_loop_changed = true;
   if (cooldown) return;
 
   // NodesToDelete: unneeded long enough, group above min size, minimum totals kept.
@@ -750,9 +857,7 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     const Unneeded& u = m_unneeded[id];
     const auto& n = view.cluster.node(id);
     const auto& ng = m_cfg.node_groups[group_index(u.group)];
-    const Duration need = u.ready ? ng.scale_down_unneeded_time.value_or(s.scale_down_unneeded_time)
-                                  : ng.scale_down_unready_time.value_or(s.scale_down_unready_time);
-    if (!(now - u.since > need)) continue;
+    if (!(now - u.since > unneeded_time(u))) continue;
     if (u.on_completion) continue;
     if (ng.target_size - in_progress[u.group] <= ng.min_size) continue;  // NodeGroupMinSizeReached
     const std::int64_t c = node_cores(n.capacity), m = n.capacity.memory_bytes();

@@ -78,6 +78,16 @@ struct Fixture {
     }
     return ids;
   }
+  // A kube-system pod of a ReplicaSet bound to `node` at the start.
+  void system_pod(cluster::NodeId node, const std::string& name) {
+    cluster::Pod p;
+    p.name = name;
+    p.namespace_ = "kube-system";
+    p.owner = {"ReplicaSet", "coredns"};
+    p.spec = pod_spec;
+    p.created = k_t0;
+    state.bind(state.add_pod(std::move(p)), node, k_t0);
+  }
   Actions reconcile(SimTime now) {
     View v{now, state, ds};
     return ca->reconcile(v);
@@ -225,4 +235,36 @@ TEST_CASE("ca policy: cloud template vs real-node template", "[ca]") {
   REQUIRE(n.pods.size() == 1);  // kube-proxy
   CHECK(n.pods[0].mirror);
   CHECK(n.requested.cpu_millis() == 100);
+}
+
+// A loop that finds nothing to do and changes nothing, on a cluster that has not changed since,
+// is repeated rather than recomputed until a time threshold passes; the decisions land on the
+// loops where upstream's 10 s loop makes them. Two m5.large nodes (1930m allocatable) each hold a
+// 900m kube-system pod of a ReplicaSet: the pods block scale-down for the 1 h blocking timeout
+// (--blocking-system-pod-distruption-timeout, 1.33+, drain.go), the nodes are rechecked every
+// 5 min (--unremovable-node-recheck-timeout). The recheck at 3900 s finds node-0's pod movable (to
+// node-1, which then holds 1800m: over the 0.5 utilization threshold); node-0 is deleted at the
+// first loop more than 10 min (--scale-down-unneeded-time) later: 4510 s.
+TEST_CASE("ca policy: quiet loops keep every decision on its loop", "[ca]") {
+  Fixture f(scenario("    - {name: ng, instanceType: m5.large, minSize: 0, maxSize: 5, desiredCapacity: 2}\n"));
+  f.system_pod(f.ready_node("ng", "m5.large", "us-east-1a"), "coredns-0");
+  f.system_pod(f.ready_node("ng", "m5.large", "us-east-1b"), "coredns-1");
+  std::vector<std::string> decisions;
+  for (int i = 0; i < 1000; ++i) {
+    const SimTime t = *f.ca->next_wakeup();
+    const Actions out = f.reconcile(t);
+    for (const auto& n : out.notes)
+      decisions.push_back(std::to_string(t.ms / 1000) + " s " + n.kind + " " + n.reason + " " + n.nodes.at(0));
+    if (!out.marks.empty()) break;
+  }
+  CHECK(decisions == std::vector<std::string>{
+                         "0 s unremovable BlockedByPod node-0",
+                         "0 s unremovable BlockedByPod node-1",
+                         "4510 s scale-down underutilized node-0",
+                     });
+  CHECK(f.ca->loops() == 452);  // 0, 10, ..., 4510 s
+  // Computed: at 0 s; 10 s (the first loop interval is observed); 20 s; at each 5-min recheck and
+  // the loop after it (300, 310, ..., 3600, 3610 s); 3900 s (node-0 turns unneeded) and 3910 s
+  // (its removal hint is new at 3900 s); 4510 s. Every other loop repeats the one before.
+  CHECK(f.ca->quiet_loops() == 452 - 30);
 }

@@ -76,6 +76,7 @@ class ClusterAutoscaler final : public Autoscaler {
   bool backed_off(const std::string& group, SimTime now) const { return m_backoff.backed_off(group, now); }
   std::optional<SimTime> unneeded_since(cluster::NodeId node) const;
   int loops() const { return m_loop; }
+  int quiet_loops() const { return m_quiet_loops; }  // loops that repeated a quiet loop
 
  private:
   struct ScaleUpRequest {
@@ -107,6 +108,7 @@ class ClusterAutoscaler final : public Autoscaler {
     bool ready{true};
     std::string group;
     std::size_t order{0};
+    bool operator==(const Unneeded&) const = default;
   };
   struct Deletion {
     cluster::NodeId node{cluster::k_no_node};
@@ -121,6 +123,16 @@ class ClusterAutoscaler final : public Autoscaler {
   enum class Readiness : std::uint8_t { unregistered, long_unregistered, not_started, unready, ready, deleting };
 
   void run_loop(const View& view, Actions& out);
+  // A loop's bookkeeping before it looks at the cluster (loop count, interval, backoff, AWS
+  // refresh); returns the loop's number.
+  int begin_loop(SimTime now, Actions& out);
+  // loop/trigger.go: when the loop after `loop` runs.
+  void schedule_next(SimTime now, int loop);
+  // Quiet loops (see m_quiet): whether the loop due now repeats the last one, which a loop just
+  // run at `generation` with output `loop_out` makes so, and until when time alone leaves it so.
+  bool repeats_quiet_loop(const View& view);
+  void record_quiet_loop(const View& view, std::uint64_t generation, const Actions& loop_out);
+  SimTime quiet_until(const View& view, SimTime after) const;
   void aws_refresh(SimTime now, Actions& out);
   void asg_reconcile(const View& view, Actions& out);
   void progress_deletions(const View& view, Actions& out);
@@ -128,6 +140,9 @@ class ClusterAutoscaler final : public Autoscaler {
   int upcoming(std::size_t g, const View& view, bool for_request) const;
   std::shared_ptr<const TemplateNode> group_template(std::size_t g, const View& view);
   bool in_cooldown(SimTime now) const;
+  DrainOptions drain_options() const;
+  // How long a node must stay unneeded before it is deleted (its group's or the global setting).
+  Duration unneeded_time(const Unneeded& u) const;
   void plan_scale_down(const View& view, scheduling::ClusterSnapshot& snap, bool cooldown, Actions& out);
   // clusterstate.go IsNodeGroupHealthy for group `g`.
   bool group_healthy(std::size_t g, const View& view) const;
@@ -158,7 +173,8 @@ class ClusterAutoscaler final : public Autoscaler {
     return new_node_cache(n);
   }
   NodeCache& new_node_cache(const cluster::Node& n);
-  // Fills m_group_nodes from the cluster (once per reconcile: nodes do not change within one).
+  // Fills m_group_nodes from the cluster when its generation moved (nodes do not change within a
+  // reconcile).
   void index_groups(const View& view);
 
   Config m_cfg;
@@ -183,6 +199,7 @@ class ClusterAutoscaler final : public Autoscaler {
   // loops (podlistprocessor/filter_out_schedulable.go, simulator/cluster.go).
   scheduling::SchedulingHints m_filter_hints, m_removal_hints;
   std::vector<std::vector<cluster::NodeId>> m_group_nodes;  // per group: its live nodes, ascending
+  std::uint64_t m_indexed_generation{UINT64_MAX};            // the cluster generation m_group_nodes is of
 
   // Loop timing.
   SimTime m_next_loop{0};
@@ -207,6 +224,22 @@ class ClusterAutoscaler final : public Autoscaler {
 
   std::set<std::uint64_t> m_reported_pods;  // NotTriggerScaleUp notes, once per pod
   bool m_unhealthy_reported{false};
+
+  // A loop is a function of the cluster, the time and what the autoscaler carries from loop to
+  // loop (unneeded and unremovable nodes, scheduling hints, the snapshot's ring position, cached
+  // templates, the loop interval, reported pods and scale-up requests). A loop that finds nothing
+  // to do on a cluster with no pending pod, unready node or deletion, and leaves what it carries
+  // as it found it (m_loop_changed stays false), is repeated by every later loop on the same
+  // cluster generation until a time threshold of quiet_until passes: those loops only keep the
+  // loop timing (begin_loop, schedule_next).
+  struct QuietLoop {
+    std::uint64_t generation{0};
+    SimTime at;                    // when the quiet loop ran
+    std::optional<SimTime> until;  // quiet_until(at), once asked
+  };
+  std::optional<QuietLoop> m_quiet;
+  int m_quiet_loops{0};
+  bool m_loop_changed{false};  // the running loop changed what loops carry
 };
 
 }  // namespace capsim::policy::cluster_autoscaler
