@@ -780,8 +780,11 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
                                          m_min_loop_interval.ms > 0 ? m_min_loop_interval : s.scale_down_unneeded_time);
   std::map<cluster::NodeId, Unneeded> next;
   if (std::erase_if(m_unremovable_until, [&](const auto& e) { return e.second <= now; }) > 0) m_loop_changed = true;
+  // planner.go categorizeNodes: the eligibility of every candidate (FilterOutUnremovable) on the
+  // snapshot as the loop found it, then the removal simulations of the eligible ones in order,
+  // each of which may commit its pods onto later candidates.
+  std::vector<std::size_t> eligible;
   for (std::size_t i : order) {
-    if (static_cast<int>(next.size()) >= limit) break;
     const cluster::NodeId id = snap.node(i).id;
     const auto& n = view.cluster.node(id);
     const auto& ng = m_cfg.node_groups[node_cache(n).group];
@@ -800,7 +803,12 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
       }
       in.utilization = &*c.utilization;
     }
-    if (eligibility(snap.node(i), in) != UnremovableReason::none) continue;
+    if (eligibility(snap.node(i), in) == UnremovableReason::none) eligible.push_back(i);
+  }
+  for (std::size_t i : eligible) {
+    if (static_cast<int>(next.size()) >= limit) break;
+    const cluster::NodeId id = snap.node(i).id;
+    const auto& n = view.cluster.node(id);
     destination[i] = false;  // never a destination for another candidate's pods once simulated
     RemovalResult rr = simulate_node_removal(snap, i, lookup, destination, pdbs, drain, now, &m_removal_hints);
     if (!rr.removable()) {

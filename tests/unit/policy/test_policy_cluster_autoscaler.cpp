@@ -242,9 +242,10 @@ TEST_CASE("ca policy: cloud template vs real-node template", "[ca]") {
 // loops where upstream's 10 s loop makes them. Two m5.large nodes (1930m allocatable) each hold a
 // 900m kube-system pod of a ReplicaSet: the pods block scale-down for the 1 h blocking timeout
 // (--blocking-system-pod-distruption-timeout, 1.33+, drain.go), the nodes are rechecked every
-// 5 min (--unremovable-node-recheck-timeout). The recheck at 3900 s finds node-0's pod movable (to
-// node-1, which then holds 1800m: over the 0.5 utilization threshold); node-0 is deleted at the
-// first loop more than 10 min (--scale-down-unneeded-time) later: 4510 s.
+// 5 min (--unremovable-node-recheck-timeout). The recheck at 3900 s finds both nodes eligible
+// (under the 0.5 utilization threshold), node-0's pod movable to node-1, and then node-1's pod with
+// nowhere to go (node-0 is no destination once removable: planner.go categorizeNodes); node-0 is
+// deleted at the first loop more than 10 min (--scale-down-unneeded-time) later: 4510 s.
 TEST_CASE("ca policy: quiet loops keep every decision on its loop", "[ca]") {
   Fixture f(scenario("    - {name: ng, instanceType: m5.large, minSize: 0, maxSize: 5, desiredCapacity: 2}\n"));
   f.system_pod(f.ready_node("ng", "m5.large", "us-east-1a"), "coredns-0");
@@ -260,11 +261,12 @@ TEST_CASE("ca policy: quiet loops keep every decision on its loop", "[ca]") {
   CHECK(decisions == std::vector<std::string>{
                          "0 s unremovable BlockedByPod node-0",
                          "0 s unremovable BlockedByPod node-1",
+                         "3900 s unremovable NoPlaceToMovePods node-1",
                          "4510 s scale-down underutilized node-0",
                      });
   CHECK(f.ca->loops() == 452);  // 0, 10, ..., 4510 s
   // Computed: at 0 s; 10 s (the first loop interval is observed); 20 s; at each 5-min recheck and
-  // the loop after it (300, 310, ..., 3600, 3610 s); 3900 s (node-0 turns unneeded) and 3910 s
-  // (its removal hint is new at 3900 s); 4510 s. Every other loop repeats the one before.
-  CHECK(f.ca->quiet_loops() == 452 - 30);
+  // the loop after it (300, 310, ..., 4200, 4210 s; node-0's removal hint is new at 3900 s), 4500 s
+  // and 4510 s. Every other loop repeats the one before.
+  CHECK(f.ca->quiet_loops() == 452 - 33);
 }
