@@ -316,7 +316,8 @@ ResourceList compute_overhead(const InstanceTypeInfo& it, const NodeClassParams&
 }
 
 std::vector<InstanceType> build_instance_types(const Catalog& cat, std::string_view region,
-                                               const std::vector<std::string>& zones, const NodeClassParams& nc) {
+                                               const std::vector<std::string>& zones, const NodeClassParams& nc,
+                                               const std::set<std::string>& only) {
   std::vector<std::string> zs = zones;
   std::sort(zs.begin(), zs.end());
   zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
@@ -324,6 +325,7 @@ std::vector<InstanceType> build_instance_types(const Catalog& cat, std::string_v
   std::vector<InstanceType> out;
   out.reserve(cat.types().size());
   for (const InstanceTypeInfo& info : cat.types()) {
+    if (!only.empty() && !only.count(info.name)) continue;
     auto od = cat.on_demand_price(region, info.name);
     if (!od) continue;
     // No Windows AMI exists for arm64, so Karpenter never launches those (AMI compatibility).

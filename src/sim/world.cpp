@@ -228,8 +228,11 @@ void World::add_node_groups() {
     const auto& g = m_scenario.node_groups[gi];
     const catalog::NodeClassParams params = policy::node_group_params(g);
     std::vector<std::string> zones = g.zones.empty() ? m_zones : g.zones;
+    std::set<std::string> names{g.instance_type};  // only the group's types are looked up
+    for (const auto& n : g.nodes)
+      if (!n.instance_type.empty()) names.insert(n.instance_type);
     auto types = m_fake_types ? catalog::fake_types_in_zones(*m_fake_types, zones)
-                              : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params);
+                              : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params, names);
     auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == g.instance_type; });
     CAPSIM_ASSERT(it != types.end(), "node group instance type " + g.instance_type + " has no price in " + m_scenario.region);
     for (int i = 0; i < g.count; ++i) {
@@ -269,7 +272,7 @@ void World::add_node_claims() {
   for (std::size_t ci = 0; ci < m_scenario.node_claims.size(); ++ci) {
     const auto& c = m_scenario.node_claims[ci];
     auto types = m_fake_types ? catalog::fake_types_in_zones(*m_fake_types, {c.zone})
-                              : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, {c.zone}, {});
+                              : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, {c.zone}, {}, {c.instance_type});
     auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == c.instance_type; });
     CAPSIM_ASSERT(it != types.end(), "nodeClaims instance type " + c.instance_type + " has no offering in " + c.zone);
     for (int i = 0; i < c.count; ++i) {
@@ -944,9 +947,18 @@ void World::reclaim_spot_instance(cluster::NodeId id) {
 void World::sample() {
   if (m_opts.progress)
     m_opts.progress(m_autoscaler_name, m_engine.now(), SimTime{0} + m_scenario.duration, m_engine.events_run());
+  // Nothing a sample reads changes while the cluster's generation stands (billing starts with a
+  // launch, the demand with pods): the last sample again, at a new time.
+  if (!m_result.samples.empty() && m_sampled_generation == m_state.generation()) {
+    Sample s = m_result.samples.back();
+    s.at = m_engine.now();
+    m_result.samples.push_back(std::move(s));
+    return;
+  }
+  m_sampled_generation = m_state.generation();
   Sample s;
   s.at = m_engine.now();
-  for (auto nid : m_state.nodes()) {
+  for (auto nid : m_state.node_ids()) {
     const auto& n = m_state.node(nid);
     if (!m_billing_start.count(nid)) continue;
     ++s.nodes_by_type[n.instance_type];

@@ -117,6 +117,7 @@ class World {
   std::vector<Replay> m_replays;
 
   std::map<cluster::NodeId, SimTime> m_billing_start;
+  std::uint64_t m_sampled_generation{UINT64_MAX};  // the cluster generation of the last sample
   // Initial nodes with pods to bind at t = 0 (spec.nodeClaims[].pods, nodeGroups[].nodes[].pods).
   struct InitialBinding {
     cluster::NodeId node;

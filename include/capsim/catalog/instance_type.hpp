@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,7 +75,9 @@ struct InstanceType {
 
 // All instance types of the catalog that have an on-demand price in `region`, with offerings in
 // every zone of `zones` for on-demand and (where a spot price exists) spot. Sorted by name.
+// `only` non-empty: just the types of these names (the same values, without building the rest).
 std::vector<InstanceType> build_instance_types(const Catalog& cat, std::string_view region,
-                                               const std::vector<std::string>& zones, const NodeClassParams& nc);
+                                               const std::vector<std::string>& zones, const NodeClassParams& nc,
+                                               const std::set<std::string>& only = {});
 
 }  // namespace capsim::catalog
