@@ -165,8 +165,8 @@ class SchedulingHints {
   const std::string* get(std::uint64_t pod_uid) const;
   void set(std::uint64_t pod_uid, const std::string& node) { m_current[pod_uid] = node; }
   void drop_old();
-  // Whether the last drop_old() found the round's hints equal to the round's before (so that,
-  // rounds starting after a drop_old(), the round left the hints as it found them).
+  // Whether the last drop_old() found this round's hints equal to the round's before: with every
+  // round ending in drop_old(), the round left the hints as it found them.
   bool last_round_repeated() const { return m_repeated; }
 
  private:

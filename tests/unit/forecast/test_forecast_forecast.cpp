@@ -308,7 +308,7 @@ TEST_CASE("forecast cost: demand paths replayed through the autoscalers, the sam
                     "error: the cluster scenario has no Deployment named \"web\" to carry the demand (--deployment)");
 }
 
-TEST_CASE("forecast what-if: each path replayed both ways, the difference quantiled per path", "[forecast][sim]") {
+TEST_CASE("forecast what-if: each path replayed both ways, the difference quantiled per path", "[forecast][sim][slow]") {
   const auto cat = catalog::Catalog::embedded();
   const auto dir = std::filesystem::temp_directory_path() / "capsim-test-what-if";
   std::filesystem::create_directories(dir);
@@ -463,7 +463,7 @@ TEST_CASE("capsim forecast: 23 days of a Prometheus export (sum by resource), fo
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("capsim forecast SCENARIO.yaml: the demand of the scenario's own run is its generated trace's", "[forecast][cli]") {
+TEST_CASE("capsim forecast SCENARIO.yaml: the demand of the scenario's own run is its generated trace's", "[forecast][cli][slow]") {
   // A scenario that replays a generated 23-day trace, and the same trace from `capsim generate
   // trace`: the forecasts agree to the byte but for their source.
   const auto dir = std::filesystem::temp_directory_path() / "capsim-test-own-run";

@@ -90,7 +90,7 @@ TEST_CASE("trace replay: pods come and go at the trace start plus their offsets"
   CHECK(warned);
 }
 
-TEST_CASE("trace replay: a million-event trace runs in bounded memory", "[sim][trace]") {
+TEST_CASE("trace replay: a million-event trace runs in bounded memory", "[sim][trace][slow]") {
   const std::string yaml = burst_scenario("140h", "0s");
   // The loader checks that the file exists; the opener below replaces it with a generated trace.
   spec::Scenario s = test::load_text(yaml);
