@@ -95,6 +95,7 @@ std::size_t ClusterSnapshot::add_node(SnapshotNode node) {
 
 std::size_t ClusterSnapshot::add_node(SnapshotNode node, bool pods_have_anti_affinity) {
   if (pods_have_anti_affinity) m_any_anti_affinity = true;
+  widen_largest(node);
   m_nodes.push_back(std::move(node));
   if (m_fork) m_fork->is_saved.push_back(true);  // new in this fork: dropped on revert, never saved
   return m_nodes.size() - 1;
@@ -116,6 +117,13 @@ void ClusterSnapshot::end_refill(std::size_t n, bool any_anti_affinity) {
   m_nodes.resize(n);
   m_changed.assign(n, false);
   m_any_anti_affinity = any_anti_affinity;
+  m_largest_cpu = m_largest_memory = 0;
+  for (const auto& node : m_nodes) widen_largest(node);
+}
+
+void ClusterSnapshot::widen_largest(const SnapshotNode& n) {
+  m_largest_cpu = std::max(m_largest_cpu, n.allocatable.get(Resource::cpu).milli);
+  m_largest_memory = std::max(m_largest_memory, n.allocatable.get(Resource::memory).milli);
 }
 
 std::optional<std::size_t> ClusterSnapshot::find(std::string_view name) const {
@@ -326,13 +334,24 @@ std::optional<std::size_t> ClusterSnapshot::schedule_anywhere(const SnapshotPod&
                                                               const std::function<bool(std::size_t)>& acceptable) {
   const std::size_t n = m_nodes.size();
   if (n == 0) return std::nullopt;
+  // NodeResourcesFit decides alone for a pod larger than every node, and first on a node without
+  // room for its CPU or memory: such nodes are passed over without the other filters.
+  const std::int64_t cpu = pod.spec->requests.get(Resource::cpu).milli;
+  const std::int64_t memory = pod.spec->requests.get(Resource::memory).milli;
+  if (cpu > m_largest_cpu || memory > m_largest_memory) return std::nullopt;
+  const auto no_room = [&](const SnapshotNode& node) {
+    const auto room = [&](Resource r) {
+      return std::max<std::int64_t>(0, node.allocatable.get(r).milli - node.requested.get(r).milli);
+    };
+    return (cpu > 0 && cpu > room(Resource::cpu)) || (memory > 0 && memory > room(Resource::memory));
+  };
   const PreFilter pf = prefilter(pod);
   // lastIndexOrderMapping with offset 1: position k of the walk is (k + 1 + lastIndex) mod n, and
   // lastIndex becomes the index of the node that took the pod.
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (k + 1 + m_last_index) % n;
     if (acceptable && !acceptable(i)) continue;
-    if (filter(pf, pod, m_nodes[i]) != FilterFailure::none) continue;
+    if (no_room(m_nodes[i]) || filter(pf, pod, m_nodes[i]) != FilterFailure::none) continue;
     add_pod(i, pod);
     m_last_index = i;
     return i;

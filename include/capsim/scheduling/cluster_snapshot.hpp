@@ -155,6 +155,10 @@ class ClusterSnapshot {
   std::optional<Fork> m_fork;
   std::size_t m_last_index{0};     // predicate/plugin_runner.go lastIndex: not part of the snapshot data
   bool m_any_anti_affinity{false};  // some pod in the snapshot has required anti-affinity
+  // The largest allocatable CPU and memory (milli-units) of any node: at least that after a
+  // revert dropped nodes, so a pod requesting more fits no node.
+  std::int64_t m_largest_cpu{0}, m_largest_memory{0};
+  void widen_largest(const SnapshotNode& n);
 };
 
 // simulator/scheduling/hints.go: where each pod (by uid) was placed last, in two generations: a

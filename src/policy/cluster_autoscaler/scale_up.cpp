@@ -131,18 +131,17 @@ ScaleUpResult compute_scale_up(scheduling::ClusterSnapshot& snap, const std::vec
       for (std::size_t e = 0; e < eq.size(); ++e) ++why[e][r.skipped[g]];
       continue;
     }
+    // One fresh template copy per node group: checking a pod leaves the snapshot as it was.
+    snap.fork();
+    const std::size_t idx = snap.add_node(fresh_copy(*groups[g].node_template, groups[g].name));
     for (std::size_t e = 0; e < eq.size(); ++e) {
-      snap.fork();
-      const std::size_t idx = snap.add_node(fresh_copy(*groups[g].node_template, groups[g].name));
       const auto& first = pods[eq[e].front()].pod;
       const auto f = snap.check(first, idx);
-      const std::string text = f == scheduling::FilterFailure::resources
-                                   ? scheduling::insufficient_resource(*first.spec, snap.node(idx))
-                                   : std::string(scheduling::filter_failure_text(f));
-      snap.revert();
       if (f == scheduling::FilterFailure::none) fits[g][e] = true;
-      else ++why[e][text];
+      else ++why[e][f == scheduling::FilterFailure::resources ? scheduling::insufficient_resource(*first.spec, snap.node(idx))
+                                                             : std::string(scheduling::filter_failure_text(f))];
     }
+    snap.revert();
   }
 
   // Options.
