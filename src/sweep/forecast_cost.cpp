@@ -266,7 +266,7 @@ std::vector<spec::TraceEvent> sampled_workload(const std::vector<double>& path, 
       out.push_back(std::move(d));
     }
   }
-  // Time order; a pod's create before its delete at the same instant, then by name.
+  // Time order; at one instant creates before deletes, each in the order drawn.
   std::stable_sort(out.begin(), out.end(), [](const spec::TraceEvent& a, const spec::TraceEvent& b) {
     if (a.at != b.at) return a.at < b.at;
     return a.kind == spec::TraceEventKind::create && b.kind != spec::TraceEventKind::create;

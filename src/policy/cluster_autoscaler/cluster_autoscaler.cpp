@@ -80,7 +80,7 @@ ClusterAutoscaler::NodeCache& ClusterAutoscaler::new_node_cache(const cluster::N
 }
 
 void ClusterAutoscaler::index_groups(const View& view) {
-  if (m_indexed_generation == view.cluster.generation() && m_group_nodes.size() == m_cfg.node_groups.size()) return;
+  if (m_indexed_generation == view.cluster.generation()) return;
   m_indexed_generation = view.cluster.generation();
   m_group_nodes.resize(m_cfg.node_groups.size());
   for (auto& nodes : m_group_nodes) nodes.clear();  // keeps their storage: this runs every reconcile
@@ -259,10 +259,9 @@ Actions ClusterAutoscaler::reconcile(const View& view) {
       ++m_quiet_loops;
       schedule_next(view.now, begin_loop(view.now, out));
     } else {
-      const std::uint64_t generation = view.cluster.generation();
       Actions loop_out;
       run_loop(view, loop_out);
-      record_quiet_loop(view, generation, loop_out);
+      record_quiet_loop(view, loop_out);
       out.append(std::move(loop_out));
     }
   }
@@ -302,7 +301,6 @@ void ClusterAutoscaler::aws_refresh(SimTime now, Actions& out) {
     if (st.request) {
       st.request->increase -= failed;
       if (st.request->increase <= 0) st.request.reset();
-      m_loop_changed = true;
     }
     const SimTime until = m_backoff.backoff(ng.name(), now);
     note(out, "backoff", "OutOfResources", ng.name(), {}, {},
@@ -607,10 +605,10 @@ bool ClusterAutoscaler::repeats_quiet_loop(const View& view) {
          view.now - *m_prev_loop_start >= m_min_loop_interval;
 }
 
-void ClusterAutoscaler::record_quiet_loop(const View& view, std::uint64_t generation, const Actions& loop_out) {
+void ClusterAutoscaler::record_quiet_loop(const View& view, const Actions& loop_out) {
   const auto& s = m_cfg.settings;
-  bool quiet = !m_loop_changed && loop_out.empty() && loop_out.notes.empty() && m_deletions.empty() &&
-               m_reported_pods.empty() && !m_unhealthy_reported && view.cluster.generation() == generation;
+  // With every node Ready the cluster is healthy, and with no pending pod no pod is reported.
+  bool quiet = !m_loop_changed && loop_out.empty() && loop_out.notes.empty() && m_deletions.empty();
   for (std::size_t g = 0; quiet && g < m_state.size(); ++g) {
     const auto& ng = m_cfg.node_groups[g];
     quiet = !m_state[g].request && m_state[g].failed_unnoticed == 0 &&
@@ -623,7 +621,7 @@ void ClusterAutoscaler::record_quiet_loop(const View& view, std::uint64_t genera
     const auto& p = view.cluster.pod(pid);
     if (quiet && p.unschedulable && !p.is_daemon() && p.spec->priority >= s.expendable_pods_priority_cutoff) quiet = false;
   }
-  if (quiet) m_quiet = QuietLoop{generation, view.now, std::nullopt};
+  if (quiet) m_quiet = QuietLoop{view.cluster.generation(), view.now, std::nullopt};
   else m_quiet.reset();
 }
 

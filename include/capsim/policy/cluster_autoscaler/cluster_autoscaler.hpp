@@ -129,9 +129,9 @@ class ClusterAutoscaler final : public Autoscaler {
   // loop/trigger.go: when the loop after `loop` runs.
   void schedule_next(SimTime now, int loop);
   // Quiet loops (see m_quiet): whether the loop due now repeats the last one, which a loop just
-  // run at `generation` with output `loop_out` makes so, and until when time alone leaves it so.
+  // run with output `loop_out` makes so, and until when time alone leaves it so.
   bool repeats_quiet_loop(const View& view);
-  void record_quiet_loop(const View& view, std::uint64_t generation, const Actions& loop_out);
+  void record_quiet_loop(const View& view, const Actions& loop_out);
   SimTime quiet_until(const View& view, SimTime after) const;
   void aws_refresh(SimTime now, Actions& out);
   void asg_reconcile(const View& view, Actions& out);
