@@ -92,6 +92,7 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
       errors.push_back(input_error(files[i], "another scenario file is also named " + stem + " (goldens are kept by file name)"));
     try {
       jobs[i].scenario = load(files[i], *cat);
+      apply_controller_time(jobs[i].scenario, common);
       print_warnings(jobs[i].scenario, common, err);
     } catch (const InputError& e) {
       errors.insert(errors.end(), e.diagnostics().begin(), e.diagnostics().end());

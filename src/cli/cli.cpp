@@ -57,11 +57,35 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
   for (const auto& w : s.warnings) err << w.render() << "\n";
 }
 
+std::optional<spec::ControllerTime> controller_time_override(const Common& c) {
+  if (c.controller_time.empty()) return std::nullopt;
+  return spec::controller_time_preset(c.controller_time);  // the option's check admits presets only
+}
+
+void apply_controller_time(spec::Scenario& s, const Common& c) {
+  if (auto t = controller_time_override(c)) spec::set_controller_time(s, *t);
+}
+
+void add_exact_flag(CLI::App* cmd, Common& common) {
+  cmd->add_flag("--exact", common.exact,
+                "Turn every performance shortcut off (quiet passes and loops, no-op memos, early-stopping "
+                "simulations, repeated samples): the same bytes, computed the long way");
+}
+
+void add_controller_time_option(CLI::App* cmd, Common& common) {
+  cmd->add_option("--controller-time", common.controller_time,
+                  "How long the autoscalers' own passes take in simulated time, for every autoscaler (overrides "
+                  "spec.controllerTime): instant (the default: zero-time passes), fast, typical or slow "
+                  "(docs/controller-time.md)")
+      ->check(CLI::IsMember({"instant", "fast", "typical", "slow"}));
+}
+
 sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions) {
   sim::SimOptions opts;
   opts.catalog = std::move(cat);
   opts.keep_decisions = keep_decisions;
   opts.check_invariants = common.check_invariants;
+  opts.exact = common.exact;
   opts.open_trace = io::open_replay_trace;
   return opts;
 }
@@ -103,6 +127,7 @@ sim::RunResult simulate(const std::string& path, const Common& common, const std
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
+  detail::apply_controller_time(scenario, common);
   detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
   const sim::SimOptions opts = run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar);
   sim::RunResult result = compare ? sim::compare_scenario(scenario, opts) : sim::run_scenario(scenario, opts);
@@ -330,6 +355,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("--html", common.html, "Write a self-contained HTML report (charts, summary, decisions)");
   run_cmd->add_option("--openmetrics", common.openmetrics,
                       "Write the time series as OpenMetrics text with timestamps (for promtool / Prometheus)");
+  detail::add_controller_time_option(run_cmd, common);
+  detail::add_exact_flag(run_cmd, common);
 
   std::string compare_path, compare_format = "table", compare_out;
   std::optional<std::uint64_t> compare_seed;
@@ -343,6 +370,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   compare_cmd->add_option("--html", common.html, "Write a self-contained HTML report (charts, summary, decisions)");
   compare_cmd->add_option("--openmetrics", common.openmetrics,
                           "Write the time series as OpenMetrics text with timestamps (for promtool / Prometheus)");
+  detail::add_controller_time_option(compare_cmd, common);
+  detail::add_exact_flag(compare_cmd, common);
 
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
@@ -390,6 +419,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check_cmd->add_option("--golden", check.golden_dir,
                         "Compare each run's decisions with DIR/<scenario file name>/ (result.json, decisions.jsonl)");
   check_cmd->add_flag("--update-golden", check.update_golden, "Rewrite the goldens under --golden from these runs");
+  detail::add_controller_time_option(check_cmd, common);
+  detail::add_exact_flag(check_cmd, common);
   check_cmd->add_option("--junit", check.junit, "Write a JUnit XML report (one testcase per expectation and golden)");
   check_cmd->add_option("--markdown", check.markdown, "Write a Markdown summary (PR comment / job summary)");
   check_cmd->add_option("--html", check.html, "Write the summary as a self-contained HTML page");
@@ -448,9 +479,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   diff_cmd->add_option("--decisions", diff.max_decisions, "How many diverging decisions to list per autoscaler (default 10)");
 
   detail::SweepOptions sweep_opts;
-  detail::add_sweep_commands(app, sweep_opts);
+  detail::add_sweep_commands(app, sweep_opts, common);
   detail::ForecastCliOptions forecast_opts;
-  detail::add_forecast_command(app, forecast_opts);
+  detail::add_forecast_command(app, forecast_opts, common);
 
   try {
     app.parse(argc, argv);

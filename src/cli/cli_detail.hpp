@@ -35,7 +35,18 @@ struct Common {
   bool err_is_terminal{false};  // the error stream is the process's stderr and a terminal
   std::string openmetrics;      // run / compare --openmetrics FILE
   std::string html;             // run / compare --html FILE
+  std::string controller_time;  // --controller-time PRESET (run, compare, check, sweep run, forecast)
+  bool exact{false};            // --exact (run, compare, check): every performance shortcut off
 };
+
+// --controller-time, when given: the model for every autoscaler of `s`.
+void apply_controller_time(spec::Scenario& s, const Common& c);
+// The preset --controller-time names (nullopt when not given).
+std::optional<spec::ControllerTime> controller_time_override(const Common& c);
+// Adds --exact to a subcommand.
+void add_exact_flag(CLI::App* cmd, Common& common);
+// Adds --controller-time to a subcommand.
+void add_controller_time_option(CLI::App* cmd, Common& common);
 
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);
 // The whole file (empty when it cannot be read).
@@ -85,7 +96,7 @@ struct SweepOptions {
   std::string format = "table";
   std::string report_out;
 };
-void add_sweep_commands(CLI::App& app, SweepOptions& o);
+void add_sweep_commands(CLI::App& app, SweepOptions& o, Common& common);
 // The exit code of the sweep subcommand given, nullopt when none was. Bad input throws InputError.
 std::optional<int> run_sweep_command(const SweepOptions& o, const Common& common, std::ostream& out, std::ostream& err);
 
@@ -105,7 +116,7 @@ struct ForecastCliOptions {
   std::optional<double> budget;
   sweep::CostForecastOptions cost;  // and how (its `series` is the forecast's series too)
 };
-void add_forecast_command(CLI::App& app, ForecastCliOptions& o);
+void add_forecast_command(CLI::App& app, ForecastCliOptions& o, Common& common);
 std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out);
 
 }  // namespace detail

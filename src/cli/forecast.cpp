@@ -71,7 +71,7 @@ forecast::DemandSeries demand(const ForecastCliOptions& o, const std::function<s
 
 }  // namespace
 
-void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
+void add_forecast_command(CLI::App& app, ForecastCliOptions& o, Common& common) {
   o.cmd = app.add_subcommand("forecast", "Forecast a trace's demand: every model backtested, the best with intervals");
   o.cmd->add_option("input", o.inputs,
                     "A pod-event trace (capsim CSV/JSONL, alibaba-openb, alibaba-dlrm, k8s-audit), Prometheus "
@@ -94,6 +94,7 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o) {
                     "Replay every demand path through this cluster scenario's autoscalers: its Deployment --deployment "
                     "is scaled each hour to the path's demand");
   o.cmd->add_option("--paths", o.cost.paths, "Demand paths to replay (default 100; at most the forecast's)")->check(CLI::Range(1, 100000));
+  add_controller_time_option(o.cmd, common);
   o.cmd->add_option("-j,--jobs", o.cost.jobs, "Paths replayed in parallel (default 1)")->check(CLI::Range(1, 1024));
   o.cmd->add_option("--seed", o.cost.seed, "Seed of the replays (path p runs with derive_seed(seed, p))");
   o.cmd->add_option("--scale", o.cost.scale, "Multiply the demand before replaying it (simulate a fraction; default 1)")
@@ -144,6 +145,7 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
     std::optional<sweep::WhatIf> what_if;
     if (!o.what_if.empty()) what_if = sweep::parse_what_if(o.what_if, o.scenario, *cat);
     sweep::CostForecastOptions cost = o.cost;
+    cost.controller_time = controller_time_override(common);
     if (cost.workload == "sampled") cost.classes = ctx.classes;
     auto c = sweep::cost_through_autoscalers(cluster, r, cost, cat, what_if ? &*what_if : nullptr);
     ctx.costs = std::move(c.base);

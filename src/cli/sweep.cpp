@@ -12,6 +12,7 @@
 
 #include "capsim/cli/cli.hpp"
 #include "capsim/core/diagnostic.hpp"
+#include "capsim/core/sha256.hpp"
 #include "capsim/io/sweep_loader.hpp"
 #include "capsim/report/atomic_write.hpp"
 #include "capsim/sweep/plan.hpp"
@@ -102,7 +103,12 @@ int cmd_sweep_run(const SweepOptions& o, const Common& common, std::ostream& err
   if (o.out.empty()) usage_error("sweep run needs --out DIR");
   std::string how;
   const sweep::Shard shard = resolve_shard(o, how);  // before the plan: a bad shard is bad input too
-  const sweep::Plan plan = load_plan(o.spec, common);
+  sweep::Plan plan = load_plan(o.spec, common);
+  if (auto t = controller_time_override(common)) {
+    plan.controller_time = t;
+    plan.canonical += "controllerTime: " + t->preset + "\n";
+    plan.sweep_id = sha256_hex(plan.canonical);
+  }
   const auto ids = sweep::shard_runs(plan, shard);
   err << "capsim sweep: shard " << shard.index << " of " << shard.count << " (0-based, from " << how << "): " << ids.size()
       << " of " << plan.run_count() << " runs, sweep " << plan.sweep_id.substr(0, 12) << "\n";
@@ -183,7 +189,7 @@ int cmd_report(const SweepOptions& o, std::ostream& out) {
 
 }  // namespace
 
-void add_sweep_commands(CLI::App& app, SweepOptions& o) {
+void add_sweep_commands(CLI::App& app, SweepOptions& o, Common& common) {
   o.cmd = app.add_subcommand("sweep", "Parameter sweeps: plan, run (sharded), merge and report (docs/sweeps.md)");
   o.cmd->require_subcommand(1);
   o.plan_cmd = o.cmd->add_subcommand("plan", "Print a sweep's id, run count and runs per shard (--list: every run)");
@@ -199,6 +205,7 @@ void add_sweep_commands(CLI::App& app, SweepOptions& o) {
   o.run_cmd->add_flag("--shard-from-env", o.shard_from_env,
                       "Shard from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID/_MIN/_COUNT, TEST_SHARD_INDEX/TEST_TOTAL_SHARDS "
                       "or AWS_BATCH_JOB_ARRAY_INDEX");
+  add_controller_time_option(o.run_cmd, common);
   o.run_cmd->add_option("-j,--jobs", o.jobs, "Runs in parallel inside this shard (default 1)")->check(CLI::Range(1, 1024));
   o.merge_cmd = o.cmd->add_subcommand("merge", "Merge shard files into one sweep result (checks every shard is there once)");
   o.merge_cmd->add_option("inputs", o.merge_inputs, "Shard files or directories of them")->required();

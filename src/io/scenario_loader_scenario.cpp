@@ -3,7 +3,9 @@
 // expectations, and failure injection. Unlike manifests, unknown keys here are errors (the schema
 // is capsim's own).
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <span>
 
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/core/cron.hpp"
@@ -141,6 +143,69 @@ const std::vector<std::string_view> k_timeline_kinds = {
     "Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job", "Pod", "NodePool", "Provisioner"};
 const std::vector<std::string_view> k_scalable_kinds = {"Deployment", "StatefulSet", "ReplicaSet",
                                                                       "Job", "NodeGroup"};
+
+const std::vector<std::string_view> k_controller_time_names = {"instant", "fast", "typical", "slow"};
+
+// One autoscaler's controllerTime: a preset name, or a map of a preset (default "typical") and
+// coefficients in milliseconds that override it.
+std::optional<spec::ControllerTime> read_controller_time(Doc& d, const YAML::Node& n, const std::string& path,
+                                                         bool karpenter) {
+  if (n.IsScalar()) {
+    auto v = to_enum(d, n, path, k_controller_time_names);
+    if (!v) return std::nullopt;
+    return spec::controller_time_preset(*v);
+  }
+  MapView m(d, n, path);
+  if (!m.ok()) return std::nullopt;
+  struct Coefficient {
+    std::string_view key;
+    std::int64_t spec::ControllerTime::*field;
+  };
+  static const Coefficient k_karpenter[] = {{"simulationMs", &spec::ControllerTime::simulation_ns},
+                                            {"simulationPerNodeMs", &spec::ControllerTime::simulation_per_node_ns},
+                                            {"simulationPerPodMs", &spec::ControllerTime::simulation_per_pod_ns},
+                                            {"listPerNodeMs", &spec::ControllerTime::list_per_node_ns}};
+  static const Coefficient k_ca[] = {{"removalSimulationMs", &spec::ControllerTime::removal_ns},
+                                     {"removalSimulationPerNodeMs", &spec::ControllerTime::removal_per_node_ns},
+                                     {"snapshotPerNodeMs", &spec::ControllerTime::snapshot_per_node_ns},
+                                     {"binpackingPerPodMs", &spec::ControllerTime::binpack_per_pod_ns}};
+  const auto& coefficients = karpenter ? std::span<const Coefficient>(k_karpenter) : std::span<const Coefficient>(k_ca);
+  std::vector<std::string_view> valid{"preset"};
+  for (const auto& c : coefficients) valid.push_back(c.key);
+  m.reject_unknown(valid);
+  spec::ControllerTime t = *spec::controller_time_preset("typical");
+  if (auto v = m.enumeration("preset", k_controller_time_names)) t = *spec::controller_time_preset(*v);
+  for (const auto& c : coefficients) {
+    auto v = m.number(c.key);
+    if (!v) continue;
+    if (*v < 0 || *v > 3.6e6) {
+      d.error(m.get(c.key), m.path(c.key), "expected milliseconds from 0 to 3600000, got " + describe(m.get(c.key)));
+      continue;
+    }
+    t.*c.field = static_cast<std::int64_t>(std::llround(*v * 1e6));
+    t.preset = "custom";
+  }
+  return t;
+}
+
+// spec.controllerTime: one preset for every autoscaler, or per autoscaler
+// ({karpenter: ..., clusterAutoscaler: ...}).
+void read_controller_time_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
+  if (n.IsScalar()) {
+    if (auto t = read_controller_time(d, n, path, true)) {
+      l.sc.karpenter.controller_time = *t;
+      l.sc.cluster_autoscaler.controller_time = *t;
+    }
+    return;
+  }
+  MapView m(d, n, path);
+  if (!m.ok()) return;
+  m.reject_unknown({"karpenter", "clusterAutoscaler"});
+  if (const YAML::Node k = m.get("karpenter"); present(k))
+    if (auto t = read_controller_time(d, k, m.path("karpenter"), true)) l.sc.karpenter.controller_time = *t;
+  if (const YAML::Node c = m.get("clusterAutoscaler"); present(c))
+    if (auto t = read_controller_time(d, c, m.path("clusterAutoscaler"), false)) l.sc.cluster_autoscaler.controller_time = *t;
+}
 
 void read_karpenter_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path) {
   MapView m(d, n, path);
@@ -722,7 +787,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
   s.reject_unknown({"description", "instanceCatalog", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter",
-                    "clusterAutoscaler", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden"});
+                    "clusterAutoscaler", "controllerTime", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
 
@@ -799,6 +864,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   if (const YAML::Node k = s.get("karpenter"); present(k)) read_karpenter_settings(l, d, k, s.path("karpenter"));
   if (const YAML::Node c = s.get("clusterAutoscaler"); present(c))
     read_cluster_autoscaler_settings(l, d, c, s.path("clusterAutoscaler"));
+  if (const YAML::Node c = s.get("controllerTime"); present(c)) read_controller_time_settings(l, d, c, s.path("controllerTime"));
   if (const YAML::Node c = s.get("cloud"); present(c)) read_cloud_settings(l, d, c, s.path("cloud"));
   if (const YAML::Node g = s.get("golden"); present(g)) read_golden_settings(l, d, g, s.path("golden"));
   if (const YAML::Node g = s.get("nodeGroups"); present(g)) read_node_groups(l, d, g, s.path("nodeGroups"), region);

@@ -42,11 +42,14 @@ std::unique_ptr<Autoscaler> make_single(const std::string& name, const PolicyCon
     cfg.fake_instance_types = ctx.fake_instance_types;
     cfg.pdbs = ctx.scenario.pdbs;
     cfg.start_time_unix_s = ctx.scenario.start_time_unix_s;
+    cfg.exact = ctx.exact;
     return std::make_unique<karpenter::Karpenter>(std::move(cfg));
   }
-  if (name == "cluster-autoscaler")
-    return std::make_unique<cluster_autoscaler::ClusterAutoscaler>(
-        cluster_autoscaler::make_config(ctx.scenario, ctx.catalog, ctx.zones, ctx.fake_instance_types.get()));
+  if (name == "cluster-autoscaler") {
+    auto cfg = cluster_autoscaler::make_config(ctx.scenario, ctx.catalog, ctx.zones, ctx.fake_instance_types.get());
+    cfg.exact = ctx.exact;
+    return std::make_unique<cluster_autoscaler::ClusterAutoscaler>(std::move(cfg));
+  }
   if (name == "static") return std::make_unique<StaticPolicy>();
   if (name == lower_bound::k_name) return std::make_unique<lower_bound::LowerBound>(ctx);
   throw InputError({Diagnostic{ctx.scenario.file, 0, 0, Severity::error, "spec.autoscalers",

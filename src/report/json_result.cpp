@@ -172,7 +172,7 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
   for (const auto& t : r.terminations) terminations.push_back(termination_json(t));
   nlohmann::json sizes = nlohmann::json::array();
   for (const auto& n : r.node_sizes) sizes.push_back(node_size_json(n));
-  return {
+  nlohmann::json j = {
       {"autoscaler", r.autoscaler},
       {"decisionCount", r.decision_count},
       {"launches", std::move(launches)},
@@ -180,6 +180,26 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
       {"summary", summary_json(r.summary)},
       {"terminations", std::move(terminations)},
   };
+  // Only off the default (instant) model, so instant results keep their bytes.
+  if (const auto& c = r.controller_time) {
+    nlohmann::json ct = {
+        {"model", c->model},
+        {"controller", c->controller},
+        {"passes", c->passes},
+        {"passSeconds", {{"p50", round_to(c->pass_p50_s, 3)}, {"p95", round_to(c->pass_p95_s, 3)}, {"max", round_to(c->pass_max_s, 3)}}},
+        {"candidatesEvaluated", {{"p50", c->evaluated_p50}, {"max", c->evaluated_max}}},
+    };
+    if (c->controller == "loop") {
+      ct["scaleDownSimulationTimeouts"] = c->scale_down_timeouts;
+      ct["binpackingTimeouts"] = c->binpacking_timeouts;
+    } else {
+      ct["singleNodeTimeouts"] = c->single_node_timeouts;
+      ct["multiNodeTimeouts"] = c->multi_node_timeouts;
+    }
+    j["controllerTime"] = std::move(ct);
+  }
+  if (!r.controller_time_warning.empty()) j["controllerTimeWarning"] = r.controller_time_warning;
+  return j;
 }
 
 nlohmann::json expectation_json(const sim::ExpectationResult& e) {

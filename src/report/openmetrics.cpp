@@ -58,6 +58,9 @@ std::string to_openmetrics(const sim::RunResult& run) {
   Family k_terminated{"karpenter_nodes_terminated", "counter", "Nodes terminated by Karpenter.", {}};
   Family ca_up{"cluster_autoscaler_scaled_up_nodes", "counter", "Nodes added by the Cluster Autoscaler.", {}};
   Family ca_down{"cluster_autoscaler_scaled_down_nodes", "counter", "Nodes removed by the Cluster Autoscaler.", {}};
+  // Under a controller-time model (docs/controller-time.md): upstream's counter, at the run's end.
+  Family k_timeouts{"karpenter_voluntary_disruption_consolidation_timeouts", "counter",
+                    "Consolidation methods that ran out of time, by consolidation type (controller-time model).", {}};
   const std::int64_t t0 = run.start_time_unix_s * 1000;
   for (const auto& r : run.results) {
     const std::string& a = r.autoscaler;
@@ -92,9 +95,16 @@ std::string to_openmetrics(const sim::RunResult& run) {
         ca_down.series[{{"autoscaler", a}}].emplace_back(ts, down);
       }
     }
+    if (r.controller_time && r.controller_time->controller == "disruption" && !r.samples.empty()) {
+      const std::int64_t end = t0 + r.samples.back().at.ms;
+      k_timeouts.series[{{"autoscaler", a}, {"consolidation_type", "multi"}}].emplace_back(
+          end, static_cast<double>(r.controller_time->multi_node_timeouts));
+      k_timeouts.series[{{"autoscaler", a}, {"consolidation_type", "single"}}].emplace_back(
+          end, static_cast<double>(r.controller_time->single_node_timeouts));
+    }
   }
   std::string out;
-  for (const Family* f : {&phase, &nodes, &cost, &k_created, &k_terminated, &ca_up, &ca_down}) {
+  for (const Family* f : {&phase, &nodes, &cost, &k_created, &k_terminated, &ca_up, &ca_down, &k_timeouts}) {
     if (f->series.empty()) continue;
     out += "# TYPE " + f->name + " " + f->type + "\n# HELP " + f->name + " " + f->help + "\n";
     const std::string sample = f->type == "counter" ? f->name + "_total" : f->name;

@@ -33,7 +33,25 @@ void render_summary(std::string& out, const sim::AutoscalerResult& r) {
   t.add({"pod pending p95 (s)", num(round_to(s.pod_pending_p95_s, 3))});
   t.add({"pod pending max (s)", num(round_to(s.pod_pending_max_s, 3))});
   t.add({"decisions", std::to_string(r.decision_count)});
+  if (const auto& c = r.controller_time) {
+    const std::string pass = c->controller == "loop" ? "loop" : "pass";
+    t.add({"controller time", c->model});
+    t.add({c->controller == "loop" ? "loops" : "disruption passes", std::to_string(c->passes)});
+    t.add({pass + " p50 (s)", num(round_to(c->pass_p50_s, 3))});
+    t.add({pass + " p95 (s)", num(round_to(c->pass_p95_s, 3))});
+    t.add({pass + " max (s)", num(round_to(c->pass_max_s, 3))});
+    t.add({"candidates per " + pass + " p50", std::to_string(c->evaluated_p50)});
+    t.add({"candidates per " + pass + " max", std::to_string(c->evaluated_max)});
+    if (c->controller == "loop") {
+      t.add({"scale-down timeouts", std::to_string(c->scale_down_timeouts)});
+      t.add({"binpacking timeouts", std::to_string(c->binpacking_timeouts)});
+    } else {
+      t.add({"single-node timeouts", std::to_string(c->single_node_timeouts)});
+      t.add({"multi-node timeouts", std::to_string(c->multi_node_timeouts)});
+    }
+  }
   t.render(out, 2);
+  if (!r.controller_time_warning.empty()) out += "  note: " + r.controller_time_warning + "\n";
 }
 
 void render_launches(std::string& out, const sim::AutoscalerResult& r) {

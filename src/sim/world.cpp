@@ -150,7 +150,7 @@ World::World(const spec::Scenario& scenario, const std::string& autoscaler, cons
   // EC2 types for every autoscaler.
   if (auto fake = synthetic_instance_types(scenario))
     m_fake_types = std::make_shared<const std::vector<catalog::InstanceType>>(catalog::fake_types_in_zones(*fake, m_zones));
-  policy::PolicyContext ctx{scenario, opts.catalog, m_zones, m_fake_types};
+  policy::PolicyContext ctx{scenario, opts.catalog, m_zones, m_fake_types, opts.exact};
   if (autoscaler == policy::lower_bound::k_name) {
     auto lb = std::make_unique<policy::lower_bound::LowerBound>(ctx);
     m_lower_bound = lb.get();
@@ -949,7 +949,7 @@ void World::sample() {
     m_opts.progress(m_autoscaler_name, m_engine.now(), SimTime{0} + m_scenario.duration, m_engine.events_run());
   // Nothing a sample reads changes while the cluster's generation stands (billing starts with a
   // launch, the demand with pods): the last sample again, at a new time.
-  if (!m_result.samples.empty() && m_sampled_generation == m_state.generation()) {
+  if (!m_opts.exact && !m_result.samples.empty() && m_sampled_generation == m_state.generation()) {
     Sample s = m_result.samples.back();
     s.at = m_engine.now();
     m_result.samples.push_back(std::move(s));
@@ -1100,6 +1100,39 @@ void World::finish() {
   sum.pod_pending_p99_s = pct(0.99);
   sum.pod_pending_max_s = m_pending_seconds.empty() ? 0.0 : m_pending_seconds.back();
   m_result.structural = m_probe.finish(m_state, m_result, m_zones);
+  if (const policy::ControllerStats* stats = m_autoscaler->controller_stats()) summarize_controller_time(*stats);
+}
+
+// Nearest-rank quantiles of the passes, as the pending-time percentiles above.
+void World::summarize_controller_time(const policy::ControllerStats& stats) {
+  if (stats.model == "instant") {
+    if (stats.typical_max_ms > stats.poll_period.ms)
+      m_result.controller_time_warning =
+          "the longest " + stats.controller + " pass would take " + format_duration(Duration{stats.typical_max_ms}) +
+          " under --controller-time typical, longer than the " + format_duration(stats.poll_period) +
+          " poll period; this run assumes instant passes (--controller-time typical shows the difference)";
+    return;
+  }
+  ControllerTimeSummary c;
+  c.model = stats.model;
+  c.controller = stats.controller;
+  c.passes = static_cast<std::int64_t>(stats.pass_ms.size());
+  auto rank = [](std::vector<std::int64_t> v, double q) -> std::int64_t {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    auto r = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::max<std::size_t>(r, 1) - 1];
+  };
+  c.pass_p50_s = static_cast<double>(rank(stats.pass_ms, 0.50)) / 1000.0;
+  c.pass_p95_s = static_cast<double>(rank(stats.pass_ms, 0.95)) / 1000.0;
+  c.pass_max_s = static_cast<double>(rank(stats.pass_ms, 1.0)) / 1000.0;
+  c.evaluated_p50 = rank(stats.evaluated, 0.50);
+  c.evaluated_max = rank(stats.evaluated, 1.0);
+  c.single_node_timeouts = stats.single_node_timeouts;
+  c.multi_node_timeouts = stats.multi_node_timeouts;
+  c.scale_down_timeouts = stats.scale_down_timeouts;
+  c.binpacking_timeouts = stats.binpacking_timeouts;
+  m_result.controller_time = std::move(c);
 }
 
 AutoscalerResult World::run() {

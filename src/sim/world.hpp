@@ -87,6 +87,7 @@ class World {
   void log(const std::string& line);
   void sample();
   void finish();
+  void summarize_controller_time(const policy::ControllerStats& stats);
   // SimOptions::check_invariants.
   void check_invariants() const;
   void check_launch_explained(cluster::NodeId id) const;

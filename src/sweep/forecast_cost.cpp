@@ -63,6 +63,7 @@ PathRun replay(const spec::Scenario& cluster, double per_pod, const std::vector<
   const std::size_t H = path.size();
   spec::Scenario sc = cluster;
   sc.seed = seed;
+  if (opts.controller_time) spec::set_controller_time(sc, *opts.controller_time);
   sc.duration = Duration::hours(static_cast<std::int64_t>(H));
   sim::SimOptions so;
   so.catalog = cat;

@@ -94,6 +94,7 @@ RunOutcome execute_run(const Plan& plan, std::size_t run_id, const std::shared_p
       for (const auto& path : plan.spec.parameters[k].paths) edits.push_back({path, plan.points[out.ref.point].values[k]});
     spec::Scenario sc = io::load_scenario_text(io::apply_sweep_edits(plan.base_text, plan.spec.base, edits), plan.spec.base, *cat);
     sc.seed = out.ref.seed;
+    if (plan.controller_time) spec::set_controller_time(sc, *plan.controller_time);
     sim::SimOptions opts;
     opts.catalog = cat;
     opts.open_trace = io::open_replay_trace;

@@ -13,6 +13,7 @@
 #include "capsim/cloud/fleet.hpp"
 #include "capsim/cluster/cluster_state.hpp"
 #include "capsim/core/time.hpp"
+#include "capsim/policy/controller_time.hpp"
 #include "capsim/spec/scenario.hpp"
 
 namespace capsim::policy {
@@ -123,6 +124,9 @@ class Autoscaler {
     (void)node, (void)view;
     return {};
   }
+  // What the policy's controller passes took (spec::ControllerTime), or null for a policy with
+  // no such passes.
+  virtual const ControllerStats* controller_stats() const { return nullptr; }
 };
 
 }  // namespace capsim::policy

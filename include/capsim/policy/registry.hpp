@@ -19,6 +19,8 @@ struct PolicyContext {
   // The instance types of a built-in fake catalog (Scenario spec.instanceCatalog), already
   // restricted to `zones`; null for the EC2 catalog (policies build types from `catalog`).
   std::shared_ptr<const std::vector<catalog::InstanceType>> fake_instance_types;
+  // --exact: every performance shortcut off (SimOptions::exact).
+  bool exact{false};
 };
 
 // Names this build can run.

@@ -109,9 +109,26 @@ struct Summary {
 // "costUsd", "podPendingSeconds.p95"); nullopt for an unknown name or an unset ratio.
 std::optional<double> summary_metric(const Summary& s, std::string_view metric);
 
+// An autoscaler's controller passes under spec.controllerTime (not instant): Karpenter's
+// disruption passes (a pass that found a command runs to the end of its validation), the Cluster
+// Autoscaler's loops.
+struct ControllerTimeSummary {
+  std::string model;       // the preset (or "custom")
+  std::string controller;  // "disruption" | "loop"
+  std::int64_t passes{0};
+  double pass_p50_s{0}, pass_p95_s{0}, pass_max_s{0};
+  std::int64_t evaluated_p50{0}, evaluated_max{0};  // candidates evaluated per pass
+  std::uint64_t single_node_timeouts{0}, multi_node_timeouts{0};  // Karpenter
+  std::uint64_t scale_down_timeouts{0}, binpacking_timeouts{0};   // Cluster Autoscaler
+};
+
 struct AutoscalerResult {
   std::string autoscaler;
   Summary summary;
+  std::optional<ControllerTimeSummary> controller_time;
+  // Set on an instant run whose longest pass would take longer than the controller's poll
+  // period under the typical controller-time preset: the one line that says so.
+  std::string controller_time_warning;
   std::vector<LaunchRecord> launches;  // autoscaler-launched nodes only
   std::vector<TerminationRecord> terminations;
   // Every node's size, one entry per (NodePool / node group, instance type), sorted by both.

@@ -33,6 +33,11 @@ struct SimOptions {
   // for pods is, when it is initialized, explained by one of them that can bind to it (or took
   // it). A violation throws InvariantError naming the time and the objects.
   bool check_invariants{false};
+  // --exact: every performance shortcut off - Karpenter's quiet pass, no-op memo and early-stopping
+  // simulations, the Cluster Autoscaler's quiet loops, the repeated metric sample of an unchanged
+  // cluster. Each states what it depends on; the outputs must be the same bytes either way
+  // (tests/golden/exact_check.cmake).
+  bool exact{false};
   // Called at every sample (each simulated sample_interval) with the autoscaler, the simulated
   // time reached, the run's end and the events run so far: a progress display. Unset: nothing.
   std::function<void(const std::string& autoscaler, SimTime now, SimTime end, std::uint64_t events)> progress;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsim/core/diagnostic.hpp"
@@ -256,6 +257,33 @@ struct NodeGroup {
   std::string capacity_type_at(int index) const;
 };
 
+// spec.controllerTime (or --controller-time): how long an autoscaler's own work takes in simulated
+// time. "instant" (the default) runs every pass in zero time, as upstream's unit tests see it (a
+// fake clock; no timeout ever fires). The presets charge each scheduling simulation, candidate
+// listing, snapshot and binpacking an estimate of its wall time in a real controller, so that a
+// pass ends later than it starts and upstream's wall-clock timeouts fire as they do in large
+// clusters (docs/controller-time.md gives the sources of each figure and their uncertainty).
+// Coefficients in nanoseconds; a pass's duration is their sum, rounded up to the millisecond.
+struct ControllerTime {
+  std::string preset{"instant"};  // instant | fast | typical | slow | custom
+  // Karpenter: one scheduling simulation (disruption's SimulateScheduling or a provisioning solve)
+  // costs simulation + simulation_per_node x nodes + simulation_per_pod x pods to place; listing
+  // one method's candidates (GetCandidates) costs list_per_node x nodes.
+  std::int64_t simulation_ns{0}, simulation_per_node_ns{0}, simulation_per_pod_ns{0}, list_per_node_ns{0};
+  // Cluster Autoscaler: one node-removal simulation costs removal + removal_per_node x nodes; a
+  // loop's cluster snapshot snapshot_per_node x nodes; the scale-up estimate binpack_per_pod for
+  // each pod binpacked onto each node group's template.
+  std::int64_t removal_ns{0}, removal_per_node_ns{0}, snapshot_per_node_ns{0}, binpack_per_pod_ns{0};
+  bool instant() const { return preset == "instant"; }
+  bool operator==(const ControllerTime&) const = default;
+};
+// The named preset (instant, fast, typical, slow), or nullopt.
+std::optional<ControllerTime> controller_time_preset(std::string_view name);
+inline constexpr const char* k_controller_time_presets[] = {"instant", "fast", "typical", "slow"};
+struct Scenario;
+// --controller-time: the same model for every autoscaler of the scenario.
+void set_controller_time(Scenario& s, const ControllerTime& t);
+
 struct KarpenterSettings {
   std::string version{"v1.14"};  // v0.29 | v1.14
   Duration batch_idle{Duration::seconds(1)};
@@ -263,6 +291,7 @@ struct KarpenterSettings {
   double vm_memory_overhead_percent{0.075};
   bool spot_to_spot_consolidation{false};
   std::string min_values_policy{"Strict"};
+  ControllerTime controller_time;  // spec.controllerTime (.karpenter)
   bool is_v1alpha5() const { return version.rfind("v0.", 0) == 0; }
 };
 
@@ -306,6 +335,7 @@ struct ClusterAutoscalerSettings {
   // priority -> regular expressions matched against node group names. Empty: no ConfigMap.
   std::map<int, std::vector<std::string>> priorities;
   bool priority_config_given{false};
+  ControllerTime controller_time;  // spec.controllerTime (.clusterAutoscaler)
 
   int minor() const;  // 33 for "1.33"
   // --expander as written ("least-waste" or the chain "priority,least-waste").

@@ -27,6 +27,8 @@ struct CostForecastOptions {
   // deployment: the Deployment above, scaled every hour; sampled: pods drawn from `classes` (a vcpu
   // series only; docs/forecast.md, "Sampled pods").
   std::string workload{"deployment"};
+  // --controller-time: every replay's autoscalers under this model (unset: the scenario's).
+  std::optional<spec::ControllerTime> controller_time;
   std::vector<forecast::ClassProfile> classes;
 };
 

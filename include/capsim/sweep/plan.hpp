@@ -35,6 +35,9 @@ struct Plan {
   std::string canonical;     // the canonical plan text sweep_id hashes
   std::string sweep_id;      // SHA-256 of canonical (64 hex digits)
   std::string spec_hash;     // SHA-256 of the sweep file's bytes
+  // `sweep run --controller-time`: every run's autoscalers under this model (part of the
+  // canonical text, so shards run with and without it do not merge).
+  std::optional<spec::ControllerTime> controller_time;
 
   std::size_t run_count() const { return points.size() * static_cast<std::size_t>(spec.repetitions); }
   // Run r is point r / repetitions, repetition r mod repetitions.

@@ -598,7 +598,7 @@ Duration ClusterAutoscaler::unneeded_time(const Unneeded& u) const {
 }
 
 bool ClusterAutoscaler::repeats_quiet_loop(const View& view) {
-  if (!m_quiet || m_quiet->generation != view.cluster.generation()) return false;
+  if (m_cfg.exact || !m_quiet || m_quiet->generation != view.cluster.generation()) return false;
   // Computed on first use: most quiet loops of a busy cluster are followed by a change.
   if (!m_quiet->until) m_quiet->until = quiet_until(view, m_quiet->at);
   return view.now < *m_quiet->until && m_prev_loop_start && m_min_loop_interval.ms > 0 &&

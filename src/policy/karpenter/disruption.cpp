@@ -290,13 +290,16 @@ void Karpenter::sort_candidates(const View& view, Method m, std::vector<Candidat
   c = std::move(sorted);
   if (m != Method::single_node) return;
   if (std::all_of(c.begin(), c.end(), [&](const Candidate& x) { return x.pool == c.front().pool; })) return;
-  // Single-node consolidation interleaves NodePools round-robin, in their first-appearance order.
-  std::vector<std::string> order;
+  // Single-node consolidation interleaves NodePools round-robin (singlenodeconsolidation.go
+  // shuffleCandidates): the NodePools a timed-out pass did not reach first, then the others.
+  // Upstream takes each group in Go map order; capsim in the order of their first candidate.
+  std::vector<std::string> order, rest;
   std::map<std::string, std::vector<Candidate>> by_pool;
   for (auto& x : c) {
-    if (!by_pool.count(x.pool->spec.name)) order.push_back(x.pool->spec.name);
+    if (!by_pool.count(x.pool->spec.name)) (m_unseen_pools.count(x.pool->spec.name) ? order : rest).push_back(x.pool->spec.name);
     by_pool[x.pool->spec.name].push_back(x);
   }
+  order.insert(order.end(), rest.begin(), rest.end());
   std::vector<Candidate> inter;
   for (std::size_t i = 0; inter.size() < c.size(); ++i)
     for (const auto& pn : order)
@@ -342,7 +345,7 @@ Karpenter::SimOutcome Karpenter::simulate(const View& view, const std::vector<Ca
   opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
   opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
   opts.template_cache = &m_solver_cache;
-  if (stop_early) {
+  if (stop_early && !m_cfg.exact) {
     opts.stop_when_not_consolidatable = &moved;
     if (replaced_price) {
       const auto floor = launch_price_floor(templates);
@@ -455,7 +458,8 @@ std::optional<Karpenter::Command> Karpenter::compute_consolidation(const View& v
 }
 
 std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::vector<Candidate> cands,
-                                                        const std::optional<std::vector<cluster::NodeId>>& pending) const {
+                                                        const std::optional<std::vector<cluster::NodeId>>& pending,
+                                                        std::vector<Note>& notes, bool& timed_out) {
   // Keep candidates in order while their pool's budget allows, decrementing it.
   auto budget = budgets(view, "Underutilized");
   std::vector<Candidate> eligible;
@@ -470,9 +474,27 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
   const std::size_t n = eligible.size();
   std::size_t lo = 1, hi = n <= k_multi_node_max_candidates ? n - 1 : k_multi_node_max_candidates;
   std::optional<Command> best;
+  // firstNConsolidationOption: a context deadline 1 minute from the search's start that cuts the
+  // simulation under way (v1.4+); the search then returns the last valid command, if any.
+  const bool deadline = timed() && !v1alpha5();
+  const std::int64_t deadline_ns = m_pass.work.ns(model()) + k_multi_node_timeout.ms * 1'000'000;
   while (lo <= hi) {
     const std::size_t mid = (lo + hi) / 2;
     std::vector<Candidate> prefix(eligible.begin(), eligible.begin() + static_cast<std::ptrdiff_t>(mid + 1));
+    const PassWork before = m_pass.work;
+    charge_simulation(prefix);
+    if (deadline && m_pass.work.ns(model()) > deadline_ns) {
+      // The simulation is cut at the deadline: the search has spent exactly its minute.
+      m_pass.work = before;
+      m_pass.work.cut_ns += deadline_ns - before.ns(model());
+      timed_out = true;
+      ++m_pass.multi_node_timeouts;
+      notes.push_back(Note{"disrupt", "consolidation timeout", "", {}, {}, {},
+                           best ? "stopping multi-node consolidation after timeout, returning last valid command"
+                                : "failed to find a multi-node consolidation after timeout, last considered batch had " +
+                                      std::to_string(mid)});
+      return best;
+    }
     std::string why;
     auto cmd = consolidate(view, prefix, /*explain=*/false, false, pending, why);
     bool valid = cmd.has_value();
@@ -513,15 +535,37 @@ std::optional<Karpenter::Command> Karpenter::multi_node(const View& view, std::v
 
 std::optional<Karpenter::Command> Karpenter::single_node(
     const View& view, std::vector<Candidate> cands, std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable,
-    const std::optional<std::vector<cluster::NodeId>>& pending) const {
+    const std::optional<std::vector<cluster::NodeId>>& pending, std::vector<Note>& notes, bool& timed_out) {
   auto budget = budgets(view, "Underutilized");
-  for (const auto& c : cands) {
+  // singlenodeconsolidation.go ComputeCommands: the timeout is 3 minutes from the method's start,
+  // checked before each candidate (clock.Now().After(timeout)); a pass that runs out remembers the
+  // NodePools it has not reached (PreviouslyUnseenNodePools) and does not mark itself
+  // consolidated. v0.29 has no timeout.
+  const bool timeout = timed() && !v1alpha5();
+  const std::int64_t timeout_ns = m_pass.work.ns(model()) + k_single_node_timeout.ms * 1'000'000;
+  std::set<std::string> unseen;
+  for (const auto& c : cands) unseen.insert(c.pool->spec.name);
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    const Candidate& c = cands[i];
+    if (timeout && m_pass.work.ns(model()) > timeout_ns) {
+      timed_out = true;
+      ++m_pass.single_node_timeouts;
+      m_unseen_pools = std::move(unseen);
+      notes.push_back(Note{"disrupt", "consolidation timeout", "", {}, {}, {},
+                           "abandoning single-node consolidation due to timeout after evaluating " + std::to_string(i) +
+                               " candidates"});
+      return std::nullopt;
+    }
+    unseen.erase(c.pool->spec.name);
     if (budget[c.pool->spec.name] <= 0) continue;
     const bool explain = unconsolidatable && unconsolidatable_due(c.id, view.now);
     std::string why;
+    charge_simulation({c});
+    ++m_pass.evaluated;
     if (auto cmd = consolidate(view, {c}, explain, true, pending, why)) return cmd;
     if (explain && !why.empty()) unconsolidatable->emplace_back(c.id, why);
   }
+  m_unseen_pools.clear();
   return std::nullopt;
 }
 
@@ -534,6 +578,7 @@ std::optional<Karpenter::Command> Karpenter::consolidate(const View& view, const
   // (nor a candidate): every node either side uses rejected the other side's pods before and
   // still does (placements only shrink a node), the pending pods open no NodeClaim, and both
   // sides keep their first fits. Anything else simulates everything.
+  if (m_cfg.exact) return compute_consolidation(view, cands, explain, single, why);
   std::vector<cluster::NodeId> key;
   for (const auto& c : cands) key.push_back(c.id);
   auto separable = [&](const std::vector<cluster::NodeId>& used) {
@@ -639,29 +684,31 @@ bool Karpenter::unconsolidatable_due(cluster::NodeId node, SimTime now) const {
   return it == m_unconsolidatable.end() || now > it->second + k_unconsolidatable_dedupe;
 }
 
-Actions Karpenter::expire(const View& view) {
-  // v1: the expiration controller (nodeclaim/expiration/controller.go) deletes a NodeClaim at
-  // exactly creation + expireAfter: forceful, no budget, no replacement pre-spin.
+std::optional<Karpenter::Command> Karpenter::expire_v1alpha5(const View& view) {
   // v0.29: ttlSecondsUntilExpired is the first deprovisioner of the 10 s loop, one command per
   // pass (v0.29 deprovisioning/expiration.go ComputeCommand): every empty expired candidate at
   // once; else the first expired candidate (by expiration time), replaced by the NodeClaims its
   // pods need - even if the simulation cannot place all of them - before it is deleted.
+  auto expired = candidates(view, Method::expiration);
+  if (expired.empty()) return std::nullopt;
+  Command cmd;
+  cmd.method = Method::expiration;
+  cmd.reason = "expired";
+  for (const auto& c : expired)
+    if (c.pods->empty()) cmd.candidates.push_back(c.id);
+  if (cmd.candidates.empty()) {
+    cmd.candidates = {expired.front().id};
+    charge_simulation({expired.front()});
+    cmd.replacements = simulate(view, {expired.front()}).claims;
+  }
+  return cmd;
+}
+
+Actions Karpenter::expire(const View& view) {
+  // v1: the expiration controller (nodeclaim/expiration/controller.go) deletes a NodeClaim at
+  // exactly creation + expireAfter: forceful, no budget, no replacement pre-spin.
   Actions out;
   const SimTime now = view.now;
-  if (v1alpha5()) {
-    auto expired = candidates(view, Method::expiration);
-    if (expired.empty()) return out;
-    Command cmd;
-    cmd.method = Method::expiration;
-    cmd.reason = "expired";
-    for (const auto& c : expired)
-      if (c.pods->empty()) cmd.candidates.push_back(c.id);
-    if (cmd.candidates.empty()) {
-      cmd.candidates = {expired.front().id};
-      cmd.replacements = simulate(view, {expired.front()}).claims;
-    }
-    return start_command(view, std::move(cmd));
-  }
   m_next_expiry.reset();
   for (auto nid : view.cluster.node_ids()) {
     const auto& n = view.cluster.node(nid);
@@ -683,24 +730,63 @@ Actions Karpenter::expire(const View& view) {
   return out;
 }
 
-Actions Karpenter::disrupt(const View& view) {
-  Actions out;
+void Karpenter::begin_pass(const View& view) {
+  m_pass = Pass{};
+  m_pass.start = view.now;
+  m_pass.nodes = view.cluster.node_ids().size();
+  for (auto pid : view.cluster.pending_pods()) {
+    const auto& p = view.cluster.pod(pid);
+    if (p.unschedulable && reschedulable(p)) ++m_pass.pending;
+  }
+}
+
+void Karpenter::charge_simulation(const std::vector<Candidate>& cands) const {
+  std::size_t pods = m_pass.pending;
+  for (const auto& c : cands) pods += c.pods->size();
+  m_pass.work.simulation(m_pass.nodes, pods);
+}
+
+Duration Karpenter::price_pass() {
+  static const spec::ControllerTime k_typical = *spec::controller_time_preset("typical");
+  m_stats.typical_max_ms = std::max(m_stats.typical_max_ms, m_pass.work.elapsed(k_typical).ms);
+  return m_pass.elapsed(model());
+}
+
+void Karpenter::record_pass(SimTime end) {
+  if (!timed()) return;
+  m_stats.pass_ms.push_back((end - m_pass.start).ms);
+  m_stats.evaluated.push_back(static_cast<std::int64_t>(m_pass.evaluated));
+  m_stats.single_node_timeouts += m_pass.single_node_timeouts;
+  m_stats.multi_node_timeouts += m_pass.multi_node_timeouts;
+}
+
+Karpenter::PassOutcome Karpenter::disrupt(const View& view) {
+  PassOutcome out;
   const SimTime now = view.now;
+  // Every method lists its candidates (controller.go disrupt -> GetCandidates) before it looks
+  // at them, whether or not it then finds itself consolidated.
+  auto list = [&] { m_pass.work.listing(m_pass.nodes); };
   if (v1alpha5()) {
     // v0.29 executes a command synchronously: replacements launched and initialized, candidates
     // deleted, and the loop waits until they are gone (waitForDeletion).
     if (!m_commands.empty()) return out;
     std::erase_if(m_awaiting_deletion, [&](cluster::NodeId id) { return !view.cluster.nodes().count(id); });
     if (!m_awaiting_deletion.empty()) return out;
-    out = expire(view);
-    if (!out.empty()) return out;
-  } else if (m_quiet && m_quiet->generation == view.cluster.generation() && m_quiet->state_version == m_state_version &&
+    list();
+    if ((out.command = expire_v1alpha5(view))) return out;
+  } else if (!m_cfg.exact && m_quiet && m_quiet->generation == view.cluster.generation() && m_quiet->state_version == m_state_version &&
              m_quiet->nominations == m_nominations && m_quiet->drifted == m_drifted.size()) {
     if (!m_quiet->until) m_quiet->until = quiet_until(view, m_quiet->at);
-    if (*m_quiet->until && now < **m_quiet->until) return out;
+    if (*m_quiet->until && now < **m_quiet->until) {
+      // The pass this stands for lists the candidates of its four methods and finds every
+      // consolidation method consolidated.
+      for (int i = 0; i < 4; ++i) list();
+      return out;
+    }
   }
   m_quiet.reset();
   // Emptiness.
+  list();
   auto empties = candidates(view, Method::emptiness);
   if (!empties.empty()) {
     Command cmd;
@@ -714,7 +800,8 @@ Actions Karpenter::disrupt(const View& view) {
       if (!ttl.empty()) {
         cmd.candidates = ttl;
         cmd.reason = "ttlSecondsAfterEmpty";
-        return start_command(view, std::move(cmd));
+        out.command = std::move(cmd);
+        return out;
       }
       cmd.candidates = consolidate;
     } else {
@@ -727,7 +814,8 @@ Actions Karpenter::disrupt(const View& view) {
       }
     }
     if (!cmd.candidates.empty()) {
-      m_validation = PendingValidation{now + k_validation_delay, std::move(cmd)};
+      out.command = std::move(cmd);
+      out.validate = true;
       return out;
     }
   }
@@ -735,10 +823,12 @@ Actions Karpenter::disrupt(const View& view) {
   // whose pods all schedule elsewhere; it is replaced by however many NodeClaims the simulation
   // needs, without a price check or the 15 s validation.
   if (!v1alpha5()) {
+    list();
     auto drifted = candidates(view, Method::drift);
     auto budget = budgets(view, "Drifted");
     for (const auto& c : drifted) {
       if (budget[c.pool->spec.name] <= 0) continue;
+      charge_simulation({c});
       auto sim = simulate(view, {c});
       if (!sim.ok) {
         out.notes.push_back(Note{"disrupt", "drift blocked", c.pool->spec.name, {view.cluster.node(c.id).name}, {}, {},
@@ -750,14 +840,16 @@ Actions Karpenter::disrupt(const View& view) {
       cmd.reason = "Drifted";
       cmd.candidates = {c.id};
       cmd.replacements = std::move(sim.claims);
-      out.append(start_command(view, std::move(cmd)));
+      out.command = std::move(cmd);
       return out;
     }
   }
   // Multi-node, then single-node consolidation (one memo refresh and pending placement per pass).
   std::optional<std::vector<cluster::NodeId>> pending;
   bool pending_known = false;
+  bool timed_out = false;
   for (Method m : {Method::multi_node, Method::single_node}) {
+    list();
     auto cands = candidates(view, m);
     if (cands.empty()) continue;
     // "Nothing changed" memo (state/cluster.go ConsolidationState): a method that found nothing
@@ -785,13 +877,15 @@ Actions Karpenter::disrupt(const View& view) {
       if (m_consolidation_memo[static_cast<int>(m)] == memo) continue;
     }
     std::vector<std::pair<cluster::NodeId, std::string>> unconsolidatable;
-    if (!pending_known) {
+    if (!pending_known && !m_cfg.exact) {
       refresh_noop_memo(view);
       pending = pending_placement(view);
       pending_known = true;
     }
-    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands), pending)
-                                       : single_node(view, std::move(cands), &unconsolidatable, pending);
+    bool method_timed_out = false;
+    auto cmd = m == Method::multi_node ? multi_node(view, std::move(cands), pending, out.notes, method_timed_out)
+                                       : single_node(view, std::move(cands), &unconsolidatable, pending, out.notes,
+                                                     method_timed_out);
     // consolidation.go computeConsolidation publishes an Unconsolidatable event for a single
     // candidate that cannot be consolidated; the recorder keeps one per node per 15 minutes.
     for (const auto& [nid, why] : unconsolidatable) {
@@ -802,13 +896,51 @@ Actions Karpenter::disrupt(const View& view) {
     }
     if (cmd) {
       m_consolidation_memo[static_cast<int>(m)].clear();
-      m_validation = PendingValidation{now + k_validation_delay, std::move(*cmd)};
+      out.command = std::move(cmd);
+      out.validate = true;
       return out;
     }
-    m_consolidation_memo[static_cast<int>(m)] = memo;
+    timed_out = timed_out || method_timed_out;
+    // A single-node pass that timed out does not mark itself consolidated; multi-node does
+    // (singlenodeconsolidation.go, multinodeconsolidation.go ComputeCommands).
+    if (m == Method::single_node && method_timed_out) m_consolidation_memo[static_cast<int>(m)].clear();
+    else m_consolidation_memo[static_cast<int>(m)] = memo;
   }
-  if (!v1alpha5() && out.empty())
+  if (!v1alpha5() && !m_cfg.exact && out.notes.empty() && !timed_out)
     m_quiet = QuietPass{view.cluster.generation(), m_state_version, m_nominations, m_drifted.size(), now, std::nullopt};
+  return out;
+}
+
+Actions Karpenter::end_pass(const View& view, PassOutcome o) {
+  Actions out;
+  out.notes = std::move(o.notes);
+  if (!o.command) {
+    // controller.go: RequeueAfter pollingPeriod when every method did nothing; at once after a
+    // validation (the pass goes on with the next method upstream; here the next pass does).
+    m_next_poll = o.requeue ? view.now : view.now + k_disruption_poll;
+    return out;
+  }
+  Command cmd = std::move(*o.command);
+  if (timed()) {
+    // Decided on the state at the pass's start: a candidate that went away or was taken by
+    // another command (expiration, interruption) meanwhile makes the queue refuse the command
+    // (queue.go StartCommand).
+    for (auto nid : cmd.candidates)
+      if (!view.cluster.nodes().count(nid) || view.cluster.node(nid).marked_for_deletion()) {
+        out.notes.push_back(Note{"disrupt", "command abandoned", "", {}, {}, {},
+                                 std::string("abandoning ") + method_name(static_cast<int>(cmd.method)) +
+                                     " command: a candidate changed while the pass ran"});
+        m_next_poll = view.now;
+        return out;
+      }
+  }
+  if (o.validate) {
+    m_validation = PendingValidation{view.now + k_validation_delay, std::move(cmd)};
+    m_next_poll = m_validation->due;
+    return out;
+  }
+  out.append(start_command(view, std::move(cmd)));
+  m_next_poll = view.now;  // immediate requeue; the next pass sees the change
   return out;
 }
 
@@ -866,6 +998,7 @@ bool Karpenter::revalidate(const View& view, Command& cmd) const {
   // Re-run the simulation: a DELETE must still need no new NodeClaim; a REPLACE must still need
   // exactly one whose options include every instance type of the command's replacement.
   std::string why;
+  charge_simulation(still);
   auto again = compute_consolidation(view, still, /*explain=*/false, cmd.method == Method::single_node, why);
   if (!again || again->replacements.size() != cmd.replacements.size()) return false;
   if (!cmd.replacements.empty()) {
@@ -876,17 +1009,28 @@ bool Karpenter::revalidate(const View& view, Command& cmd) const {
   return true;
 }
 
-Actions Karpenter::finish_validation(const View& view) {
-  Actions out;
+Karpenter::PassOutcome Karpenter::finish_validation(const View& view) {
+  PassOutcome out;
+  out.requeue = true;
   Command cmd = std::move(m_validation->cmd);
   m_validation.reset();
+  // The validation recomputes the candidates (and, for consolidation, simulates again) on the
+  // state after the 15 s wait.
+  const Pass before = m_pass;
+  begin_pass(view);
+  m_pass.start = before.start;
+  m_pass.evaluated = before.evaluated;
+  m_pass.single_node_timeouts = before.single_node_timeouts;
+  m_pass.multi_node_timeouts = before.multi_node_timeouts;
+  m_pass.work.listing(m_pass.nodes);
   if (!revalidate(view, cmd)) {
     out.notes.push_back(Note{"disrupt", "validation failed", "", {}, {}, {},
                              std::string("abandoning ") + method_name(static_cast<int>(cmd.method)) +
                                  " command: candidates changed during the 15s validation"});
     return out;
   }
-  return start_command(view, std::move(cmd));
+  out.command = std::move(cmd);
+  return out;
 }
 
 std::string Karpenter::describe_command(const View& view, const Command& cmd) const {

@@ -39,6 +39,9 @@ std::uint64_t Karpenter::daemonsets_key(const View& view) {
 Karpenter::Karpenter(Config cfg) : m_cfg(std::move(cfg)) {
   CAPSIM_ASSERT(m_cfg.catalog != nullptr, "karpenter needs a catalog");
   build_pools();
+  m_stats.controller = "disruption";
+  m_stats.model = model().preset;
+  m_stats.poll_period = k_disruption_poll;
 }
 
 namespace {
@@ -210,13 +213,15 @@ std::optional<SimTime> Karpenter::next_wakeup() const {
   auto consider = [&](SimTime x) {
     if (!t || x < *t) t = x;
   };
-  if (m_batch_start) consider(std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max));
+  if (m_solve_end) consider(m_solve_end->at);
+  else if (m_batch_start) consider(std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max));
   if (m_next_requeue) consider(*m_next_requeue);
-  if (m_validation) consider(m_validation->due);
+  if (m_pass_end) consider(m_pass_end->at);
+  else if (m_validation) consider(m_validation->due);
   if (m_next_expiry) consider(*m_next_expiry);
   if (m_next_command_check) consider(*m_next_command_check);
   if (m_drift_check) consider(*m_drift_check);
-  consider(m_next_poll);
+  if (!m_pass_end) consider(m_next_poll);
   return t;
 }
 

@@ -66,29 +66,64 @@ Actions Karpenter::reconcile(const View& view) {
     m_next_requeue.reset();
     if (!still.empty()) on_pods_unschedulable(still, now);
   }
-  if (m_batch_start && now >= std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max)) {
+  // The provisioner is a singleton (provisioning/provisioner.go): a solve decided at its start
+  // launches its NodeClaims when it ends, and the next batch waits for it (and for the sim to
+  // apply them, at the same instant).
+  bool solve_ended = false;
+  if (m_solve_end && now >= m_solve_end->at) {
+    out.append(std::move(m_solve_end->actions));
+    m_solve_end.reset();
+    solve_ended = true;
+  }
+  if (!m_solve_end && !solve_ended && m_batch_start &&
+      now >= std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max)) {
     m_batch.clear();
     m_batch_start.reset();
     // Not synced: requeue without scheduling; the next trigger starts a new batch.
     if (synced(view)) {
-      out.append(provision(view));
+      Actions solved = provision(view);
+      PassWork work;
+      work.simulation(view.cluster.node_ids().size(), m_solve_pods);
+      const Duration d = work.elapsed(model());
+      if (d.ms > 0 && !solved.launches.empty()) m_solve_end = SolveEnd{now + d, std::move(solved)};
+      else out.append(std::move(solved));
     } else {
       out.notes.push_back(Note{"wait", "not synced", "", {}, {}, {}, "cluster state not synced, waiting to provision"});
     }
   }
   // The disruption queue (queue.go) polls running commands about once a second.
   if (m_next_command_check && now >= *m_next_command_check) out.append(progress_commands(view));
-  if (m_validation && now >= m_validation->due) {
-    out.append(finish_validation(view));
-    // Requeue immediately after a command: the next pass runs once the sim has applied it.
-    m_next_poll = now;
+  // The disruption controller (disruption/controller.go), a singleton: a pass is decided on the
+  // state at its start and applied at its end (under instant controller time, the same instant);
+  // a validation likewise.
+  if (m_pass_end) {
+    if (now >= m_pass_end->at) {
+      if (m_pass_end->record) record_pass(now);
+      PassOutcome o = std::move(m_pass_end->outcome);
+      m_pass_end.reset();
+      out.append(end_pass(view, std::move(o)));
+    }
+  } else if (m_validation && now >= m_validation->due) {
+    PassOutcome o = finish_validation(view);
+    const Duration v = m_pass.elapsed(model());
+    if (v.ms > 0) {
+      m_pass_end = PassEnd{now + v, std::move(o), /*record=*/true};
+    } else {
+      record_pass(now);
+      out.append(end_pass(view, std::move(o)));
+    }
   } else if (!m_validation && now >= m_next_poll) {
-    Actions a = disrupt(view);
-    const bool acted = !a.empty();
-    out.append(std::move(a));
-    if (m_validation) m_next_poll = m_validation->due;
-    else if (acted) m_next_poll = now;  // immediate requeue; the next pass sees the change
-    else m_next_poll = now + k_disruption_poll;
+    begin_pass(view);
+    PassOutcome o = disrupt(view);
+    // A pass that goes on to a validation is recorded when the validation ends.
+    const bool record = !(o.command && o.validate);
+    const Duration d = price_pass();
+    if (d.ms > 0) {
+      m_pass_end = PassEnd{now + d, std::move(o), record};
+    } else {
+      if (record) record_pass(now);
+      out.append(end_pass(view, std::move(o)));
+    }
   }
   m_next_command_check.reset();
   if (!m_commands.empty()) m_next_command_check = now + Duration::seconds(1);
@@ -136,6 +171,7 @@ LaunchNode Karpenter::launch_for(const scheduling::NewNodeClaim& nc, std::string
 
 Actions Karpenter::provision(const View& view) {
   Actions out;
+  m_solve_pods = 0;
   const SimTime now = view.now;
   std::vector<scheduling::SolverPod> pods;
   for (auto pid : view.cluster.pending_pods()) {
@@ -170,6 +206,7 @@ Actions Karpenter::provision(const View& view) {
   opts.template_cache = &m_solver_cache;
   scheduling::Solver solver(std::move(templates), node_index(view, false), {}, opts);
   std::size_t n_pods = pods.size();
+  m_solve_pods = n_pods;
   auto result = solver.solve(std::move(pods));
 
   auto pod_names = [&](const std::vector<cluster::PodId>& ids) {

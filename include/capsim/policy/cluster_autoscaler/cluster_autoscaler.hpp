@@ -45,6 +45,8 @@ inline constexpr Duration k_max_pod_eviction_time = Duration::minutes(2);       
 
 struct Config {
   spec::ClusterAutoscalerSettings settings;
+  // --exact: no quiet loops (every loop computed).
+  bool exact{false};
   std::shared_ptr<const catalog::Catalog> catalog;
   std::string region;
   std::vector<std::string> zones;  // scenario zones

@@ -14,6 +14,7 @@
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/policy/autoscaler.hpp"
+#include "capsim/policy/controller_time.hpp"
 #include "capsim/scheduling/solver.hpp"
 #include "capsim/spec/scenario.hpp"
 
@@ -31,6 +32,10 @@ struct Config {
   std::shared_ptr<const std::vector<catalog::InstanceType>> fake_instance_types;
   std::vector<spec::PodDisruptionBudget> pdbs;
   std::int64_t start_time_unix_s{0};  // wall clock of t = 0, for budget schedules
+  // --exact (SimOptions::exact): the performance shortcuts that skip work known to give the same
+  // decisions are off - the quiet pass, the no-op memo with its pending placement, and the
+  // simulations' early stops - so every pass computes everything.
+  bool exact{false};
 };
 
 // Resolved per-NodePool data: its NodeClass parameters and instance types.
@@ -61,6 +66,12 @@ inline constexpr Duration k_unavailable_offering_ttl = Duration::minutes(3);  //
 // disruption/events/events.go Unconsolidatable: DedupeValues {node UID}, DedupeTimeout 15 min.
 inline constexpr Duration k_unconsolidatable_dedupe = Duration::minutes(15);
 inline constexpr Duration k_consolidation_state_recheck = Duration::minutes(5);  // state/cluster.go ConsolidationState
+// disruption/controller.go Reconcile: RequeueAfter 1 s while cluster state is not synced.
+inline constexpr Duration k_synced_retry = Duration::seconds(1);
+// singlenodeconsolidation.go SingleNodeConsolidationTimeoutDuration, checked before each candidate.
+inline constexpr Duration k_single_node_timeout = Duration::minutes(3);
+// multinodeconsolidation.go MultiNodeConsolidationTimeoutDuration (v1.4+: a context deadline).
+inline constexpr Duration k_multi_node_timeout = Duration::minutes(1);
 
 class Karpenter final : public Autoscaler {
  public:
@@ -76,6 +87,7 @@ class Karpenter final : public Autoscaler {
                         SimTime now) override;
   void adopt(cluster::Node& node) const override;
   Actions on_spot_interruption(cluster::NodeId node, const View& view) override;
+  const ControllerStats* controller_stats() const override { return &m_stats; }
 
   const std::vector<NodePoolModel>& node_pools() const { return m_pools; }
   // The instance type a NodePool knows by this name (for in-flight nodes), or null.
@@ -173,10 +185,24 @@ class Karpenter final : public Autoscaler {
   mutable std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> m_noop_templates;
   mutable std::uint64_t m_noop_daemonsets{0};
 
-  Actions disrupt(const View& view);
+  // What one disruption pass decided (disruption/controller.go Reconcile): the events and logs it
+  // published and at most one command, which waits the 15 s validation first (consolidation,
+  // v1 emptiness) or starts at once (drift, v0.29 expiration and ttlSecondsAfterEmpty).
+  struct PassOutcome {
+    std::vector<Note> notes;
+    std::optional<Command> command;
+    bool validate{false};
+    bool requeue{false};  // a validation's outcome: the next pass starts at once
+  };
+  PassOutcome disrupt(const View& view);
+  // Applies a pass's outcome at the pass's end (`view.now`): its notes, then its command started
+  // or put to validation; sets the next poll.
+  Actions end_pass(const View& view, PassOutcome o);
+  // v0.29 expiration as a disruption method (v1: the expiration controller, expire()).
+  std::optional<Command> expire_v1alpha5(const View& view);
   Actions expire(const View& view);
   void note_new_claim_expiry(SimTime created, const NodePoolModel& p);
-  Actions finish_validation(const View& view);
+  PassOutcome finish_validation(const View& view);
   std::vector<Candidate> candidates(const View& view, Method m) const;
   // The nodes every method may consider (ValidateNodeDisruptable, do-not-disrupt, PDBs) as
   // candidates, in node id order; computed once per instant and cluster state.
@@ -215,13 +241,20 @@ class Karpenter final : public Autoscaler {
   // topology. Then a simulation of candidates whose own pods touch none of those nodes (nor is
   // one) makes the placements of their pods alone plus these (see consolidate).
   std::optional<std::vector<cluster::NodeId>> pending_placement(const View& view) const;
+  // Multi-node and single-node consolidation. Under controller time each simulation is charged to
+  // the pass, and upstream's timeouts apply (v1 only): multi-node's 1-minute deadline returns the
+  // best prefix so far; single-node's 3-minute timeout, checked before each candidate, gives up
+  // and remembers the NodePools it did not reach. `timed_out` tells the caller; `notes` gets the
+  // timeout's log line.
   std::optional<Command> multi_node(const View& view, std::vector<Candidate> cands,
-                                    const std::optional<std::vector<cluster::NodeId>>& pending) const;
+                                    const std::optional<std::vector<cluster::NodeId>>& pending, std::vector<Note>& notes,
+                                    bool& timed_out);
   // `unconsolidatable` collects (candidate, reason) for every candidate found to be a no-op (the
   // Unconsolidatable events computeConsolidation publishes for single candidates).
   std::optional<Command> single_node(const View& view, std::vector<Candidate> cands,
                                      std::vector<std::pair<cluster::NodeId, std::string>>* unconsolidatable,
-                                     const std::optional<std::vector<cluster::NodeId>>& pending) const;
+                                     const std::optional<std::vector<cluster::NodeId>>& pending, std::vector<Note>& notes,
+                                     bool& timed_out);
   bool revalidate(const View& view, Command& cmd) const;
   Actions start_command(const View& view, Command cmd);
   Actions progress_commands(const View& view);
@@ -308,6 +341,48 @@ class Karpenter final : public Autoscaler {
   SimTime m_batch_idle_deadline;
   std::optional<SimTime> m_next_requeue;  // pod controller requeue of provisionable pods
   std::set<cluster::PodId> m_provisionable;
+
+  // Controller time (spec::ControllerTime, policy/controller_time.hpp). The disruption pass and
+  // the provisioner's solve are decided on the state at their start and applied at their end:
+  // start + the priced work (instant: the same instant).
+  const spec::ControllerTime& model() const { return m_cfg.settings.controller_time; }
+  bool timed() const { return !model().instant(); }
+  // The disruption pass under way: its start, the work so far, its nodes and provisionable
+  // pending pods (every simulation places those too), candidates evaluated.
+  struct Pass {
+    SimTime start;
+    PassWork work;
+    std::size_t nodes{0}, pending{0}, evaluated{0};
+    std::uint64_t single_node_timeouts{0}, multi_node_timeouts{0};
+    Duration elapsed(const spec::ControllerTime& m) const { return work.elapsed(m); }
+  };
+  mutable Pass m_pass;
+  void begin_pass(const View& view);
+  // Charges the pass one simulation of `cands` (their pods plus the pending ones).
+  void charge_simulation(const std::vector<Candidate>& cands) const;
+  // The pass's duration under the model (and the longest typical pass so far).
+  Duration price_pass();
+  // Adds the pass that started at m_pass.start and ends at `end` to the stats (timed models).
+  void record_pass(SimTime end);
+  ControllerStats m_stats;
+  // singlenodeconsolidation.go PreviouslyUnseenNodePools: the NodePools a timed-out pass did not
+  // reach; their candidates go first next time.
+  std::set<std::string> m_unseen_pools;
+  // A disruption pass (or a validation) that ends at `at`, and what it decided.
+  struct PassEnd {
+    SimTime at;
+    PassOutcome outcome;
+    bool record{false};  // the pass is recorded at its end (not when it goes on to a validation)
+  };
+  std::optional<PassEnd> m_pass_end;
+  // A provisioning solve that ends at `at` with these actions (the provisioner is a singleton:
+  // the next batch waits for it).
+  struct SolveEnd {
+    SimTime at;
+    Actions actions;
+  };
+  std::optional<SolveEnd> m_solve_end;
+  std::size_t m_solve_pods{0};  // pods the last provision() solve placed
 
   // Disruption.
   SimTime m_next_poll{0};
