@@ -112,6 +112,10 @@ Actions Karpenter::reconcile(const View& view) {
       record_pass(now);
       out.append(end_pass(view, std::move(o)));
     }
+  } else if (!m_validation && now >= m_next_poll && !synced(view)) {
+    // controller.go Reconcile: `if !c.cluster.Synced(ctx)` -> "waiting on cluster sync",
+    // RequeueAfter 1 s (a NodeClaim without a provider ID: still launching).
+    m_next_poll = now + k_synced_retry;
   } else if (!m_validation && now >= m_next_poll) {
     begin_pass(view);
     PassOutcome o = disrupt(view);

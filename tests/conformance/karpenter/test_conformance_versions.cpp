@@ -134,8 +134,10 @@ TEST_CASE("versions: v0.29 runs Expiration first; v1 expires at the exact instan
 // executeCommand): one Machine per pass, sorted by expiration time (ties by name); its replacement
 // is launched and must be initialized before it is deleted, and the loop waits until the deleted
 // Machine is gone before the next pass. A (created 1 s) and B expire at 301 s. 310 s poll:
-// replace A (replacement launched 312, initialized 352: A deleted, gone at 357). 360 s poll:
-// replace B (initialized 402: B deleted).
+// replace A (replacement launched 312, initialized 352: A deleted, gone at 357). The poll right
+// after the command waits for cluster sync while the replacement launches (controller.go Synced,
+// 1 s retries: 311, 312), so the polls fall at 322 ... 362 s: replace B (initialized 404: B
+// deleted).
 TEST_CASE("versions: v0.29 expires one non-empty node per pass, replacement first", "[conformance][karpenter]") {
   auto r = run_text(scenario_doc("v0.29", "9m") +
                     provisioner("[{key: node.kubernetes.io/instance-type, operator: In, values: [m5.large]}]",
@@ -147,17 +149,17 @@ TEST_CASE("versions: v0.29 expires one non-empty node per pass, replacement firs
   CHECK(d[0]->at.ms == 310'000);
   CHECK(d[0]->nodes == std::vector<std::string>{r.launches[0].node});
   CHECK_THAT(d[0]->message, Catch::StartsWith("deprovisioning via expiration replace, terminating 1 machines (1 pods)"));
-  CHECK(d[1]->at.ms == 360'000);
+  CHECK(d[1]->at.ms == 362'000);
   CHECK(d[1]->nodes == std::vector<std::string>{r.launches[1].node});
   CHECK(r.launches[2].at.ms == 310'000);
   CHECK(r.launches[2].reason == "replacement for expired command");
-  CHECK(r.launches[3].at.ms == 360'000);
+  CHECK(r.launches[3].at.ms == 362'000);
   REQUIRE(r.terminations.size() == 2);
   CHECK(r.terminations[0].node == r.launches[0].node);
   CHECK(r.terminations[0].at.ms == 352'000);
   CHECK(r.terminations[0].reason == "expired");
   CHECK(r.terminations[1].node == r.launches[1].node);
-  CHECK(r.terminations[1].at.ms == 402'000);
+  CHECK(r.terminations[1].at.ms == 404'000);
   CHECK(r.summary.pods_pending_at_end == 0);
 }
 

@@ -57,20 +57,20 @@ TEST_CASE("capsim check: a changed NodePool fails its golden with the diverging 
   CHECK(r.rc == 1);
   CHECK_THAT(r.out, Catch::Contains("PASS  karpenter  nodesTerminated >= 1  actual 25  " + scenario.string() + ":55:7\n"));
   CHECK_THAT(r.out, Catch::Contains("FAIL  karpenter  golden " + k_goldens + "/karpenter-consolidation  " +
-                                    scenario.string() + ": 92 diverging decision(s), cost $32.06 -> $33.35 (+4.0 %)\n"));
+                                    scenario.string() + ": 102 diverging decision(s), cost $32.06 -> $33.35 (+4.0 %)\n"));
   CHECK_THAT(r.out, Catch::Contains("    07:00:01.000 karpenter launched m6a.2xlarge in us-east-1a (on-demand, nodepool general) "
                                     "instead of c6a.4xlarge in us-east-1a (on-demand)\n"));
   CHECK_THAT(r.out, Catch::EndsWith("1 scenario(s): 3 passed, 1 failed\n"));
   const std::string junit = read(dir / "junit.xml");
   CHECK_THAT(junit, Catch::Contains("name=\"karpenter-consolidation/karpenter/golden\""));
-  CHECK_THAT(junit, Catch::Contains("<failure message=\"92 diverging decision(s); cost $32.06 -&gt; $33.35 (+4.0 %)\" type=\"golden\">"));
+  CHECK_THAT(junit, Catch::Contains("<failure message=\"102 diverging decision(s); cost $32.06 -&gt; $33.35 (+4.0 %)\" type=\"golden\">"));
   const std::string md = read(dir / "summary.md");
-  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$39.12 (+4.0 %)** vs baseline, 1 scenario changed"));
+  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$39.10 (+4.0 %)** vs baseline, 1 scenario changed"));
   CHECK_THAT(md, Catch::Contains("07:00:01.000 karpenter launched m6a.2xlarge"));
   const std::string html = read(dir / "check.html");
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
-  CHECK_THAT(html, Catch::Contains("<td>karpenter-consolidation</td><td>karpenter</td><td>$975.16 → $1,014.28</td><td>8 → 14</td>"
-                                   "<td>43</td><td>16 → 25</td><td class=\"fail\">92 changed</td>"));
+  CHECK_THAT(html, Catch::Contains("<td>karpenter-consolidation</td><td>karpenter</td><td>$975.23 → $1,014.33</td><td>8 → 14</td>"
+                                   "<td>43</td><td>16 → 25</td><td class=\"fail\">102 changed</td>"));
 
   SECTION("the scenario's golden: block tolerates what it names") {
     const auto tolerant = changed_consolidation(
@@ -139,22 +139,22 @@ TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JS
         "base " + base + "\nhead " + head + t.out.substr(t.out.find('\n', t.out.find('\n') + 1)));
   CHECK(t.rc == 0);
   CHECK_THAT(t.out, Catch::StartsWith("base " + base + "\nhead " + scenario + "\n\n[karpenter]\n"));
-  CHECK_THAT(t.out, Catch::Contains("  cost (USD)                   32.059961   33.346258    +1.286297 (+4.0 %)\n"));
+  CHECK_THAT(t.out, Catch::Contains("  cost (USD)                   32.062299   33.347821    +1.285522 (+4.0 %)\n"));
   CHECK_THAT(t.out, Catch::Contains("  instance type: c6a.4xlarge           4           0         -4 (-100.0 %)\n"));
-  CHECK_THAT(t.out, Catch::Contains("  diverging decisions: 92\n    07:00:01.000 karpenter launched m6a.2xlarge"));
-  CHECK_THAT(t.out, Catch::EndsWith("    ... and 90 more\n"));
+  CHECK_THAT(t.out, Catch::Contains("  diverging decisions: 102\n    07:00:01.000 karpenter launched m6a.2xlarge"));
+  CHECK_THAT(t.out, Catch::EndsWith("    ... and 100 more\n"));
   // Unchanged per-type rows are left out.
   CHECK_THAT(t.out, !Catch::Contains("instance type: c6a.large           6           6"));
 
   auto j = run_cli({"--quiet", "diff", base, head, "--format", "json"});
   const auto doc = nlohmann::json::parse(j.out);
   CHECK(doc["autoscalers"][0]["metrics"]["peakNodes"] == nlohmann::json({{"base", 8.0}, {"delta", 6.0}, {"head", 14.0}}));
-  CHECK(doc["autoscalers"][0]["decisions"]["diverging"] == 92);
+  CHECK(doc["autoscalers"][0]["decisions"]["diverging"] == 102);
   CHECK(doc["autoscalers"][0]["decisions"]["first"].size() == 10);
 
   auto m = run_cli({"--quiet", "diff", base, head, "--format", "markdown"});
-  CHECK_THAT(m.out, Catch::Contains("| cost (USD) | 32.059961 | 33.346258 | +1.286297 (+4.0 %) |\n"));
-  CHECK_THAT(m.out, Catch::Contains("<details><summary>92 diverging decision(s)</summary>"));
+  CHECK_THAT(m.out, Catch::Contains("| cost (USD) | 32.062299 | 33.347821 | +1.285522 (+4.0 %) |\n"));
+  CHECK_THAT(m.out, Catch::Contains("<details><summary>102 diverging decision(s)</summary>"));
 
   CHECK_THAT(read(dir / "diff.html"), Catch::Contains("<tr><td>peak nodes</td><td>8</td><td>14</td><td>+6 (+75.0 %)</td></tr>"));
   auto same = run_cli({"diff", base + "/result.json", base});

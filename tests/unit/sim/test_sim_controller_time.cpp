@@ -166,3 +166,24 @@ TEST_CASE("controller time: multi-node consolidation returns its best prefix at 
   CHECK(instant.terminations[0].at.ms == 45'000);
   CHECK(!instant.controller_time);
 }
+
+// disruption/controller.go Reconcile: `if !c.cluster.Synced(ctx)` -> RequeueAfter 1 s; Synced
+// needs every NodeClaim launched (a provider ID). Node x of pool a is empty from t = 0 and
+// Consolidatable at 20 s; at 18 s a pod for pool b goes pending, its batch closes at 19 s and its
+// NodeClaim is launching until 21 s (CreateFleet 2 s). The poll at 20 s waits; the pass at 21 s
+// finds x empty and deletes it after the 15 s validation, at 36 s (not 35 s). Instant passes.
+TEST_CASE("karpenter: the disruption poll waits for cluster state to be synced", "[sim][controller-time]") {
+  const std::string claims = "  nodeClaims:\n    - {nodePool: a, instanceType: m5.large, zone: us-east-1a}\n";
+  const std::string tl = "  timeline:\n    - {at: 18s, scale: {kind: Deployment, name: other, replicas: 1}}\n";
+  const std::string pools =
+      node_pool_v1("a", "[{key: node.kubernetes.io/instance-type, operator: In, values: [m5.large]}]",
+                   "{consolidationPolicy: WhenEmpty, consolidateAfter: 20s}") +
+      node_pool_v1("b", "[{key: node.kubernetes.io/instance-type, operator: In, values: [m5.large]}]",
+                   "{consolidationPolicy: WhenEmpty, consolidateAfter: 5m}");
+  auto r = run_text(scenario_doc("v1.14", "2m", claims + tl) + pools + deployment("other", 0, "1", "256Mi", on_pool("b")));
+  REQUIRE(r.launches.size() == 1);
+  CHECK(r.launches[0].at.ms == 19'000);
+  REQUIRE(r.terminations.size() == 1);
+  CHECK(r.terminations[0].at.ms == 36'000);
+  CHECK(r.terminations[0].reason == "empty");
+}
