@@ -57,9 +57,24 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
   for (const auto& w : s.warnings) err << w.render() << "\n";
 }
 
+std::vector<spec::ControllerTime> controller_time_models(const Common& c) {
+  std::vector<spec::ControllerTime> out;
+  std::string_view rest = c.controller_time;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    out.push_back(*spec::controller_time_preset(rest.substr(0, comma)));  // the option's check admits presets only
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return out;
+}
+
 std::optional<spec::ControllerTime> controller_time_override(const Common& c) {
-  if (c.controller_time.empty()) return std::nullopt;
-  return spec::controller_time_preset(c.controller_time);  // the option's check admits presets only
+  const auto models = controller_time_models(c);
+  if (models.empty()) return std::nullopt;
+  if (models.size() > 1)
+    throw InputError({Diagnostic{"", 0, 0, Severity::error, "--controller-time",
+                                 "a list of models (\"" + c.controller_time + "\") is for capsim compare; give one preset"}});
+  return models.front();
 }
 
 void apply_controller_time(spec::Scenario& s, const Common& c) {
@@ -76,8 +91,20 @@ void add_controller_time_option(CLI::App* cmd, Common& common) {
   cmd->add_option("--controller-time", common.controller_time,
                   "How long the autoscalers' own passes take in simulated time, for every autoscaler (overrides "
                   "spec.controllerTime): instant (the default: zero-time passes), fast, typical or slow "
-                  "(docs/controller-time.md)")
-      ->check(CLI::IsMember({"instant", "fast", "typical", "slow"}));
+                  "(docs/controller-time.md); compare takes a list such as instant,typical")
+      ->check(
+          [](const std::string& v) -> std::string {
+            std::string_view rest = v;
+            do {
+              const auto comma = rest.find(',');
+              const std::string_view item = rest.substr(0, comma);
+              if (!spec::controller_time_preset(item))
+                return "expected instant, fast, typical or slow (or a comma-separated list of them), got \"" + std::string(item) + "\"";
+              rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            } while (!rest.empty());
+            return {};
+          },
+          "PRESET[,PRESET...]");
 }
 
 sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions) {
@@ -127,10 +154,13 @@ sim::RunResult simulate(const std::string& path, const Common& common, const std
   spec::Scenario scenario = load(path, *cat);
   print_warnings(scenario, common, err);
   if (seed) scenario.seed = *seed;
-  detail::apply_controller_time(scenario, common);
+  const auto models = detail::controller_time_models(common);
+  if (!compare || models.size() < 2) detail::apply_controller_time(scenario, common);
   detail::ProgressBar bar(common.progress, err, common.err_is_terminal);
   const sim::SimOptions opts = run_options(cat, common, !out_dir.empty() || !common.html.empty(), bar);
-  sim::RunResult result = compare ? sim::compare_scenario(scenario, opts) : sim::run_scenario(scenario, opts);
+  sim::RunResult result = !compare            ? sim::run_scenario(scenario, opts)
+                          : models.size() > 1 ? sim::compare_models(scenario, models, opts)
+                                              : sim::compare_scenario(scenario, opts);
   bar.finish();
   if (!out_dir.empty()) report::write_run_outputs(out_dir, result, /*with_html=*/true);
   if (!common.openmetrics.empty()) report::write_file_atomic(common.openmetrics, report::to_openmetrics(result));

@@ -41,7 +41,9 @@ struct Common {
 
 // --controller-time, when given: the model for every autoscaler of `s`.
 void apply_controller_time(spec::Scenario& s, const Common& c);
-// The preset --controller-time names (nullopt when not given).
+// The presets --controller-time lists (empty when not given).
+std::vector<spec::ControllerTime> controller_time_models(const Common& c);
+// The preset --controller-time names (nullopt when not given; a list is bad input here).
 std::optional<spec::ControllerTime> controller_time_override(const Common& c);
 // Adds --exact to a subcommand.
 void add_exact_flag(CLI::App* cmd, Common& common);

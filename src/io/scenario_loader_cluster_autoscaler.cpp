@@ -202,7 +202,8 @@ void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, co
                     "initial-node-group-backoff-duration",
                     "max-node-group-backoff-duration",
                     "node-group-backoff-reset-timeout",
-                    "node-delete-delay-after-taint"});
+                    "node-delete-delay-after-taint",
+                    "scale-down-simulation-timeout"});
   spec::ClusterAutoscalerSettings& ca = l.sc.cluster_autoscaler;
   if (auto v = m.str("version")) {
     auto minor = parse_version(*v);
@@ -243,6 +244,7 @@ void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, co
       ca.scale_down_utilization_threshold = *v;
   }
   duration("scale-down-unneeded-time", ca.scale_down_unneeded_time);
+  positive_duration("scale-down-simulation-timeout", ca.scale_down_simulation_timeout);
   duration("scale-down-unready-time", ca.scale_down_unready_time);
   duration("scale-down-delay-after-add", ca.scale_down_delay_after_add);
   duration("scale-down-delay-after-delete", ca.scale_down_delay_after_delete);

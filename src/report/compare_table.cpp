@@ -1,6 +1,7 @@
 #include "capsim/report/compare_table.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <string>
@@ -87,7 +88,25 @@ std::string compare_table(const sim::RunResult& run) {
     row("    " + reason, false, [&](const auto& r) { return count_in(r.summary.terminations_by_reason, reason); });
   row("  evictions", false, [](const auto& r) { return std::to_string(r.summary.evictions); });
   row("spot share (of node-hours)", true, [](const auto& r) { return percent(r.summary.spot_share); });
+  // Under a controller-time model (docs/controller-time.md): the passes of each autoscaler.
+  if (std::any_of(run.results.begin(), run.results.end(), [](const auto& r) { return r.controller_time.has_value(); })) {
+    auto timed = [](const std::function<std::string(const sim::ControllerTimeSummary&)>& f) {
+      return [f](const sim::AutoscalerResult& r) { return r.controller_time ? f(*r.controller_time) : std::string("-"); };
+    };
+    section("controller time");
+    row("  model", false, timed([](const auto& c) { return c.model; }));
+    row("  passes / loops", false, timed([](const auto& c) { return std::to_string(c.passes); }));
+    row("  duration p50 (s)", false, timed([](const auto& c) { return num(round_to(c.pass_p50_s, 3)); }));
+    row("  duration p95 (s)", false, timed([](const auto& c) { return num(round_to(c.pass_p95_s, 3)); }));
+    row("  duration max (s)", false, timed([](const auto& c) { return num(round_to(c.pass_max_s, 3)); }));
+    row("  candidates max", false, timed([](const auto& c) { return std::to_string(c.evaluated_max); }));
+    row("  timeouts", false, timed([](const auto& c) {
+      return std::to_string(c.single_node_timeouts + c.multi_node_timeouts + c.scale_down_timeouts);
+    }));
+  }
   t.render(out, 0);
+  for (const auto& r : run.results)
+    if (!r.controller_time_warning.empty()) out += "note (" + r.autoscaler + "): " + r.controller_time_warning + "\n";
   out += "\n";
   detail::render_expectations(out, run.expectations);
   return out;

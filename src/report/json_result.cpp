@@ -191,7 +191,6 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
     };
     if (c->controller == "loop") {
       ct["scaleDownSimulationTimeouts"] = c->scale_down_timeouts;
-      ct["binpackingTimeouts"] = c->binpacking_timeouts;
     } else {
       ct["singleNodeTimeouts"] = c->single_node_timeouts;
       ct["multiNodeTimeouts"] = c->multi_node_timeouts;

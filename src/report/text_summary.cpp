@@ -44,7 +44,6 @@ void render_summary(std::string& out, const sim::AutoscalerResult& r) {
     t.add({"candidates per " + pass + " max", std::to_string(c->evaluated_max)});
     if (c->controller == "loop") {
       t.add({"scale-down timeouts", std::to_string(c->scale_down_timeouts)});
-      t.add({"binpacking timeouts", std::to_string(c->binpacking_timeouts)});
     } else {
       t.add({"single-node timeouts", std::to_string(c->single_node_timeouts)});
       t.add({"multi-node timeouts", std::to_string(c->multi_node_timeouts)});

@@ -148,4 +148,62 @@ RunResult compare_scenario(const spec::Scenario& scenario, const SimOptions& opt
   return run_list(scenario, compare_autoscalers(scenario), opts);
 }
 
+RunResult compare_models(const spec::Scenario& scenario, const std::vector<spec::ControllerTime>& models,
+                         const SimOptions& opts) {
+  if (models.size() < 2) {
+    spec::Scenario s = scenario;
+    if (!models.empty()) spec::set_controller_time(s, models.front());
+    return compare_scenario(s, opts);
+  }
+  RunResult out;
+  std::vector<std::vector<AutoscalerResult>> by_model;
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    spec::Scenario s = scenario;
+    spec::set_controller_time(s, models[m]);
+    std::vector<std::string> names = compare_autoscalers(s);
+    // The static cluster and the lower bound have no controller: run once.
+    if (m > 0)
+      std::erase_if(names, [](const std::string& n) { return n == "static" || n == policy::lower_bound::k_name; });
+    RunResult r = run_list(s, names, opts);
+    const std::string label = " (" + models[m].preset + ")";
+    for (auto& res : r.results)
+      if (res.autoscaler != "static" && res.autoscaler != policy::lower_bound::k_name) res.autoscaler += label;
+    for (auto& e : r.expectations)
+      if (e.autoscaler != "static" && e.autoscaler != policy::lower_bound::k_name) e.autoscaler += label;
+    if (m == 0) {
+      out.scenario = r.scenario;
+      out.scenario_file = r.scenario_file;
+      out.seed = r.seed;
+      out.region = r.region;
+      out.duration = r.duration;
+      out.start_time_unix_s = r.start_time_unix_s;
+    }
+    out.expectations.insert(out.expectations.end(), r.expectations.begin(), r.expectations.end());
+    by_model.push_back(std::move(r.results));
+  }
+  // Each autoscaler under every model side by side, then the static cluster and the lower bound;
+  // the lower bound's ratio is the first model's run's (the bound is the same for all).
+  const auto& first = by_model.front();
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    const std::string& name = first[i].autoscaler;
+    if (name == "static" || name == policy::lower_bound::k_name) continue;
+    const std::string base = name.substr(0, name.rfind(" ("));
+    for (auto& results : by_model)
+      for (auto& res : results)
+        if (res.autoscaler.substr(0, res.autoscaler.rfind(" (")) == base) out.results.push_back(std::move(res));
+  }
+  for (auto& res : by_model.front())
+    if (res.autoscaler == "static" || res.autoscaler == policy::lower_bound::k_name) out.results.push_back(std::move(res));
+  if (const auto bound = std::find_if(out.results.begin(), out.results.end(),
+                                      [](const AutoscalerResult& x) { return x.autoscaler == policy::lower_bound::k_name; });
+      bound != out.results.end())
+    for (auto& res : out.results)
+      if (&res != &*bound)
+        res.summary.cost_ratio_to_lower_bound =
+            bound->summary.cost.nano_usd > 0
+                ? static_cast<double>(res.summary.cost.nano_usd) / static_cast<double>(bound->summary.cost.nano_usd)
+                : NAN;
+  return out;
+}
+
 }  // namespace capsim::sim

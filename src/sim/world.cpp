@@ -1108,9 +1108,9 @@ void World::summarize_controller_time(const policy::ControllerStats& stats) {
   if (stats.model == "instant") {
     if (stats.typical_max_ms > stats.poll_period.ms)
       m_result.controller_time_warning =
-          "the longest " + stats.controller + " pass would take " + format_duration(Duration{stats.typical_max_ms}) +
+          "the longest " + std::string(stats.controller == "loop" ? "loop" : stats.controller + " pass") + " did work that takes " + format_duration(Duration{stats.typical_max_ms}) +
           " under --controller-time typical, longer than the " + format_duration(stats.poll_period) +
-          " poll period; this run assumes instant passes (--controller-time typical shows the difference)";
+          " poll period: this run assumes instant passes (--controller-time typical shows the difference)";
     return;
   }
   ControllerTimeSummary c;
@@ -1131,7 +1131,6 @@ void World::summarize_controller_time(const policy::ControllerStats& stats) {
   c.single_node_timeouts = stats.single_node_timeouts;
   c.multi_node_timeouts = stats.multi_node_timeouts;
   c.scale_down_timeouts = stats.scale_down_timeouts;
-  c.binpacking_timeouts = stats.binpacking_timeouts;
   m_result.controller_time = std::move(c);
 }
 

@@ -55,7 +55,7 @@ struct ControllerStats {
   std::vector<std::int64_t> pass_ms;     // each pass's simulated duration
   std::vector<std::int64_t> evaluated;   // candidates evaluated by each pass
   std::uint64_t single_node_timeouts{0}, multi_node_timeouts{0};  // Karpenter
-  std::uint64_t scale_down_timeouts{0}, binpacking_timeouts{0};   // Cluster Autoscaler
+  std::uint64_t scale_down_timeouts{0};                             // Cluster Autoscaler
   // Under the `typical` preset, the longest pass of the run (computed in every mode: an instant
   // run reports when a typical pass would be longer than the controller's poll period).
   std::int64_t typical_max_ms{0};

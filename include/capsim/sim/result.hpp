@@ -119,7 +119,7 @@ struct ControllerTimeSummary {
   double pass_p50_s{0}, pass_p95_s{0}, pass_max_s{0};
   std::int64_t evaluated_p50{0}, evaluated_max{0};  // candidates evaluated per pass
   std::uint64_t single_node_timeouts{0}, multi_node_timeouts{0};  // Karpenter
-  std::uint64_t scale_down_timeouts{0}, binpacking_timeouts{0};   // Cluster Autoscaler
+  std::uint64_t scale_down_timeouts{0};                             // Cluster Autoscaler
 };
 
 struct AutoscalerResult {

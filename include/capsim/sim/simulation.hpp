@@ -63,6 +63,12 @@ std::vector<std::string> compare_autoscalers(const spec::Scenario& scenario);
 // run_scenario over compare_autoscalers (same seed, workload and catalog for each); expectations
 // as for run_scenario, so the added autoscalers are checked only by expectations naming them.
 RunResult compare_scenario(const spec::Scenario& scenario, const SimOptions& opts);
+// compare_scenario under each controller-time model (`capsim compare --controller-time
+// instant,typical`): every autoscaler under each model side by side, named "karpenter (instant)",
+// "karpenter (typical)", ..., then the static cluster and the lower bound once (they have no
+// controller). With one model: compare_scenario under it.
+RunResult compare_models(const spec::Scenario& scenario, const std::vector<spec::ControllerTime>& models,
+                         const SimOptions& opts);
 
 // The zones a scenario runs in: its own list, or every catalog zone of its region.
 std::vector<std::string> resolve_zones(const spec::Scenario& scenario, const catalog::Catalog& cat);

@@ -331,6 +331,9 @@ struct ClusterAutoscalerSettings {
   Duration max_node_group_backoff_duration{Duration::minutes(30)};
   Duration node_group_backoff_reset_timeout{Duration::hours(3)};
   Duration node_delete_delay_after_taint{Duration::seconds(5)};
+  // Wall-clock limit of one loop's removal simulations (planner.go); it binds only under a timed
+  // controller-time model.
+  Duration scale_down_simulation_timeout{Duration::seconds(30)};
   // The priority expander ConfigMap (cluster-autoscaler-priority-expander, key `priorities`):
   // priority -> regular expressions matched against node group names. Empty: no ConfigMap.
   std::map<int, std::vector<std::string>> priorities;

@@ -51,6 +51,9 @@ ClusterAutoscaler::ClusterAutoscaler(Config cfg)
                 m_cfg.settings.node_group_backoff_reset_timeout),
       m_expander(m_cfg.settings.effective_expander(), m_cfg.settings.priorities, m_cfg.seed) {
   CAPSIM_ASSERT(m_cfg.catalog != nullptr, "cluster-autoscaler needs a catalog");
+  m_stats.controller = "loop";
+  m_stats.model = model().preset;
+  m_stats.poll_period = m_cfg.settings.scan_interval;
   for (std::size_t i = 0; i < m_cfg.node_groups.size(); ++i) m_index[m_cfg.node_groups[i].name()] = i;
   m_state.resize(m_cfg.node_groups.size());
   // The hypothetical price expander's PodPrice rates: an m5.large's on-demand price split between
@@ -122,11 +125,12 @@ void ClusterAutoscaler::note(Actions& out, std::string kind, std::string reason,
 void ClusterAutoscaler::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) {
   if (pods.empty()) return;
   m_quiet.reset();
+  if (m_loop_end) m_loop_end->next = m_loop_end->at;  // the trigger waits for the loop under way
   if (m_next_loop > now && !m_stopped) m_next_loop = now;
 }
 
 std::optional<SimTime> ClusterAutoscaler::next_wakeup() const {
-  SimTime t = m_next_loop;
+  SimTime t = m_loop_end ? m_loop_end->at : m_next_loop;
   for (const auto& d : m_deletions)
     if (!d.issued && d.due < t) t = d.due;
   return t;
@@ -254,21 +258,72 @@ Actions ClusterAutoscaler::reconcile(const View& view) {
                "/GiB-hour)");
   }
   progress_deletions(view, out);
-  if (!m_stopped && view.now >= m_next_loop) {
-    if (repeats_quiet_loop(view)) {
-      ++m_quiet_loops;
-      schedule_next(view.now, begin_loop(view.now, out));
-    } else {
-      Actions loop_out;
-      run_loop(view, loop_out);
-      record_quiet_loop(view, loop_out);
-      out.append(std::move(loop_out));
-    }
-  }
+  // A loop that ends here hands its effects to the sim first; a loop due at once then runs at the
+  // same instant on the cluster with them applied (next_wakeup).
+  if (m_loop_end && view.now >= m_loop_end->at) finish_loop(out);
+  else if (!m_stopped && !m_loop_end && view.now >= m_next_loop) loop(view, out);
   // Stopped (handover): no more loops; the ASG model below still runs each scan interval.
   if (m_stopped && view.now >= m_next_loop) m_next_loop = view.now + m_cfg.settings.scan_interval;
   asg_reconcile(view, out);
   return out;
+}
+
+void ClusterAutoscaler::loop(const View& view, Actions& out) {
+  static const spec::ControllerTime k_typical = *spec::controller_time_preset("typical");
+  const SimTime now = view.now;
+  const std::size_t deletions_before = m_deletions.size();
+  m_work = PassWork{};
+  m_loop_timeouts = 0;
+  m_loop_increases.clear();
+  Actions loop_out;
+  if (repeats_quiet_loop(view)) {
+    ++m_quiet_loops;
+    schedule_next(now, begin_loop(now, loop_out));
+    m_work = m_quiet_work;  // the same cluster, so the same snapshot and simulations
+  } else {
+    run_loop(view, loop_out);
+    record_quiet_loop(view, loop_out);
+    if (m_quiet && m_quiet->at == now) m_quiet_work = m_work;
+  }
+  m_stats.typical_max_ms = std::max(m_stats.typical_max_ms, m_work.elapsed(k_typical).ms);
+  const Duration d = m_work.elapsed(model());
+  if (d.ms == 0) {
+    if (timed()) {
+      m_stats.pass_ms.push_back(0);
+      m_stats.evaluated.push_back(m_work.removals);
+      m_stats.scale_down_timeouts += m_loop_timeouts;
+    }
+    out.append(std::move(loop_out));
+    return;
+  }
+  LoopEnd e;
+  e.start = now;
+  e.at = now + d;
+  e.next = m_next_loop == now ? e.at : e.at + m_cfg.settings.scan_interval;
+  e.actions = std::move(loop_out);
+  e.evaluated = m_work.removals;
+  e.timeouts = m_loop_timeouts;
+  // The ASG hears of the scale-ups when the loop ends; the deletions it started begin then.
+  for (const auto& [g, delta] : m_loop_increases) {
+    m_cfg.node_groups[g].target_size -= delta;
+    e.increases.emplace_back(g, delta);
+  }
+  for (std::size_t i = deletions_before; i < m_deletions.size(); ++i) {
+    m_deletions[i].started = m_deletions[i].started + d;
+    m_deletions[i].due = m_deletions[i].due + d;
+  }
+  m_loop_end = std::move(e);
+}
+
+void ClusterAutoscaler::finish_loop(Actions& out) {
+  LoopEnd e = std::move(*m_loop_end);
+  m_loop_end.reset();
+  for (const auto& [g, delta] : e.increases) m_cfg.node_groups[g].target_size += delta;
+  out.append(std::move(e.actions));
+  m_next_loop = e.next;
+  m_stats.pass_ms.push_back((e.at - e.start).ms);
+  m_stats.evaluated.push_back(e.evaluated);
+  m_stats.scale_down_timeouts += e.timeouts;
 }
 
 bool ClusterAutoscaler::on_node_group_scaled(const std::string& group, int desired, SimTime now) {
@@ -451,6 +506,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     ++filled;
   }
   snap.end_refill(filled, any_anti_affinity);
+  m_work.snapshot(filled);
   m_snap_keys.resize(filled);
   for (std::size_t g = 0; g < m_state.size(); ++g)
     if (templates[g])
@@ -485,6 +541,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
     pending.push_back(std::move(pp));
   }
   std::vector<std::size_t> left = filter_out_schedulable(snap, pending, &m_filter_hints);
+  m_work.binpacking(pending.size());  // each pending pod checked against the snapshot
   if (!m_filter_hints.last_round_repeated()) m_loop_changed = true;
   // --new-pod-scale-up-delay (and the per-pod annotation, which can only lengthen it).
   std::erase_if(left, [&](std::size_t i) {
@@ -539,6 +596,7 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
         return m_expander.choose(o, price);
       };
       ScaleUpResult r = compute_scale_up(snap, pending, left, groups, limits, chooser);
+      for (const auto& o : r.options) m_work.binpacking(static_cast<std::size_t>(o.pod_count));
       std::vector<std::string> fresh;  // pods reported for the first time
       std::string text;
       for (const auto& [i, why] : r.pod_reasons) {
@@ -675,6 +733,7 @@ int ClusterAutoscaler::increase_target(std::size_t g, int delta, SimTime now) {
   auto& ng = m_cfg.node_groups[g];
   const int before = ng.target_size;
   ng.target_size += delta;
+  m_loop_increases.emplace_back(g, delta);
   GroupState& st = m_state[g];
   const Duration provision = m_cfg.settings.max_node_provision_time;
   if (st.request) {
@@ -803,10 +862,23 @@ void ClusterAutoscaler::plan_scale_down(const View& view, scheduling::ClusterSna
     }
     if (eligibility(snap.node(i), in) == UnremovableReason::none) eligible.push_back(i);
   }
-  for (std::size_t i : eligible) {
+  // planner.go categorizeNodes: --scale-down-simulation-timeout from here, checked before each
+  // simulation (timedOut(timer)); the nodes skipped are left out of the unneeded nodes, so their
+  // unneeded timers start again. Only a timed controller-time model spends time here.
+  const std::int64_t simulation_start_ns = m_work.ns(model());
+  for (std::size_t k = 0; k < eligible.size(); ++k) {
+    const std::size_t i = eligible[k];
+    if (timed() && m_work.ns(model()) - simulation_start_ns >= s.scale_down_simulation_timeout.ms * 1'000'000) {
+      ++m_loop_timeouts;
+      note(out, "scale-down", "SimulationTimeout", "", {}, {},
+           std::to_string(eligible.size() - k) + " out of " + std::to_string(eligible.size()) +
+               " nodes skipped in scale down simulation due to timeout");
+      break;
+    }
     if (static_cast<int>(next.size()) >= limit) break;
     const cluster::NodeId id = snap.node(i).id;
     const auto& n = view.cluster.node(id);
+    m_work.removal(snap.size());
     destination[i] = false;  // never a destination for another candidate's pods once simulated
     RemovalResult rr = simulate_node_removal(snap, i, lookup, destination, pdbs, drain, now, &m_removal_hints);
     if (!rr.removable()) {

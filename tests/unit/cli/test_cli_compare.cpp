@@ -130,3 +130,29 @@ TEST_CASE("capsim compare: exit codes as capsim run", "[cli][compare]") {
   CHECK(bad_format.rc == capsim::cli::k_exit_input_error);
   std::filesystem::remove_all(dir);
 }
+
+// --controller-time (docs/controller-time.md): one preset for run, a list for compare; anything
+// else is bad input (exit 2) with the reason.
+TEST_CASE("capsim compare --controller-time instant,typical: each autoscaler under both models", "[cli][compare][controller-time]") {
+  auto r = run_cli({"--quiet", "compare", k_seed, "--controller-time", "instant,typical"});
+  CHECK(r.rc == capsim::cli::k_exit_ok);
+  CHECK(r.out.find("compared on the identical workload, catalog and seed: karpenter (instant), karpenter (typical), static, "
+                   "lower-bound\n") != std::string::npos);
+  CHECK(r.out.find("\ncontroller time\n  model                                       -              typical         -            -\n") !=
+        std::string::npos);
+  auto j = run_cli({"--quiet", "compare", k_seed, "--controller-time", "instant,typical", "--format", "json"});
+  const auto doc = nlohmann::json::parse(j.out);
+  REQUIRE(doc["results"].size() == 4);
+  CHECK(!doc["results"][0].contains("controllerTime"));
+  CHECK(doc["results"][1]["controllerTime"]["model"] == "typical");
+  CHECK(doc["results"][1]["controllerTime"]["controller"] == "disruption");
+
+  auto list_on_run = run_cli({"--quiet", "run", k_seed, "--controller-time", "instant,typical"});
+  CHECK(list_on_run.rc == capsim::cli::k_exit_input_error);
+  CHECK(list_on_run.err.find("--controller-time: a list of models (\"instant,typical\") is for capsim compare; give one preset") !=
+        std::string::npos);
+  auto unknown = run_cli({"--quiet", "compare", k_seed, "--controller-time", "instant,quick"});
+  CHECK(unknown.rc == capsim::cli::k_exit_input_error);
+  CHECK(unknown.err.find("expected instant, fast, typical or slow (or a comma-separated list of them), got \"quick\"") !=
+        std::string::npos);
+}

@@ -187,3 +187,40 @@ TEST_CASE("karpenter: the disruption poll waits for cluster state to be synced",
   CHECK(r.terminations[0].at.ms == 36'000);
   CHECK(r.terminations[0].reason == "empty");
 }
+
+// The Cluster Autoscaler under controller time (planner.go categorizeNodes,
+// --scale-down-simulation-timeout 30 s, checked before each removal simulation: `timedOut(timer)`;
+// loop/trigger.go: the next loop --scan-interval after the loop ends). Five empty m5.large nodes,
+// 10 s a removal simulation: each loop simulates three (0, 10, 20 s) and skips the other two
+// ("2 out of 5 nodes skipped"), lasts 30 s and is followed by the next 10 s after its end (loops at
+// 0, 40, 80, ... s). The three are unneeded from 0 s; the loop at 640 s (> 10 min) deletes them,
+// its effects at its end: taint at 670 s, deletion 5 s later at 675 s. The two skipped nodes were
+// never unneeded: their timer starts at the loop that starts at once after the productive one, at
+// 670 s on the tainted cluster (20 s loops now: 670, 690, then every 30 s from 720 s), and they go
+// at the 1290 s loop (> 670 s + 10 min): taint at 1310 s, deleted at 1315 s. Instant loops find
+// all five unneeded at 0 s and delete them at 615 s.
+TEST_CASE("controller time: the Cluster Autoscaler skips candidates past its 30 s simulation timeout", "[sim][controller-time]") {
+  const std::string doc = "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  region: us-east-1\n"
+                          "  zones: [us-east-1a]\n  duration: 25m\n  autoscalers: [cluster-autoscaler]\n"
+                          "  nodeGroups:\n    - {name: ng, instanceType: m5.large, minSize: 0, maxSize: 10, count: 5}\n";
+  const std::string timed_model =
+      "  controllerTime:\n    clusterAutoscaler: {removalSimulationMs: 10000, removalSimulationPerNodeMs: 0, "
+      "snapshotPerNodeMs: 0, binpackingPerPodMs: 0}\n";
+  auto r = run_text(doc + timed_model + "---\n", "cluster-autoscaler");
+  REQUIRE(r.terminations.size() == 5);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(r.terminations[i].at.ms == 675'000);
+  for (std::size_t i = 3; i < 5; ++i) CHECK(r.terminations[i].at.ms == 1'315'000);
+  auto skipped = decisions(r, "SimulationTimeout");
+  REQUIRE(!skipped.empty());
+  CHECK(skipped[0]->at.ms == 30'000);
+  CHECK(skipped[0]->message == "2 out of 5 nodes skipped in scale down simulation due to timeout");
+  REQUIRE(r.controller_time);
+  CHECK(r.controller_time->controller == "loop");
+  CHECK(r.controller_time->scale_down_timeouts == 17);  // the loops at 0, 40, ..., 640 s
+  CHECK(r.controller_time->pass_max_s == 30.0);
+  CHECK(r.controller_time->evaluated_max == 3);
+
+  auto instant = run_text(doc + "---\n", "cluster-autoscaler");
+  REQUIRE(instant.terminations.size() == 5);
+  for (const auto& t : instant.terminations) CHECK(t.at.ms == 615'000);
+}

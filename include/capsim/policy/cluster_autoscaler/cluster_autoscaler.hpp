@@ -71,6 +71,7 @@ class ClusterAutoscaler final : public Autoscaler {
                         SimTime now) override;
   void stop_controller() override { m_stopped = true; }
   bool on_node_group_scaled(const std::string& group, int desired, SimTime now) override;
+  const ControllerStats* controller_stats() const override { return &m_stats; }
 
   // Read access for tests.
   const std::vector<NodeGroupModel>& node_groups() const { return m_cfg.node_groups; }
@@ -242,6 +243,31 @@ class ClusterAutoscaler final : public Autoscaler {
   std::optional<QuietLoop> m_quiet;
   int m_quiet_loops{0};
   bool m_loop_changed{false};  // the running loop changed what loops carry
+
+  // Controller time (spec::ControllerTime, docs/controller-time.md). A loop is decided on the state
+  // at its start; under a timed model its effects - notes, ToBeDeleted taints, the deletions it
+  // starts and the desired-capacity increases of its scale-ups - wait for its end (start + its
+  // snapshot, filtering, binpacking and removal simulations), and the next loop starts
+  // --scan-interval after the end (loop/trigger.go Wait), or at once after a productive loop or
+  // when a pod turned unschedulable meanwhile.
+  const spec::ControllerTime& model() const { return m_cfg.settings.controller_time; }
+  bool timed() const { return !model().instant(); }
+  PassWork m_work;        // the loop under way
+  PassWork m_quiet_work;  // the work of the loop that quiet loops repeat
+  std::uint64_t m_loop_timeouts{0};  // scale-down simulation timeouts of the loop under way
+  struct LoopEnd {
+    SimTime start, at, next;
+    Actions actions;
+    std::vector<std::pair<std::size_t, int>> increases;  // (node group, delta) applied at `at`
+    std::int64_t evaluated{0};
+    std::uint64_t timeouts{0};
+  };
+  std::optional<LoopEnd> m_loop_end;
+  std::vector<std::pair<std::size_t, int>> m_loop_increases;  // increase_target calls of the loop under way
+  // Runs one loop (or repeats a quiet one) into `out`, or holds its effects until its end.
+  void loop(const View& view, Actions& out);
+  void finish_loop(Actions& out);
+  ControllerStats m_stats;
 };
 
 }  // namespace capsim::policy::cluster_autoscaler
