@@ -29,8 +29,8 @@ namespace {
 using capsim::Duration;
 using capsim::SimTime;
 
-std::string month_text() {
-  std::ifstream in(std::string(CAPSIM_SOURCE_DIR) + "/bench/replay-month.yaml");
+std::string bench_text(const std::string& file) {
+  std::ifstream in(std::string(CAPSIM_SOURCE_DIR) + "/bench/" + file);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -42,15 +42,19 @@ double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
-void BM_Replay(benchmark::State& state, const std::string& autoscaler) {
+// One replay: `file` (a bench/ scenario) scaled to `pods` over 30 days, the first `hours` hours,
+// under the controller-time preset `model`. The month keeps 0.9 % of its pods running at t = 0;
+// the cold shape starts empty.
+void replay(benchmark::State& state, const std::string& autoscaler, const std::string& file, const std::string& model) {
   const std::int64_t pods = state.range(0);
   const std::int64_t hours = state.range(1);
   auto cat = capsim::catalog::Catalog::embedded();
-  capsim::spec::Scenario s = capsim::io::load_scenario_text(month_text(), "bench/replay-month.yaml", *cat);
+  capsim::spec::Scenario s = capsim::io::load_scenario_text(bench_text(file), "bench/" + file, *cat);
   s.duration = Duration::hours(hours);
+  capsim::spec::set_controller_time(s, *capsim::spec::controller_time_preset(model));
   auto& gen = *s.timeline.front().replay.generate;
+  if (gen.initial_pods > 0) gen.initial_pods = pods * 9 / 1000;
   gen.pods = pods;
-  gen.initial_pods = pods * 9 / 1000;
   capsim::sim::SimOptions opts;
   opts.catalog = cat;
   opts.keep_decisions = false;  // as `capsim run` without --out: bounded memory
@@ -77,6 +81,17 @@ void BM_Replay(benchmark::State& state, const std::string& autoscaler) {
   state.counters["sim_per_wall"] =
       benchmark::Counter(static_cast<double>(hours) * 3600.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["peak_rss_mib"] = peak_rss_mib();
+}
+
+void BM_Replay(benchmark::State& state, const std::string& autoscaler) { replay(state, autoscaler, "replay-month.yaml", "instant"); }
+// The month under the typical controller-time model (docs/controller-time.md).
+void BM_ReplayTypical(benchmark::State& state, const std::string& autoscaler) {
+  replay(state, autoscaler, "replay-month.yaml", "typical");
+}
+// The second shape (bench/replay-cold.yaml): a cold start, m5.2xlarge groups with balancing.
+void BM_ReplayCold(benchmark::State& state, const std::string& autoscaler) { replay(state, autoscaler, "replay-cold.yaml", "instant"); }
+void BM_ReplayColdTypical(benchmark::State& state, const std::string& autoscaler) {
+  replay(state, autoscaler, "replay-cold.yaml", "typical");
 }
 
 // The engine and a bare heap over the same plan: N events at random times in (1 s, 1 day) and
@@ -150,3 +165,11 @@ BENCHMARK(BM_EngineSameEvents)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
       ->Args({1'000'000, 720})->Iterations(1)->Unit(benchmark::kSecond)
 BENCHMARK_CAPTURE(BM_Replay, karpenter, std::string("karpenter")) CAPSIM_REPLAY_ARGS;
 BENCHMARK_CAPTURE(BM_Replay, cluster_autoscaler, std::string("cluster-autoscaler")) CAPSIM_REPLAY_ARGS;
+// The 1M-pod rows of both shapes under both controller-time models: 1 day and 30 days.
+#define CAPSIM_SHAPE_ARGS ->Args({1'000'000, 24})->Args({1'000'000, 720})->Iterations(1)->Unit(benchmark::kSecond)
+BENCHMARK_CAPTURE(BM_ReplayTypical, karpenter, std::string("karpenter")) CAPSIM_SHAPE_ARGS;
+BENCHMARK_CAPTURE(BM_ReplayTypical, cluster_autoscaler, std::string("cluster-autoscaler")) CAPSIM_SHAPE_ARGS;
+BENCHMARK_CAPTURE(BM_ReplayCold, karpenter, std::string("karpenter")) CAPSIM_SHAPE_ARGS;
+BENCHMARK_CAPTURE(BM_ReplayCold, cluster_autoscaler, std::string("cluster-autoscaler")) CAPSIM_SHAPE_ARGS;
+BENCHMARK_CAPTURE(BM_ReplayColdTypical, karpenter, std::string("karpenter")) CAPSIM_SHAPE_ARGS;
+BENCHMARK_CAPTURE(BM_ReplayColdTypical, cluster_autoscaler, std::string("cluster-autoscaler")) CAPSIM_SHAPE_ARGS;

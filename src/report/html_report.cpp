@@ -169,6 +169,29 @@ std::string summary_table(const sim::RunResult& run) {
   return h + "</tbody></table>\n";
 }
 
+// The autoscalers' passes under a controller-time model (docs/controller-time.md), and the notes of
+// instant runs whose passes would outlast their poll period; empty when there is neither.
+std::string controller_time_table(const sim::RunResult& run) {
+  std::string rows, notes;
+  for (const auto& r : run.results) {
+    if (!r.controller_time_warning.empty())
+      notes += "<p class=\"note\">" + esc(r.autoscaler) + ": " + esc(r.controller_time_warning) + "</p>\n";
+    if (!r.controller_time) continue;
+    const auto& c = *r.controller_time;
+    rows += "<tr><td>" + esc(r.autoscaler) + "</td><td>" + esc(c.model) + "</td><td>" + std::to_string(c.passes) + "</td><td>" +
+            num(c.pass_p50_s) + " / " + num(c.pass_p95_s) + " / " + num(c.pass_max_s) + "</td><td>" +
+            std::to_string(c.evaluated_p50) + " / " + std::to_string(c.evaluated_max) + "</td><td>" +
+            std::to_string(c.single_node_timeouts + c.multi_node_timeouts + c.scale_down_timeouts) + "</td></tr>\n";
+  }
+  if (rows.empty() && notes.empty()) return {};
+  std::string h = "<h2>Controller time</h2>\n" + notes;
+  if (!rows.empty())
+    h += "<table class=\"summary\"><thead><tr><th>autoscaler</th><th>model</th><th>passes / loops</th>"
+         "<th>duration p50 / p95 / max (s)</th><th>candidates p50 / max</th><th>timeouts</th></tr></thead><tbody>\n" +
+         rows + "</tbody></table>\n";
+  return h;
+}
+
 std::string decision_table(const sim::RunResult& run) {
   std::set<std::string> kinds;
   std::size_t total = 0;
@@ -225,6 +248,7 @@ std::string html_report(const sim::RunResult& run) {
   std::string h = "<h1>capsim report: " + esc(run.scenario) + "</h1>\n";
   h += "<p>" + esc(run.scenario_file) + " &middot; region " + esc(run.region) + " &middot; seed " + std::to_string(run.seed) +
        " &middot; " + format_duration(run.duration) + " simulated</p>\n<h2>Summary</h2>\n" + summary_table(run);
+  h += controller_time_table(run);
 
   // Per autoscaler with nodes: nodes by instance type and by capacity type, utilisation.
   h += "<h2>Nodes</h2>\n";

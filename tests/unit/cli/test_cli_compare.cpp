@@ -146,6 +146,14 @@ TEST_CASE("capsim compare --controller-time instant,typical: each autoscaler und
   CHECK(!doc["results"][0].contains("controllerTime"));
   CHECK(doc["results"][1]["controllerTime"]["model"] == "typical");
   CHECK(doc["results"][1]["controllerTime"]["controller"] == "disruption");
+  const auto dir = scratch_dir("controller-time");
+  const std::string html = (dir / "report.html").string();
+  REQUIRE(run_cli({"--quiet", "compare", k_seed, "--controller-time", "instant,typical", "--html", html}).rc == 0);
+  std::ifstream in(html);
+  std::stringstream page;
+  page << in.rdbuf();
+  CHECK(page.str().find("<h2>Controller time</h2>") != std::string::npos);
+  CHECK(page.str().find("<tr><td>karpenter (typical)</td><td>typical</td><td>121</td>") != std::string::npos);
 
   auto list_on_run = run_cli({"--quiet", "run", k_seed, "--controller-time", "instant,typical"});
   CHECK(list_on_run.rc == capsim::cli::k_exit_input_error);
