@@ -79,7 +79,8 @@ std::string to_openmetrics(const sim::RunResult& run) {
       }
       cost.series[{{"autoscaler", a}}].emplace_back(ts, round_to(s.cost_rate_per_hour.usd(), 6));
       // Counters: launches running by then, terminations done by then.
-      if (a == "karpenter") {
+      // By the autoscaler a result is of ("karpenter (typical)" too: compare --controller-time).
+      if (a.rfind("karpenter", 0) == 0) {
         for (const auto& pool : pools) {
           double up = 0, down = 0;
           for (const auto& l : r.launches) up += (l.node_pool == pool && l.launched_at <= s.at) ? 1 : 0;
@@ -87,7 +88,7 @@ std::string to_openmetrics(const sim::RunResult& run) {
           k_created.series[{{"autoscaler", a}, {"nodepool", pool}}].emplace_back(ts, up);
           k_terminated.series[{{"autoscaler", a}, {"nodepool", pool}}].emplace_back(ts, down);
         }
-      } else if (a == "cluster-autoscaler") {
+      } else if (a.rfind("cluster-autoscaler", 0) == 0) {
         double up = 0, down = 0;
         for (const auto& l : r.launches) up += l.launched_at <= s.at ? 1 : 0;
         for (const auto& t : r.terminations) down += t.terminated_at <= s.at ? 1 : 0;

@@ -81,7 +81,8 @@ bool contains(const std::vector<std::string>& v, std::string_view x) { return st
 // lower bound when one ran, and checks the expectations: one naming an autoscaler is checked
 // against that autoscaler's result; one naming none against every autoscaler the scenario lists
 // except the lower bound (compare's additions and the bound are not what it was written for).
-RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string>& autoscalers, const SimOptions& opts) {
+// A result with the scenario's identity and no runs yet.
+RunResult result_for(const spec::Scenario& scenario) {
   RunResult r;
   r.scenario = scenario.name;
   r.scenario_file = scenario.file;
@@ -89,17 +90,26 @@ RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string
   r.region = scenario.region;
   r.duration = scenario.duration;
   r.start_time_unix_s = scenario.start_time_unix_s;
-  for (const auto& a : autoscalers) r.results.push_back(run_autoscaler(scenario, a, opts));
+  return r;
+}
+
+// Every result's cost ratio to the lower bound's, when the lower bound ran.
+void set_cost_ratios(RunResult& r) {
   const auto lb = std::find_if(r.results.begin(), r.results.end(),
                                [](const AutoscalerResult& x) { return x.autoscaler == policy::lower_bound::k_name; });
-  if (lb != r.results.end()) {
-    const Money bound = lb->summary.cost;
-    for (auto& res : r.results) {
-      if (&res == &*lb) continue;
-      res.summary.cost_ratio_to_lower_bound =
-          bound.nano_usd > 0 ? static_cast<double>(res.summary.cost.nano_usd) / static_cast<double>(bound.nano_usd) : NAN;
-    }
+  if (lb == r.results.end()) return;
+  const Money bound = lb->summary.cost;
+  for (auto& res : r.results) {
+    if (&res == &*lb) continue;
+    res.summary.cost_ratio_to_lower_bound =
+        bound.nano_usd > 0 ? static_cast<double>(res.summary.cost.nano_usd) / static_cast<double>(bound.nano_usd) : NAN;
   }
+}
+
+RunResult run_list(const spec::Scenario& scenario, const std::vector<std::string>& autoscalers, const SimOptions& opts) {
+  RunResult r = result_for(scenario);
+  for (const auto& a : autoscalers) r.results.push_back(run_autoscaler(scenario, a, opts));
+  set_cost_ratios(r);
   for (std::size_t i = 0; i < scenario.expectations.size(); ++i) {
     const auto& e = scenario.expectations[i];
     for (const auto& res : r.results) {
@@ -155,54 +165,36 @@ RunResult compare_models(const spec::Scenario& scenario, const std::vector<spec:
     if (!models.empty()) spec::set_controller_time(s, models.front());
     return compare_scenario(s, opts);
   }
-  RunResult out;
+  // The static cluster and the lower bound have no controller: they run once, with the first model.
+  const auto controlled = [](const std::string& name) { return name != "static" && name != policy::lower_bound::k_name; };
+  RunResult out = result_for(scenario);
   std::vector<std::vector<AutoscalerResult>> by_model;
   for (std::size_t m = 0; m < models.size(); ++m) {
     spec::Scenario s = scenario;
     spec::set_controller_time(s, models[m]);
     std::vector<std::string> names = compare_autoscalers(s);
-    // The static cluster and the lower bound have no controller: run once.
-    if (m > 0)
-      std::erase_if(names, [](const std::string& n) { return n == "static" || n == policy::lower_bound::k_name; });
+    if (m > 0) std::erase_if(names, [&](const std::string& n) { return !controlled(n); });
     RunResult r = run_list(s, names, opts);
     const std::string label = " (" + models[m].preset + ")";
     for (auto& res : r.results)
-      if (res.autoscaler != "static" && res.autoscaler != policy::lower_bound::k_name) res.autoscaler += label;
+      if (controlled(res.autoscaler)) res.autoscaler += label;
     for (auto& e : r.expectations)
-      if (e.autoscaler != "static" && e.autoscaler != policy::lower_bound::k_name) e.autoscaler += label;
-    if (m == 0) {
-      out.scenario = r.scenario;
-      out.scenario_file = r.scenario_file;
-      out.seed = r.seed;
-      out.region = r.region;
-      out.duration = r.duration;
-      out.start_time_unix_s = r.start_time_unix_s;
-    }
+      if (controlled(e.autoscaler)) e.autoscaler += label;
     out.expectations.insert(out.expectations.end(), r.expectations.begin(), r.expectations.end());
     by_model.push_back(std::move(r.results));
   }
-  // Each autoscaler under every model side by side, then the static cluster and the lower bound;
-  // the lower bound's ratio is the first model's run's (the bound is the same for all).
-  const auto& first = by_model.front();
-  for (std::size_t i = 0; i < first.size(); ++i) {
-    const std::string& name = first[i].autoscaler;
-    if (name == "static" || name == policy::lower_bound::k_name) continue;
-    const std::string base = name.substr(0, name.rfind(" ("));
-    for (auto& results : by_model)
-      for (auto& res : results)
-        if (res.autoscaler.substr(0, res.autoscaler.rfind(" (")) == base) out.results.push_back(std::move(res));
+  // Each autoscaler under every model side by side, in the first model's order, then the rest.
+  const auto base = [](const std::string& name) { return name.substr(0, name.rfind(" (")); };
+  for (const auto& first : by_model.front()) {
+    if (!controlled(first.autoscaler)) continue;
+    const std::string name = base(first.autoscaler);
+    for (const auto& results : by_model)
+      for (const auto& res : results)
+        if (controlled(res.autoscaler) && base(res.autoscaler) == name) out.results.push_back(res);
   }
-  for (auto& res : by_model.front())
-    if (res.autoscaler == "static" || res.autoscaler == policy::lower_bound::k_name) out.results.push_back(std::move(res));
-  if (const auto bound = std::find_if(out.results.begin(), out.results.end(),
-                                      [](const AutoscalerResult& x) { return x.autoscaler == policy::lower_bound::k_name; });
-      bound != out.results.end())
-    for (auto& res : out.results)
-      if (&res != &*bound)
-        res.summary.cost_ratio_to_lower_bound =
-            bound->summary.cost.nano_usd > 0
-                ? static_cast<double>(res.summary.cost.nano_usd) / static_cast<double>(bound->summary.cost.nano_usd)
-                : NAN;
+  for (const auto& res : by_model.front())
+    if (!controlled(res.autoscaler)) out.results.push_back(res);
+  set_cost_ratios(out);
   return out;
 }
 

@@ -85,6 +85,8 @@ Actions Karpenter::reconcile(const View& view) {
       PassWork work;
       work.simulation(view.cluster.node_ids().size(), m_solve_pods);
       const Duration d = work.elapsed(model());
+      // A solve that creates no NodeClaim has nothing for the next batch to wait for: its logs and
+      // nominations at once.
       if (d.ms > 0 && !solved.launches.empty()) m_solve_end = SolveEnd{now + d, std::move(solved)};
       else out.append(std::move(solved));
     } else {
