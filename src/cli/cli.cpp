@@ -57,14 +57,26 @@ void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err)
   for (const auto& w : s.warnings) err << w.render() << "\n";
 }
 
+// The comma-separated items of --controller-time, and the first that names no preset (unset when
+// every one does).
+std::vector<std::string_view> controller_time_items(std::string_view v, std::optional<std::string_view>& unknown) {
+  std::vector<std::string_view> items;
+  unknown.reset();
+  do {
+    const auto comma = v.find(',');
+    items.push_back(v.substr(0, comma));
+    if (!unknown && !spec::controller_time_preset(items.back())) unknown = items.back();
+    v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+  } while (!v.empty());
+  return items;
+}
+
 std::vector<spec::ControllerTime> controller_time_models(const Common& c) {
   std::vector<spec::ControllerTime> out;
-  std::string_view rest = c.controller_time;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    out.push_back(*spec::controller_time_preset(rest.substr(0, comma)));  // the option's check admits presets only
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-  }
+  if (c.controller_time.empty()) return out;
+  std::optional<std::string_view> unknown;
+  for (auto item : controller_time_items(c.controller_time, unknown))
+    out.push_back(*spec::controller_time_preset(item));  // the option's check admits presets only
   return out;
 }
 
@@ -94,15 +106,11 @@ void add_controller_time_option(CLI::App* cmd, Common& common) {
                   "(docs/controller-time.md); compare takes a list such as instant,typical")
       ->check(
           [](const std::string& v) -> std::string {
-            std::string_view rest = v;
-            do {
-              const auto comma = rest.find(',');
-              const std::string_view item = rest.substr(0, comma);
-              if (!spec::controller_time_preset(item))
-                return "expected instant, fast, typical or slow (or a comma-separated list of them), got \"" + std::string(item) + "\"";
-              rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-            } while (!rest.empty());
-            return {};
+            std::optional<std::string_view> unknown;
+            controller_time_items(v, unknown);
+            if (!unknown) return {};
+            return "expected instant, fast, typical or slow (or a comma-separated list of them), got \"" +
+                   std::string(*unknown) + "\"";
           },
           "PRESET[,PRESET...]");
 }

@@ -16,6 +16,14 @@
 namespace capsim::sim {
 namespace {
 
+// The nearest-rank q-quantile of sorted values (0 for none).
+template <typename T>
+T nearest_rank(const std::vector<T>& sorted, double q) {
+  if (sorted.empty()) return T{};
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::max<std::size_t>(rank, 1) - 1];
+}
+
 // spec.timeline[].replay.skip: the trace from `skip` on. Events before it are read and folded
 // (a create, then its delete, cancel out), the pods still alive at `skip` come first at offset 0
 // in trace order, and later events come `skip` earlier. Memory holds the pods alive at `skip`.
@@ -1089,21 +1097,15 @@ void World::finish() {
     m_pending_seconds.push_back((end - p.created).seconds_f());
   }
   std::sort(m_pending_seconds.begin(), m_pending_seconds.end());
-  auto pct = [&](double q) {
-    if (m_pending_seconds.empty()) return 0.0;
-    // Nearest-rank percentile.
-    auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(m_pending_seconds.size())));
-    return m_pending_seconds[std::max<std::size_t>(rank, 1) - 1];
-  };
-  sum.pod_pending_p50_s = pct(0.50);
-  sum.pod_pending_p95_s = pct(0.95);
-  sum.pod_pending_p99_s = pct(0.99);
+  sum.pod_pending_p50_s = nearest_rank(m_pending_seconds, 0.50);
+  sum.pod_pending_p95_s = nearest_rank(m_pending_seconds, 0.95);
+  sum.pod_pending_p99_s = nearest_rank(m_pending_seconds, 0.99);
   sum.pod_pending_max_s = m_pending_seconds.empty() ? 0.0 : m_pending_seconds.back();
   m_result.structural = m_probe.finish(m_state, m_result, m_zones);
   if (const policy::ControllerStats* stats = m_autoscaler->controller_stats()) summarize_controller_time(*stats);
 }
 
-// Nearest-rank quantiles of the passes, as the pending-time percentiles above.
+// The passes' nearest-rank quantiles, as the pending-time percentiles above.
 void World::summarize_controller_time(const policy::ControllerStats& stats) {
   if (stats.model == "instant") {
     if (stats.typical_max_ms > stats.poll_period.ms)
@@ -1117,17 +1119,14 @@ void World::summarize_controller_time(const policy::ControllerStats& stats) {
   c.model = stats.model;
   c.controller = stats.controller;
   c.passes = static_cast<std::int64_t>(stats.pass_ms.size());
-  auto rank = [](std::vector<std::int64_t> v, double q) -> std::int64_t {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    auto r = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-    return v[std::max<std::size_t>(r, 1) - 1];
-  };
-  c.pass_p50_s = static_cast<double>(rank(stats.pass_ms, 0.50)) / 1000.0;
-  c.pass_p95_s = static_cast<double>(rank(stats.pass_ms, 0.95)) / 1000.0;
-  c.pass_max_s = static_cast<double>(rank(stats.pass_ms, 1.0)) / 1000.0;
-  c.evaluated_p50 = rank(stats.evaluated, 0.50);
-  c.evaluated_max = rank(stats.evaluated, 1.0);
+  std::vector<std::int64_t> ms = stats.pass_ms, evaluated = stats.evaluated;
+  std::sort(ms.begin(), ms.end());
+  std::sort(evaluated.begin(), evaluated.end());
+  c.pass_p50_s = static_cast<double>(nearest_rank(ms, 0.50)) / 1000.0;
+  c.pass_p95_s = static_cast<double>(nearest_rank(ms, 0.95)) / 1000.0;
+  c.pass_max_s = static_cast<double>(nearest_rank(ms, 1.0)) / 1000.0;
+  c.evaluated_p50 = nearest_rank(evaluated, 0.50);
+  c.evaluated_max = nearest_rank(evaluated, 1.0);
   c.single_node_timeouts = stats.single_node_timeouts;
   c.multi_node_timeouts = stats.multi_node_timeouts;
   c.scale_down_timeouts = stats.scale_down_timeouts;

@@ -5,6 +5,7 @@
 // tell how long its passes would have taken under `typical`.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -60,6 +61,12 @@ struct ControllerStats {
   // run reports when a typical pass would be longer than the controller's poll period).
   std::int64_t typical_max_ms{0};
   Duration poll_period{Duration::seconds(10)};
+
+  // Keeps the longest pass under `typical` (typical_max_ms).
+  void observe_typical(const PassWork& w) {
+    static const spec::ControllerTime k_typical = *spec::controller_time_preset("typical");
+    typical_max_ms = std::max(typical_max_ms, w.elapsed(k_typical).ms);
+  }
 };
 
 }  // namespace capsim::policy

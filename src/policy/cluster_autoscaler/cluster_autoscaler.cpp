@@ -269,7 +269,6 @@ Actions ClusterAutoscaler::reconcile(const View& view) {
 }
 
 void ClusterAutoscaler::loop(const View& view, Actions& out) {
-  static const spec::ControllerTime k_typical = *spec::controller_time_preset("typical");
   const SimTime now = view.now;
   const std::size_t deletions_before = m_deletions.size();
   m_work = PassWork{};
@@ -285,7 +284,7 @@ void ClusterAutoscaler::loop(const View& view, Actions& out) {
     record_quiet_loop(view, loop_out);
     if (m_quiet && m_quiet->at == now) m_quiet_work = m_work;
   }
-  m_stats.typical_max_ms = std::max(m_stats.typical_max_ms, m_work.elapsed(k_typical).ms);
+  m_stats.observe_typical(m_work);
   const Duration d = m_work.elapsed(model());
   if (d.ms == 0) {
     if (timed()) {

@@ -733,7 +733,12 @@ Actions Karpenter::expire(const View& view) {
 void Karpenter::begin_pass(const View& view) {
   m_pass = Pass{};
   m_pass.start = view.now;
+  count_pass_inputs(view);
+}
+
+void Karpenter::count_pass_inputs(const View& view) {
   m_pass.nodes = view.cluster.node_ids().size();
+  m_pass.pending = 0;
   for (auto pid : view.cluster.pending_pods()) {
     const auto& p = view.cluster.pod(pid);
     if (p.unschedulable && reschedulable(p)) ++m_pass.pending;
@@ -747,8 +752,7 @@ void Karpenter::charge_simulation(const std::vector<Candidate>& cands) const {
 }
 
 Duration Karpenter::price_pass() {
-  static const spec::ControllerTime k_typical = *spec::controller_time_preset("typical");
-  m_stats.typical_max_ms = std::max(m_stats.typical_max_ms, m_pass.work.elapsed(k_typical).ms);
+  m_stats.observe_typical(m_pass.work);
   return m_pass.elapsed(model());
 }
 
@@ -1016,12 +1020,9 @@ Karpenter::PassOutcome Karpenter::finish_validation(const View& view) {
   m_validation.reset();
   // The validation recomputes the candidates (and, for consolidation, simulates again) on the
   // state after the 15 s wait.
-  const Pass before = m_pass;
-  begin_pass(view);
-  m_pass.start = before.start;
-  m_pass.evaluated = before.evaluated;
-  m_pass.single_node_timeouts = before.single_node_timeouts;
-  m_pass.multi_node_timeouts = before.multi_node_timeouts;
+  // The pass goes on: its start and counts stay, the work is the validation's alone.
+  m_pass.work = PassWork{};
+  count_pass_inputs(view);
   m_pass.work.listing(m_pass.nodes);
   if (!revalidate(view, cmd)) {
     out.notes.push_back(Note{"disrupt", "validation failed", "", {}, {}, {},

@@ -358,6 +358,8 @@ class Karpenter final : public Autoscaler {
   };
   mutable Pass m_pass;
   void begin_pass(const View& view);
+  // The pass's nodes and provisionable pending pods, as the simulations from now on see them.
+  void count_pass_inputs(const View& view);
   // Charges the pass one simulation of `cands` (their pods plus the pending ones).
   void charge_simulation(const std::vector<Candidate>& cands) const;
   // The pass's duration under the model (and the longest typical pass so far).
