@@ -649,6 +649,10 @@ void read_node_pool(Loader& l, Doc& d, MapView& root, KarpenterApi api) {
     }
   }
   if (auto v = s.integer("weight", 1, 100)) np.weight = static_cast<int>(*v);
+  // A static NodePool (v1.8+, StaticCapacity feature gate) keeps `replicas` nodes and is skipped by
+  // provisioning and every disruption method but StaticDrift: a different controller, not modelled.
+  if (const YAML::Node r = s.get("replicas"); present(r))
+    d.error(r, s.path("replicas"), "static NodePools (spec.replicas, the StaticCapacity feature gate) are not modelled");
   s.warn_unread();
   l.node_pool_api_locs.push_back(d.loc(root.get("apiVersion")));
   l.sc.node_pools.push_back(std::move(np));

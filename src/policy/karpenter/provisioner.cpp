@@ -1,8 +1,11 @@
-// Karpenter provisioning: triggers, the batcher (provisioning/batcher.go), the synced gate, pod
+// Karpenter provisioning (provisioner.hpp): triggers, the batcher (provisioning/batcher.go), pod
 // selection (GetPendingPods) and turning the solver's NodeClaims into launch actions.
 #include <algorithm>
+#include <map>
 
-#include "capsim/policy/karpenter/karpenter.hpp"
+#include "capsim/policy/karpenter/provisioner.hpp"
+
+#include "capsim/policy/karpenter/aws.hpp"
 
 namespace capsim::policy::karpenter {
 namespace {
@@ -34,27 +37,20 @@ PodVerdict check_pod(const cluster::PodSchedulingSpec& spec, std::string& why) {
 
 }  // namespace
 
-void Karpenter::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) {
+void Provisioner::on_pods_unschedulable(const std::vector<cluster::PodId>& pods, SimTime now) {
   for (auto pid : pods) {
     m_provisionable.insert(pid);
     // Batcher: a trigger for an element not yet in the batch opens it or resets the idle timer.
     if (m_batch.insert(pid).second) {
       if (!m_batch_start) m_batch_start = now;
-      m_batch_idle_deadline = now + m_cfg.settings.batch_idle;
+      m_batch_idle_deadline = now + m_shared.cfg.settings.batch_idle;
     }
   }
   if (!m_next_requeue) m_next_requeue = now + k_pod_requeue;
 }
 
-Actions Karpenter::reconcile(const View& view) {
-  Actions out;
+void Provisioner::reconcile(const View& view, bool synced, Actions& out) {
   const SimTime now = view.now;
-  refresh_availability(now);
-  if (m_drift_check && now >= *m_drift_check) {
-    detect_drift(view);
-    m_drift_check.reset();
-  }
-  if (!v1alpha5() && m_next_expiry && now >= *m_next_expiry) out = expire(view);
   // Pod controller: provisionable pods re-trigger every 10 s while they stay provisionable.
   if (m_next_requeue && now >= *m_next_requeue) {
     std::vector<cluster::PodId> still;
@@ -75,16 +71,16 @@ Actions Karpenter::reconcile(const View& view) {
     m_solve_end.reset();
     solve_ended = true;
   }
-  if (!m_solve_end && !solve_ended && m_batch_start &&
-      now >= std::min(m_batch_idle_deadline, *m_batch_start + m_cfg.settings.batch_max)) {
+  const auto& settings = m_shared.cfg.settings;
+  if (!m_solve_end && !solve_ended && m_batch_start && now >= std::min(m_batch_idle_deadline, *m_batch_start + settings.batch_max)) {
     m_batch.clear();
     m_batch_start.reset();
     // Not synced: requeue without scheduling; the next trigger starts a new batch.
-    if (synced(view)) {
+    if (synced) {
       Actions solved = provision(view);
       PassWork work;
       work.simulation(view.cluster.node_ids().size(), m_solve_pods);
-      const Duration d = work.elapsed(model());
+      const Duration d = work.elapsed(m_shared.model());
       // A solve that creates no NodeClaim has nothing for the next batch to wait for: its logs and
       // nominations at once.
       if (d.ms > 0 && !solved.launches.empty()) m_solve_end = SolveEnd{now + d, std::move(solved)};
@@ -93,51 +89,18 @@ Actions Karpenter::reconcile(const View& view) {
       out.notes.push_back(Note{"wait", "not synced", "", {}, {}, {}, "cluster state not synced, waiting to provision"});
     }
   }
-  // The disruption queue (queue.go) polls running commands about once a second.
-  if (m_next_command_check && now >= *m_next_command_check) out.append(progress_commands(view));
-  // The disruption controller (disruption/controller.go), a singleton: a pass is decided on the
-  // state at its start and applied at its end (under instant controller time, the same instant);
-  // a validation likewise.
-  if (m_pass_end) {
-    if (now >= m_pass_end->at) {
-      if (m_pass_end->record) record_pass(now);
-      PassOutcome o = std::move(m_pass_end->outcome);
-      m_pass_end.reset();
-      out.append(end_pass(view, std::move(o)));
-    }
-  } else if (m_validation && now >= m_validation->due) {
-    PassOutcome o = finish_validation(view);
-    const Duration v = m_pass.elapsed(model());
-    if (v.ms > 0) {
-      m_pass_end = PassEnd{now + v, std::move(o), /*record=*/true};
-    } else {
-      record_pass(now);
-      out.append(end_pass(view, std::move(o)));
-    }
-  } else if (!m_validation && now >= m_next_poll && !synced(view)) {
-    // controller.go Reconcile: `if !c.cluster.Synced(ctx)` -> "waiting on cluster sync",
-    // RequeueAfter 1 s (a NodeClaim without a provider ID: still launching).
-    m_next_poll = now + k_synced_retry;
-  } else if (!m_validation && now >= m_next_poll) {
-    begin_pass(view);
-    PassOutcome o = disrupt(view);
-    // A pass that goes on to a validation is recorded when the validation ends.
-    const bool record = !(o.command && o.validate);
-    const Duration d = price_pass();
-    if (d.ms > 0) {
-      m_pass_end = PassEnd{now + d, std::move(o), record};
-    } else {
-      if (record) record_pass(now);
-      out.append(end_pass(view, std::move(o)));
-    }
-  }
-  m_next_command_check.reset();
-  if (!m_commands.empty()) m_next_command_check = now + Duration::seconds(1);
-  return out;
 }
 
-LaunchNode Karpenter::launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const {
-  const NodePoolModel* pm = pool(nc.node_pool);
+std::optional<SimTime> Provisioner::next_wakeup() const {
+  std::optional<SimTime> t;
+  if (m_solve_end) t = m_solve_end->at;
+  else if (m_batch_start) t = std::min(m_batch_idle_deadline, *m_batch_start + m_shared.cfg.settings.batch_max);
+  if (m_next_requeue && (!t || *m_next_requeue < *t)) t = m_next_requeue;
+  return t;
+}
+
+LaunchNode Provisioner::launch_for(const scheduling::NewNodeClaim& nc, std::string reason) const {
+  const NodePoolModel* pm = m_shared.pool(nc.node_pool);
   LaunchNode l;
   l.node_pool = nc.node_pool;
   l.requirements = nc.requirements;
@@ -160,7 +123,7 @@ LaunchNode Karpenter::launch_for(const scheduling::NewNodeClaim& nc, std::string
   l.instance_type_options = names;
   l.requests = nc.requests;
   l.labels = pm->spec.labels;
-  l.labels[std::string(v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = nc.node_pool;
+  l.labels[std::string(m_shared.v1alpha5() ? label::k_provisioner_name : label::k_nodepool)] = nc.node_pool;
   l.taints = pm->spec.taints;
   l.startup_taints = pm->spec.startup_taints;
   scheduling::NewNodeClaim pinned = nc;
@@ -175,7 +138,7 @@ LaunchNode Karpenter::launch_for(const scheduling::NewNodeClaim& nc, std::string
   return l;
 }
 
-Actions Karpenter::provision(const View& view) {
+Actions Provisioner::provision(const View& view) {
   Actions out;
   m_solve_pods = 0;
   const SimTime now = view.now;
@@ -205,12 +168,7 @@ Actions Karpenter::provision(const View& view) {
   }
   if (pods.empty()) return out;
 
-  auto templates = this->templates(view, out.notes);
-  scheduling::SolverOptions opts;
-  opts.max_instance_types = v1alpha5() ? k_max_instance_types_v0 : k_max_instance_types_v1;
-  opts.min_values_strict = m_cfg.settings.min_values_policy != "BestEffort";
-  opts.template_cache = &m_solver_cache;
-  scheduling::Solver solver(std::move(templates), node_index(view, false), {}, opts);
+  scheduling::Solver solver(m_inputs.templates(view, out.notes), m_inputs.node_index(view, false), {}, m_inputs.solver_options());
   std::size_t n_pods = pods.size();
   m_solve_pods = n_pods;
   auto result = solver.solve(std::move(pods));
@@ -230,8 +188,7 @@ Actions Karpenter::provision(const View& view) {
                                  std::to_string(n_pods - result.errors.size()) + " pod(s)"});
 
   for (const auto& [nid, pids] : result.existing) {
-    m_nominated_until[nid] = now + nomination_window();
-    ++m_nominations;
+    m_shared.nominate(nid, now);
     const auto& n = view.cluster.node(nid);
     out.notes.push_back(Note{"nominate", "pods fit existing node", n.node_pool, {n.name}, {n.instance_type},
                              pod_names(pids),
@@ -240,7 +197,7 @@ Actions Karpenter::provision(const View& view) {
 
   for (const auto& nc : result.new_claims) {
     LaunchNode l = launch_for(nc, "provisionable pods");
-    note_new_claim_expiry(now, *pool(nc.node_pool));
+    m_shared.note_new_claim_expiry(now, *m_shared.pool(nc.node_pool));
     const auto& names = l.instance_type_options;
     std::vector<std::string> shown(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(names.size(), 5)));
     out.notes.push_back(Note{"provision", "provisionable pods", nc.node_pool, {}, names, pod_names(nc.pods),
@@ -257,28 +214,6 @@ Actions Karpenter::provision(const View& view) {
     out.notes.push_back(Note{"unschedulable", "could not schedule pod", "", {}, {}, pod_names(pids),
                              "could not schedule " + std::to_string(pids.size()) + " pod(s): " + why});
   return out;
-}
-
-void Karpenter::adopt(cluster::Node& n) const {
-  // What launch_for and the launch give a node of this pool, for a NodeClaim that exists at t = 0,
-  // beyond the pool's labels and taints, which the world sets for every autoscaler.
-  const NodePoolModel* pm = pool(n.node_pool);
-  if (!pm) return;
-  n.requirements = pm->requirements;
-  n.requirements.erase(label::k_instance_type);
-  n.requirements.add(Requirement(std::string(label::k_instance_type), Operator::in, {n.instance_type}));
-  n.requirements.add(Requirement(std::string(label::k_capacity_type), Operator::in, {n.capacity_type}));
-  n.instance_type_options = {n.instance_type};
-  n.annotations = pm->spec.annotations;
-  n.annotations["karpenter.sh/nodepool-hash"] = pm->pool_hash;
-  n.annotations["karpenter.k8s.aws/ec2nodeclass-hash"] = pm->class_hash;
-  n.termination_grace_period = pm->spec.termination_grace_period;
-  // Capacity and allocatable as this pool's node class computes them.
-  for (const auto& it : *pm->instance_types)
-    if (it.name == n.instance_type) {
-      n.capacity = it.capacity;
-      n.allocatable = it.allocatable;
-    }
 }
 
 }  // namespace capsim::policy::karpenter

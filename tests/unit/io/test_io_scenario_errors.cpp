@@ -452,3 +452,9 @@ TEST_CASE("spec.golden: tolerances and categories are checked where they are wri
   CHECK(single_error(head + "  golden: {timeTolerance: soon}\n") ==
         "scenarios/x.yaml:4:27: error: spec.golden.timeTolerance: expected a duration such as \"30s\", got \"soon\"");
 }
+
+TEST_CASE("a static NodePool (spec.replicas) is refused: its controller is not modelled", "[io]") {
+  CHECK(single_error(node_pool_v1("        - {key: kubernetes.io/os, operator: In, values: [linux]}\n", "  replicas: 3\n")) ==
+        "scenarios/x.yaml:10:13: error: spec.replicas: static NodePools (spec.replicas, the StaticCapacity feature gate) "
+        "are not modelled");
+}
