@@ -123,10 +123,11 @@ NodeId ClusterState::add_node(Node node) {
   return id;
 }
 
-void ClusterState::remove_node(NodeId id) {
+void ClusterState::remove_node(NodeId id, SimTime now) {
   Node& n = m_nodes[id];
   CAPSIM_ASSERT(n.pods.empty(), "node " + n.name + " still has pods");
   n.state = NodeState::terminated;
+  n.terminated_at = now;
   ++n.version;
   ++m_capacity_generation;
   m_live_nodes.erase(id);

@@ -694,7 +694,7 @@ void World::launch(const policy::LaunchNode& l) {
 void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& request) {
   const cloud::FleetRequest& fleet = request.fleet;
   auto res = m_cloud.create_fleet(fleet, m_engine.now());
-  cluster::Node& n = m_state.node(id);
+  const cluster::Node& n = m_state.node(id);
   if (!res.insufficient.empty()) {
     std::string pools;
     for (const auto& o : res.insufficient)
@@ -704,26 +704,27 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
   if (!res.chosen) {
     note(policy::Note{"launch-failed", "insufficient capacity", n.node_pool, {n.name}, {}, {},
                       "failed launching nodeclaim " + n.name + ": " + res.error});
-    m_state.remove_node(id);
+    m_state.remove_node(id, m_engine.now());
     m_autoscaler->on_launch_result(request, res.insufficient, false, m_engine.now());
     request_kube_scheduler();
     refresh_wakeup();
     return;
   }
   const catalog::InstanceType& it = *res.chosen->instance_type;
-  n.state = cluster::NodeState::launched;
-  n.launched_at = m_engine.now();
-  n.instance_type = it.name;
-  n.zone = res.chosen->zone;
-  n.capacity_type = fleet.capacity_type;
-  n.price_per_hour = res.chosen->price;
-  n.capacity = it.capacity;
-  n.allocatable = it.allocatable;
-  record_size(n, it);
-  add_instance_labels(n.labels, it, n.zone, m_scenario.region, n.capacity_type);
-  if (m_fake_types) add_fake_multi_value_labels(n.labels, it, n.requirements);
-  n.labels[std::string(label::k_hostname)] = n.name;
-  m_state.touch(id);
+  m_state.edit_node(id, [&](cluster::Node& e) {
+    e.state = cluster::NodeState::launched;
+    e.launched_at = m_engine.now();
+    e.instance_type = it.name;
+    e.zone = res.chosen->zone;
+    e.capacity_type = fleet.capacity_type;
+    e.price_per_hour = res.chosen->price;
+    e.capacity = it.capacity;
+    e.allocatable = it.allocatable;
+    record_size(e, it);
+    add_instance_labels(e.labels, it, e.zone, m_scenario.region, e.capacity_type);
+    if (m_fake_types) add_fake_multi_value_labels(e.labels, it, e.requirements);
+    e.labels[std::string(label::k_hostname)] = e.name;
+  });
   m_billing_start[id] = m_engine.now();
   ++m_live_instances;
   m_result.summary.peak_nodes = std::max(m_result.summary.peak_nodes, m_live_instances);
@@ -743,29 +744,30 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
 }
 
 void World::register_node(cluster::NodeId id) {
-  cluster::Node& n = m_state.node(id);
-  if (n.state != cluster::NodeState::launched) return;
-  n.state = cluster::NodeState::registered;
-  n.registered_at = m_engine.now();
-  for (auto& p : m_controllers.daemon_pods_for(n, m_engine.now())) {
+  if (m_state.node(id).state != cluster::NodeState::launched) return;
+  m_state.edit_node(id, [&](cluster::Node& n) {
+    n.state = cluster::NodeState::registered;
+    n.registered_at = m_engine.now();
+  });
+  for (auto& p : m_controllers.daemon_pods_for(m_state.node(id), m_engine.now())) {
     auto pid = m_state.add_pod(std::move(p));
     m_state.bind(pid, id, m_engine.now());
   }
-  m_state.touch(id);
   m_engine.schedule(m_engine.now() + m_scenario.cloud.initialization_latency, Phase::cloud,
                     [this, id] { initialize_node(id); });
 }
 
 void World::initialize_node(cluster::NodeId id) {
-  cluster::Node& n = m_state.node(id);
+  const cluster::Node& n = m_state.node(id);
   if (n.state != cluster::NodeState::registered) return;
-  // Ready, and the startup taints have been removed by their agents.
-  std::erase_if(n.taints, [&](const Taint& t) {
-    return std::find(n.startup_taints.begin(), n.startup_taints.end(), t) != n.startup_taints.end();
+  m_state.edit_node(id, [&](cluster::Node& e) {
+    // Ready, and the startup taints have been removed by their agents.
+    std::erase_if(e.taints, [&](const Taint& t) {
+      return std::find(e.startup_taints.begin(), e.startup_taints.end(), t) != e.startup_taints.end();
+    });
+    e.state = cluster::NodeState::ready;
+    e.initialized_at = m_engine.now();
   });
-  n.state = cluster::NodeState::ready;
-  n.initialized_at = m_engine.now();
-  m_state.touch(id);
   if (m_opts.check_invariants) check_launch_explained(id);
   log("initialized node " + n.name);
   request_kube_scheduler();
@@ -777,26 +779,28 @@ const Taint k_disrupted_taint{"karpenter.sh/disrupted", "", TaintEffect::no_sche
 }
 
 void World::mark_node(const policy::MarkNode& m) {
-  cluster::Node& n = m_state.node(m.node);
+  const cluster::Node& n = m_state.node(m.node);
   if (n.state == cluster::NodeState::deleting || n.state == cluster::NodeState::terminated || n.marked == m.marked) return;
-  n.marked = m.marked;
   // [cluster-autoscaler] a policy may name its own taint (CA: ToBeDeletedByClusterAutoscaler).
   const Taint& taint = m.taint ? *m.taint : k_disrupted_taint;
-  if (m.marked) n.taints.push_back(taint);
-  else std::erase(n.taints, taint);
-  m_state.touch(m.node);
+  m_state.edit_node(m.node, [&](cluster::Node& e) {
+    e.marked = m.marked;
+    if (m.marked) e.taints.push_back(taint);
+    else std::erase(e.taints, taint);
+  });
   log(std::string(m.marked ? "tainted " : "untainted ") + n.name + " " + describe(taint) + " (" + m.reason + ")");
 }
 
 void World::delete_node(cluster::NodeId id, const std::string& reason) {
-  cluster::Node& n = m_state.node(id);
+  const cluster::Node& n = m_state.node(id);
   if (n.state == cluster::NodeState::deleting || n.state == cluster::NodeState::terminated) return;
-  n.state = cluster::NodeState::deleting;
-  n.marked = false;
-  n.deletion_requested_at = m_engine.now();
-  n.deletion_reason = reason;
-  if (std::find(n.taints.begin(), n.taints.end(), k_disrupted_taint) == n.taints.end()) n.taints.push_back(k_disrupted_taint);
-  m_state.touch(id);
+  m_state.edit_node(id, [&](cluster::Node& e) {
+    e.state = cluster::NodeState::deleting;
+    e.marked = false;
+    e.deletion_requested_at = m_engine.now();
+    e.deletion_reason = reason;
+    if (std::find(e.taints.begin(), e.taints.end(), k_disrupted_taint) == e.taints.end()) e.taints.push_back(k_disrupted_taint);
+  });
   drain(id);
 }
 
@@ -820,7 +824,7 @@ bool World::eviction_allowed(const cluster::Pod& pod) const {
 // eviction queue's backoff) until the node's terminationGracePeriod, after which they are deleted.
 // DaemonSet pods go with the instance. Then the instance is terminated.
 void World::drain(cluster::NodeId id) {
-  cluster::Node& n = m_state.node(id);
+  const cluster::Node& n = m_state.node(id);
   if (n.state != cluster::NodeState::deleting) return;
   const SimTime now = m_engine.now();
   const bool forced = n.termination_grace_period && now >= n.deletion_requested_at + *n.termination_grace_period;
@@ -860,14 +864,13 @@ void World::drain(cluster::NodeId id) {
 }
 
 void World::terminate_node(cluster::NodeId id) {
-  cluster::Node& n = m_state.node(id);
+  const cluster::Node& n = m_state.node(id);
   if (n.state == cluster::NodeState::terminated) return;  // already reclaimed (spot interruption)
   std::vector<cluster::PodId> left = n.pods;
   for (auto pid : left) delete_pod(pid, true, false, /*graceful=*/false);  // the instance is gone
-  cluster::Node& node = m_state.node(id);
-  node.terminated_at = m_engine.now();
+  const cluster::Node& node = m_state.node(id);
   const bool had_instance = m_billing_start.count(id) > 0;
-  m_state.remove_node(id);
+  m_state.remove_node(id, m_engine.now());
   if (had_instance) {
     --m_live_instances;
     ++m_result.summary.nodes_terminated;
@@ -940,14 +943,15 @@ void World::spot_interruption_notice(cluster::NodeId id, const std::string& caus
 }
 
 void World::reclaim_spot_instance(cluster::NodeId id) {
-  cluster::Node& n = m_state.node(id);
+  const cluster::Node& n = m_state.node(id);
   if (n.state == cluster::NodeState::terminated) return;  // the autoscaler's deletion finished first
-  // Forceful: whatever is still on the node is evicted now, drained or not.
-  if (n.state != cluster::NodeState::deleting) n.deletion_requested_at = m_engine.now();
-  n.state = cluster::NodeState::deleting;
-  n.marked = false;
-  n.deletion_reason = "spot-interrupted";
-  m_state.touch(id);
+  m_state.edit_node(id, [&](cluster::Node& e) {
+    // Forceful: whatever is still on the node is evicted now, drained or not.
+    if (e.state != cluster::NodeState::deleting) e.deletion_requested_at = m_engine.now();
+    e.state = cluster::NodeState::deleting;
+    e.marked = false;
+    e.deletion_reason = "spot-interrupted";
+  });
   log("spot instance of node " + n.name + " reclaimed by EC2");
   terminate_node(id);
 }

@@ -28,11 +28,19 @@ class ClusterState {
   void mark_terminating(PodId pod, SimTime now);
 
   NodeId add_node(Node node);
-  void remove_node(NodeId node);  // must have no pods
+  // The node's instance is gone at `now` (terminated_at); it must have no pods.
+  void remove_node(NodeId node, SimTime now);
+  // Changes node `id` in place (state, labels, taints, marks, allocatable, timestamps): `edit`
+  // gets the node, and its version and the generations move after it, so no cache keyed by them
+  // can miss the change. The only way to write a node after add_node.
+  template <class Edit>
+  void edit_node(NodeId id, Edit&& edit) {
+    edit(m_nodes[id]);
+    touch(id);
+  }
 
   Pod& pod(PodId id) { return m_pods[id]; }
   const Pod& pod(PodId id) const { return m_pods[id]; }
-  Node& node(NodeId id) { return m_nodes[id]; }
   const Node& node(NodeId id) const { return m_nodes[id]; }
   const Pod* find_pod(const std::string& ns, const std::string& name) const;
   const Node* find_node(const std::string& name) const;
@@ -65,14 +73,6 @@ class ClusterState {
   // Bumped by every change that can make a pending pod schedulable (everything but binding a pod
   // or adding one): kube-scheduler's queueing hint for pods that failed before.
   std::uint64_t capacity_generation() const { return m_capacity_generation; }
-  // The caller changed node `id` in place (state, labels, taints, marks, allocatable): bumps its
-  // version and the generation.
-  void touch(NodeId id) {
-    ++m_generation;
-    ++m_capacity_generation;
-    ++m_nodes[id].version;
-    refresh_free(id);
-  }
 
   // Allocatable minus requested CPU, memory and pod slots (in milli-units) of every node, in one
   // dense array by node id: a scan over every node for a pod rejects the full ones without
@@ -89,6 +89,13 @@ class ClusterState {
 
  private:
   void refresh_free(NodeId id);
+  // Node `id` changed in place: bumps its version and the generations.
+  void touch(NodeId id) {
+    ++m_generation;
+    ++m_capacity_generation;
+    ++m_nodes[id].version;
+    refresh_free(id);
+  }
 
   std::deque<Pod> m_pods;  // a deque: references to pods stay valid as pods are added
   std::vector<PodId> m_free_pods;

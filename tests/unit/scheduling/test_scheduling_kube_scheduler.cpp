@@ -232,16 +232,16 @@ TEST_CASE("select_node: highest score, ties to the lowest name", "[scheduling]")
   CHECK(*choice.node != b);
 
   SECTION("a filtered node is never chosen, however empty") {
-    s.node(c).taints = {Taint{"k", "v", TaintEffect::no_schedule}};
-    s.node(b).taints = {Taint{"k", "v", TaintEffect::no_schedule}};
+    s.edit_node(c, [&](cluster::Node& n) { n.taints = {Taint{"k", "v", TaintEffect::no_schedule}}; });
+    s.edit_node(b, [&](cluster::Node& n) { n.taints = {Taint{"k", "v", TaintEffect::no_schedule}}; });
     auto ch = select_node(s, s.pod(p));
     REQUIRE(ch.node.has_value());
     CHECK(*ch.node == busy);
   }
   SECTION("no node fits: counted reasons, sorted") {
     auto big = add_pod(s, "big", make_pod_spec("3"));
-    s.node(c).taints = {Taint{"k", "v", TaintEffect::no_schedule}};
-    s.node(b).unschedulable = true;
+    s.edit_node(c, [&](cluster::Node& n) { n.taints = {Taint{"k", "v", TaintEffect::no_schedule}}; });
+    s.edit_node(b, [&](cluster::Node& n) { n.unschedulable = true; });
     auto ch = select_node(s, s.pod(big));
     CHECK_FALSE(ch.node.has_value());
     CHECK(ch.reason ==

@@ -354,7 +354,7 @@ TEST_CASE("kube-scheduler PodTopologySpread keeps the skew within maxSkew", "[sc
   auto spread = TopoSpec().spread(k_zone, 1, k_app);
   auto p = kube_pod(s, "p", spread, {{"app", "x"}});
   // LeastAllocated would prefer b anyway; make a emptier so only the filter can decide
-  s.node(a).allocatable.set(Resource::cpu, qty("64"));
+  s.edit_node(a, [&](cluster::Node& n) { n.allocatable.set(Resource::cpu, qty("64")); });
   CHECK(chosen(s, p) == "b");
   SECTION("ScheduleAnyway is a score, not a filter") {
     // podtopologyspread/scoring.go: two zones, weight ln(2 + 2); z1 holds 2 matching pods:
@@ -377,7 +377,7 @@ TEST_CASE("kube-scheduler PodTopologySpread keeps the skew within maxSkew", "[sc
     CHECK(scheduling::score_nodes(s, s.pod(soft), {a, 1, c}) == std::vector<std::int64_t>{k_base, k_base + 200, k_base + 200});
   }
   SECTION("a node missing the topology key is filtered and not counted") {
-    s.node(1).labels.erase(k_zone);
+    s.edit_node(1, [&](cluster::Node& n) { n.labels.erase(k_zone); });
     CHECK(chosen(s, p) == "a");  // the only eligible domain holds the minimum
     cluster::PodSchedulingSpec md = spread;
     md.topology_spread[0].min_domains = 2;
@@ -387,7 +387,7 @@ TEST_CASE("kube-scheduler PodTopologySpread keeps the skew within maxSkew", "[sc
           "match pod topology spread constraints (missing required label)");
   }
   SECTION("minDomains above the domain count makes the global minimum zero") {
-    s.node(1).labels[k_zone] = "z1";
+    s.edit_node(1, [&](cluster::Node& n) { n.labels[k_zone] = "z1"; });
     cluster::PodSchedulingSpec md = spread;
     md.topology_spread[0].min_domains = 2;
     auto q = kube_pod(s, "q", md, {{"app", "x"}});
@@ -396,8 +396,8 @@ TEST_CASE("kube-scheduler PodTopologySpread keeps the skew within maxSkew", "[sc
     CHECK(chosen(s, plain).rfind("none: ", 0) != 0);  // the minimum is z1's own 2
   }
   SECTION("nodeAffinityPolicy Honor leaves out nodes the pod cannot use") {
-    s.node(1).labels["team"] = "b";
-    s.node(a).labels["team"] = "a";
+    s.edit_node(1, [&](cluster::Node& n) { n.labels["team"] = "b"; });
+    s.edit_node(a, [&](cluster::Node& n) { n.labels["team"] = "a"; });
     cluster::PodSchedulingSpec only_a = TopoSpec(spread).node_selector("team", "a");
     auto q = kube_pod(s, "q", only_a, {{"app", "x"}});
     CHECK(chosen(s, q) == "a");  // z2 is not eligible: the minimum is z1's own count
@@ -461,13 +461,13 @@ TEST_CASE("kube-scheduler InterPodAffinity: affinity, anti-affinity and existing
   }
   SECTION("anti-affinity avoids the domain of matching pods") {
     s.bind(kube_pod(s, "db", TopoSpec(), {{"app", "db"}}), b, SimTime{0});
-    s.node(a).allocatable.set(Resource::cpu, qty("1"));  // b would win on score
+    s.edit_node(a, [&](cluster::Node& n) { n.allocatable.set(Resource::cpu, qty("1")); });  // b would win on score
     auto p = kube_pod(s, "p", TopoSpec().anti_affinity(k_zone, {{"app", "db"}}));
     CHECK(chosen(s, p) == "a");
   }
   SECTION("existing pods' anti-affinity keeps matching pods out of their domain") {
     s.bind(kube_pod(s, "loner", TopoSpec().anti_affinity(k_zone, k_app)), b, SimTime{0});
-    s.node(a).allocatable.set(Resource::cpu, qty("1"));
+    s.edit_node(a, [&](cluster::Node& n) { n.allocatable.set(Resource::cpu, qty("1")); });
     auto p = kube_pod(s, "p", TopoSpec(), {{"app", "x"}});
     CHECK(chosen(s, p) == "a");
     auto other_ns = kube_pod(s, "q", TopoSpec().cpu("500m"), {{"app", "x"}}, "other");
