@@ -203,7 +203,9 @@ void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, co
                     "max-node-group-backoff-duration",
                     "node-group-backoff-reset-timeout",
                     "node-delete-delay-after-taint",
-                    "scale-down-simulation-timeout"});
+                    "scale-down-simulation-timeout",
+                    "max-nodegroup-binpacking-duration",
+                    "max-binpacking-time"});
   spec::ClusterAutoscalerSettings& ca = l.sc.cluster_autoscaler;
   if (auto v = m.str("version")) {
     auto minor = parse_version(*v);
@@ -245,6 +247,8 @@ void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, co
   }
   duration("scale-down-unneeded-time", ca.scale_down_unneeded_time);
   positive_duration("scale-down-simulation-timeout", ca.scale_down_simulation_timeout);
+  positive_duration("max-nodegroup-binpacking-duration", ca.max_node_group_binpacking_duration);
+  positive_duration("max-binpacking-time", ca.max_binpacking_time);
   duration("scale-down-unready-time", ca.scale_down_unready_time);
   duration("scale-down-delay-after-add", ca.scale_down_delay_after_add);
   duration("scale-down-delay-after-delete", ca.scale_down_delay_after_delete);

@@ -1,5 +1,7 @@
 #include "capsim/policy/handover.hpp"
 
+#include <algorithm>
+
 namespace capsim::policy {
 
 Handover::Handover(std::unique_ptr<Autoscaler> before, std::unique_ptr<Autoscaler> after, SimTime at)
@@ -61,6 +63,24 @@ void Handover::on_node_pools_updated(const std::vector<spec::NodePool>& pools, c
 
 bool Handover::on_node_group_scaled(const std::string& group, int desired, SimTime now) {
   return m_before->on_node_group_scaled(group, desired, now) || m_after->on_node_group_scaled(group, desired, now);
+}
+
+const ControllerStats* Handover::controller_stats() const {
+  const ControllerStats* a = m_before->controller_stats();
+  const ControllerStats* b = m_after->controller_stats();
+  if (!a || !b) return a ? a : b;
+  m_stats = *a;
+  if (b->controller != a->controller) m_stats.controller = a->controller + " then " + b->controller;
+  // A run whose second controller is timed reports as timed (the instant one recorded no pass).
+  if (m_stats.model == "instant") m_stats.model = b->model;
+  m_stats.pass_ms.insert(m_stats.pass_ms.end(), b->pass_ms.begin(), b->pass_ms.end());
+  m_stats.evaluated.insert(m_stats.evaluated.end(), b->evaluated.begin(), b->evaluated.end());
+  m_stats.single_node_timeouts += b->single_node_timeouts;
+  m_stats.multi_node_timeouts += b->multi_node_timeouts;
+  m_stats.scale_down_timeouts += b->scale_down_timeouts;
+  m_stats.typical_max_ms = std::max(a->typical_max_ms, b->typical_max_ms);
+  m_stats.poll_period = std::min(a->poll_period, b->poll_period);
+  return &m_stats;
 }
 
 }  // namespace capsim::policy

@@ -27,7 +27,8 @@ bool uses_hostname_spread(const cluster::PodSchedulingSpec& spec) {
 }  // namespace
 
 EstimateResult estimate_binpacking(ClusterSnapshot& snap, std::vector<EstimatePodGroup> groups,
-                                   const SnapshotNode& tmpl, int node_limit, const std::string& name_prefix) {
+                                   const SnapshotNode& tmpl, int node_limit, const std::string& name_prefix,
+                                   std::optional<std::size_t> pod_budget) {
   EstimateResult out;
   std::erase_if(groups, [](const EstimatePodGroup& g) { return g.pods.empty(); });
   std::stable_sort(groups.begin(), groups.end(), [&](const EstimatePodGroup& a, const EstimatePodGroup& b) {
@@ -46,6 +47,11 @@ EstimateResult estimate_binpacking(ClusterSnapshot& snap, std::vector<EstimatePo
     if (limiter_refused) return false;
     if (node_limit < 0 || (node_limit > 0 && permits >= node_limit)) {
       limiter_refused = true;
+      return false;
+    }
+    if (pod_budget && out.scheduled.size() > *pod_budget) {  // the estimation's duration is over
+      limiter_refused = true;
+      out.duration_capped = true;
       return false;
     }
     ++permits;

@@ -284,6 +284,11 @@ SolverResult Solver::solve(std::vector<SolverPod> pods) {
   while (!queue.empty()) {
     std::size_t idx = queue.front();
     if (pushed_at_len[idx] && *pushed_at_len[idx] == queue.size()) break;
+    if (m_opts.max_attempts && result.attempts >= *m_opts.max_attempts) {
+      result.timed_out = true;
+      break;
+    }
+    ++result.attempts;
     queue.pop_front();
     const SolverPod& pod = pods[idx];
     const Topology::PodHandle h = m_topology->handle(idx);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "capsim/policy/autoscaler.hpp"
+#include "capsim/policy/controller_time.hpp"
 
 namespace capsim::policy {
 
@@ -24,12 +25,15 @@ class Handover final : public Autoscaler {
   void on_node_pools_updated(const std::vector<spec::NodePool>& pools, const std::vector<spec::NodeClass>& classes,
                              SimTime now) override;
   bool on_node_group_scaled(const std::string& group, int desired, SimTime now) override;
+  // Both controllers' passes, the first's then the second's (each records only its own).
+  const ControllerStats* controller_stats() const override;
 
  private:
   std::unique_ptr<Autoscaler> m_before;
   std::unique_ptr<Autoscaler> m_after;
   SimTime m_at;
   bool m_switched{false};
+  mutable ControllerStats m_stats;
 };
 
 }  // namespace capsim::policy

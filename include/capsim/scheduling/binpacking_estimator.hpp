@@ -21,14 +21,19 @@ struct EstimateResult {
   int node_count{0};                    // nodes that received at least one pod
   std::vector<SnapshotPod> scheduled;   // every pod placed, in placement order
   int nodes_added{0};                   // template copies added (empty ones included)
+  bool duration_capped{false};          // the pod budget refused a node
 };
 
 // node_limit: < 0 adds no node, 0 means no limit, > 0 caps the template copies added (the
 // threshold-based limiter: the minimum of max-nodes-per-scaleup, the node group headroom and the
 // cluster headroom, computed by the caller). Template copies are named <name_prefix>-<k> and get
 // that name as their kubernetes.io/hostname label. The snapshot must not be forked.
+// pod_budget: the limiter's --max-nodegroup-binpacking-duration as the pods placed in that time
+// (the caller prices binpacking per pod placed): once more pods than that are placed, no node is
+// added any more (threshold_based_limiter.go PermissionToAddNode). nullopt: no duration limit.
 EstimateResult estimate_binpacking(ClusterSnapshot& snapshot, std::vector<EstimatePodGroup> groups,
-                                   const SnapshotNode& node_template, int node_limit, const std::string& name_prefix);
+                                   const SnapshotNode& node_template, int node_limit, const std::string& name_prefix,
+                                   std::optional<std::size_t> pod_budget = std::nullopt);
 
 // DecreasingPodOrderer score of a pod on a template: cpu/alloc + memory/alloc.
 double binpacking_score(const cluster::PodSchedulingSpec& pod, const SnapshotNode& node_template);

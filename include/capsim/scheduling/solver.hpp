@@ -83,6 +83,9 @@ struct SolverOptions {
   // Where the solve keeps what it derives from its templates alone, to share with later solves
   // over the same template store (a consolidation pass runs many). Null: the solve's own.
   TemplateCache* template_cache{nullptr};
+  // A deadline as a number of queue pops (pod attempts): after that many the solve stops with
+  // what it has (SolverResult::timed_out); the pods not reached get no result. nullopt: none.
+  std::optional<std::size_t> max_attempts;
 };
 
 // The daemon overhead of each instance type of a NodeClaim, aligned with its instance_types. The
@@ -135,6 +138,9 @@ struct SolverResult {
   bool topology{false};
   // Some pod failed an attempt (it was relaxed, retried, or is left unschedulable).
   bool retried{false};
+  // SolverOptions::max_attempts ran out; `attempts` pods were taken from the queue.
+  bool timed_out{false};
+  std::size_t attempts{0};
 };
 
 // What solves derive from their templates alone, per template: the instance types' dense resource

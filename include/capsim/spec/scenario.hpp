@@ -334,6 +334,9 @@ struct ClusterAutoscalerSettings {
   // Wall-clock limit of one loop's removal simulations (planner.go); it binds only under a timed
   // controller-time model.
   Duration scale_down_simulation_timeout{Duration::seconds(30)};
+  // Binpacking's wall-clock limits (bind only under a timed controllerTime).
+  Duration max_node_group_binpacking_duration{Duration::seconds(10)};  // --max-nodegroup-binpacking-duration
+  Duration max_binpacking_time{Duration::minutes(5)};                    // --max-binpacking-time
   // The priority expander ConfigMap (cluster-autoscaler-priority-expander, key `priorities`):
   // priority -> regular expressions matched against node group names. Empty: no ConfigMap.
   std::map<int, std::vector<std::string>> priorities;

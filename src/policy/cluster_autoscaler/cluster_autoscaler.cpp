@@ -587,6 +587,11 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
       limits.cores_max = s.cores_total_max;
       limits.memory_max_bytes = s.memory_total_max_gib * 1024LL * 1024 * 1024;
       limits.balance_similar_node_groups = s.balance_similar_node_groups;
+      if (timed() && model().binpack_per_pod_ns > 0) {
+        const std::int64_t per_pod = model().binpack_per_pod_ns;
+        limits.group_pod_budget = static_cast<std::size_t>(s.max_node_group_binpacking_duration.ms * 1'000'000 / per_pod);
+        limits.total_pod_budget = static_cast<std::size_t>(s.max_binpacking_time.ms * 1'000'000 / per_pod);
+      }
       PriceContext price = m_price;
       price.cluster_nodes = static_cast<int>(view.cluster.node_count());
       const auto chooser = [&](const std::vector<ExpansionOption>& opts) -> std::optional<std::size_t> {
@@ -596,6 +601,14 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
       };
       ScaleUpResult r = compute_scale_up(snap, pending, left, groups, limits, chooser);
       for (const auto& o : r.options) m_work.binpacking(static_cast<std::size_t>(o.pod_count));
+      // threshold_based_limiter.go and processors/binpacking/time_limiter.go log lines.
+      for (auto g : r.capped)
+        note(out, "scale-up", "BinpackingDurationCapped", groups[g].name, {}, {},
+             "Capping binpacking after exceeding max duration of " + format_duration(s.max_node_group_binpacking_duration));
+      if (r.binpacking_cut)
+        note(out, "scale-up", "BinpackingTimeCut", "", {}, {},
+             "Binpacking is cut short due to maxBinpackingDuration reached (" + format_duration(s.max_binpacking_time) +
+                 "); using the " + std::to_string(r.options.size()) + " option(s) computed so far");
       std::vector<std::string> fresh;  // pods reported for the first time
       std::string text;
       for (const auto& [i, why] : r.pod_reasons) {

@@ -145,6 +145,7 @@ ScaleUpResult compute_scale_up(scheduling::ClusterSnapshot& snap, const std::vec
   }
 
   // Options.
+  std::size_t binpacked = 0;  // pods placed by the estimates so far
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (!valid[g]) continue;
     std::vector<scheduling::EstimatePodGroup> est;
@@ -178,8 +179,15 @@ ScaleUpResult compute_scale_up(scheduling::ClusterSnapshot& snap, const std::vec
     cap(headroom);
     if (limits.max_nodes_total > 0) cap(limits.max_nodes_total - node_count);
     const auto est_result = scheduling::estimate_binpacking(snap, std::move(est), *groups[g].node_template, limit,
-                                                            "template-node-for-" + groups[g].name);
-    if (est_result.node_count == 0 || est_result.scheduled.empty()) continue;
+                                                            "template-node-for-" + groups[g].name, limits.group_pod_budget);
+    if (est_result.duration_capped) r.capped.push_back(g);
+    binpacked += est_result.scheduled.size();
+    const bool stop = limits.total_pod_budget && binpacked > *limits.total_pod_budget;
+    if (stop) r.binpacking_cut = true;
+    if (est_result.node_count == 0 || est_result.scheduled.empty()) {
+      if (stop) break;
+      continue;
+    }
     ExpansionOption o;
     o.node_group = groups[g].name;
     o.node_count = est_result.node_count;
@@ -189,6 +197,7 @@ ScaleUpResult compute_scale_up(scheduling::ClusterSnapshot& snap, const std::vec
     r.options.push_back(std::move(o));
     r.option_group.push_back(g);
     r.option_similar.push_back(std::move(similar));
+    if (stop) break;  // the options computed so far are used
   }
 
   const auto classify = [&](std::optional<std::size_t> chosen_group) {

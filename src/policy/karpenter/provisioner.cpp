@@ -168,10 +168,30 @@ Actions Provisioner::provision(const View& view) {
   }
   if (pods.empty()) return out;
 
-  scheduling::Solver solver(m_inputs.templates(view, out.notes), m_inputs.node_index(view, false), {}, m_inputs.solver_options());
+  scheduling::SolverOptions opts = m_inputs.solver_options();
+  const std::size_t nodes = view.cluster.node_ids().size();
+  if (!m_shared.v1alpha5() && m_shared.timed() && m_shared.model().simulation_per_pod_ns > 0) {
+    // provisioner.go Schedule: the solve runs under a 1-minute context deadline (v1; v0.29 has
+    // none). Under the model the solve's fixed and per-node cost come first; the pods it reaches
+    // in the rest of the minute are the ones it schedules, the others stay pending for the next
+    // batch.
+    const auto& m = m_shared.model();
+    const std::int64_t left = k_solve_timeout.ms * 1'000'000 - m.simulation_ns -
+                              m.simulation_per_node_ns * static_cast<std::int64_t>(nodes);
+    opts.max_attempts = static_cast<std::size_t>(std::max<std::int64_t>(left / m.simulation_per_pod_ns, 0));
+  }
+  scheduling::Solver solver(m_inputs.templates(view, out.notes), m_inputs.node_index(view, false), {}, opts);
   std::size_t n_pods = pods.size();
-  m_solve_pods = n_pods;
   auto result = solver.solve(std::move(pods));
+  m_solve_pods = result.timed_out ? result.attempts : n_pods;
+  std::size_t placed = 0;
+  for (const auto& [nid, pids] : result.existing) placed += pids.size();
+  for (const auto& nc : result.new_claims) placed += nc.pods.size();
+  if (result.timed_out)
+    out.notes.push_back(Note{"provision", "scheduling timeout", "", {}, {}, {},
+                             "scheduling simulation timed out after " + format_duration(k_solve_timeout) + ", reached " +
+                                 std::to_string(result.attempts) + " of " + std::to_string(n_pods) +
+                                 " pod(s); the rest wait for the next batch"});
 
   auto pod_names = [&](const std::vector<cluster::PodId>& ids) {
     std::vector<std::string> names;
@@ -185,7 +205,7 @@ Actions Provisioner::provision(const View& view) {
                              "found provisionable pod(s) count=" + std::to_string(n_pods) +
                                  ", computed " + std::to_string(result.new_claims.size()) +
                                  " new nodeclaim(s) to fit pod(s), scheduled " +
-                                 std::to_string(n_pods - result.errors.size()) + " pod(s)"});
+                                 std::to_string(placed) + " pod(s)"});
 
   for (const auto& [nid, pids] : result.existing) {
     m_shared.nominate(nid, now);

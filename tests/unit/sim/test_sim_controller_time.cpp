@@ -224,3 +224,96 @@ TEST_CASE("controller time: the Cluster Autoscaler skips candidates past its 30 
   REQUIRE(instant.terminations.size() == 5);
   for (const auto& t : instant.terminations) CHECK(t.at.ms == 615'000);
 }
+
+namespace {
+
+// Thirty one-CPU pods against the given node groups; binpacking costs 1 s per pod placed and
+// nothing else costs anything.
+sim::AutoscalerResult binpacking_run(const std::string& groups, const std::string& ca_settings, bool timed) {
+  const std::string model = timed ? "  controllerTime:\n    clusterAutoscaler: {removalSimulationMs: 0, "
+                                    "removalSimulationPerNodeMs: 0, snapshotPerNodeMs: 0, binpackingPerPodMs: 1000}\n"
+                                  : "";
+  return run_text("apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  region: us-east-1\n"
+                  "  zones: [us-east-1a]\n  duration: 10m\n  autoscalers: [cluster-autoscaler]\n" +
+                      ca_settings + model + "  nodeGroups:\n" + groups + "---\n" + deployment("web", 30, "1", "1Gi"),
+                  "cluster-autoscaler");
+}
+
+// The launches of the first scale-up (the ones at the first launch's instant).
+std::vector<const sim::LaunchRecord*> first_scale_up(const sim::AutoscalerResult& r) {
+  std::vector<const sim::LaunchRecord*> out;
+  for (const auto& l : r.launches)
+    if (l.at == r.launches.front().at) out.push_back(&l);
+  return out;
+}
+
+}  // namespace
+
+// threshold_based_limiter.go PermissionToAddNode: an estimate adds no node once it has run
+// --max-nodegroup-binpacking-duration (10 s). At 1 s per pod placed, m5.xlarge nodes take three
+// one-CPU pods: nodes are added before pods 1, 4, 7 and 10 (9 placed, within 10 s); before pod 13
+// 12 have been placed, past 10 s, so the first scale-up is 4 nodes instead of 10.
+TEST_CASE("controller time: a Cluster Autoscaler estimate stops adding nodes after 10 s of binpacking", "[sim][controller-time]") {
+  const std::string groups = "    - {name: ng, instanceType: m5.xlarge, minSize: 0, maxSize: 20, count: 0}\n";
+  auto timed = binpacking_run(groups, "", true);
+  CHECK(first_scale_up(timed).size() == 4);
+  auto capped = decisions(timed, "BinpackingDurationCapped");
+  REQUIRE(!capped.empty());
+  CHECK(capped[0]->message == "Capping binpacking after exceeding max duration of 10s");
+  CHECK(timed.summary.pods_pending_at_end == 0);  // later loops scale up for the rest
+  auto instant = binpacking_run(groups, "", false);
+  CHECK(first_scale_up(instant).size() == 10);
+  CHECK(decisions(instant, "BinpackingDurationCapped").empty());
+}
+
+// processors/binpacking/time_limiter.go StopBinpacking after each node group's estimate: past
+// --max-binpacking-time the scale-up goes on with the options computed so far. Group `a`
+// (m5.large, one pod per node) places all 30 pods in 30 s, past a 5 s limit, so group `b`
+// (m5.xlarge, which least-waste prefers) is never estimated and `a` gets 30 nodes.
+TEST_CASE("controller time: the Cluster Autoscaler's scale-up uses the options computed before --max-binpacking-time",
+          "[sim][controller-time]") {
+  const std::string groups = "    - {name: a, instanceType: m5.large, minSize: 0, maxSize: 40, count: 0}\n"
+                             "    - {name: b, instanceType: m5.xlarge, minSize: 0, maxSize: 40, count: 0}\n";
+  const std::string settings = "  clusterAutoscaler: {max-binpacking-time: 5s, max-nodegroup-binpacking-duration: 1h}\n";
+  auto timed = binpacking_run(groups, settings, true);
+  auto up = first_scale_up(timed);
+  REQUIRE(up.size() == 30);
+  for (const auto* l : up) CHECK(l->node_pool == "a");
+  auto cut = decisions(timed, "BinpackingTimeCut");
+  REQUIRE(!cut.empty());
+  CHECK(cut[0]->message == "Binpacking is cut short due to maxBinpackingDuration reached (5s); using the 1 option(s) computed so far");
+  auto instant = binpacking_run(groups, settings, false);
+  auto best = first_scale_up(instant);
+  REQUIRE(best.size() == 10);
+  for (const auto* l : best) CHECK(l->node_pool == "b");
+}
+
+// provisioning/provisioner.go Schedule: the solve has a 1-minute deadline (v1). At 10 s per pod
+// the batch that closes at 1 s reaches 6 of its 10 pods (each needs its own m5.large) and launches
+// their 6 NodeClaims when it ends at 61 s; the other 4 wait for the next batch. Instant solves
+// launch all 10 at 1 s.
+TEST_CASE("controller time: Karpenter's provisioning solve stops at its 1-minute deadline", "[sim][controller-time]") {
+  const std::string model = "  controllerTime:\n    karpenter: {simulationMs: 0, simulationPerNodeMs: 0, simulationPerPodMs: 10000, "
+                            "listPerNodeMs: 0}\n";
+  auto doc = [&](const std::string& extra) {
+    return scenario_doc("v1.14", "10m", extra) +
+           node_pool_v1("default",
+                        "[{key: node.kubernetes.io/instance-type, operator: In, values: [m5.large]}, "
+                        "{key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}]",
+                        "{consolidationPolicy: WhenEmpty, consolidateAfter: 1h}") +
+           deployment("web", 10, "1", "1Gi");
+  };
+  auto timed = run_text(doc(model), "karpenter");
+  REQUIRE(timed.launches.size() == 10);
+  std::size_t first = 0;
+  for (const auto& l : timed.launches) first += l.at == timed.launches.front().at ? 1 : 0;
+  CHECK(first == 6);
+  CHECK(timed.launches.front().at.ms == 61'000);
+  auto cut = decisions(timed, "scheduling timeout");
+  REQUIRE(!cut.empty());
+  CHECK(cut[0]->message == "scheduling simulation timed out after 1m, reached 6 of 10 pod(s); the rest wait for the next batch");
+  CHECK(timed.summary.pods_pending_at_end == 0);
+  auto instant = run_text(doc(""), "karpenter");
+  REQUIRE(instant.launches.size() == 10);
+  for (const auto& l : instant.launches) CHECK(l.at.ms == 1'000);
+}

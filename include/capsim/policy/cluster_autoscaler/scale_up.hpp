@@ -62,6 +62,12 @@ struct ScaleUpLimits {
   std::int64_t cores_max{320000};
   std::int64_t memory_max_bytes{6400000LL * 1024 * 1024 * 1024};
   bool balance_similar_node_groups{false};
+  // Under a timed controller-time model, binpacking's wall-clock limits as pods placed (the model
+  // prices binpacking per pod placed): --max-nodegroup-binpacking-duration per estimate, and
+  // --max-binpacking-time over the scale-up, checked after each node group's estimate
+  // (processors/binpacking/time_limiter.go StopBinpacking). nullopt: no limit.
+  std::optional<std::size_t> group_pod_budget;
+  std::optional<std::size_t> total_pod_budget;
 };
 
 // Cluster totals (resourcequotas): node capacity summed over the snapshot's nodes, cores
@@ -88,6 +94,8 @@ struct ScaleUpResult {
   std::vector<std::size_t> remaining;    // fit no node group
   std::map<std::size_t, std::string> skipped;  // node group index -> why it was not considered
   std::map<std::size_t, std::string> pod_reasons;  // remaining pod index -> NotTriggerScaleUp text
+  std::vector<std::size_t> capped;      // node groups whose estimate hit the duration limit
+  bool binpacking_cut{false};           // --max-binpacking-time ended the evaluation early
   std::string error;
 };
 

@@ -76,6 +76,7 @@ inline constexpr std::size_t k_multi_node_max_candidates = 100;  // multinodecon
 inline constexpr std::size_t k_min_spot_to_spot_types = 15;      // consolidation.go MinInstanceTypesForSpotToSpotConsolidation
 inline constexpr Duration k_command_timeout = Duration::minutes(10);  // queue.go, clamp(80ms x n, 10m, 1h)
 inline constexpr Duration k_command_poll = Duration::seconds(1);       // queue.go
+inline constexpr Duration k_solve_timeout = Duration::minutes(1);      // provisioning/provisioner.go Schedule (v1)
 
 // The state every Karpenter controller reads: configuration, NodePools (weight order), the
 // version of what the NodeClaim templates derive from, nominations and drift.
