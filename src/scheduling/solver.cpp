@@ -421,7 +421,8 @@ bool Solver::relax(const cluster::PodSchedulingSpec& spec, Relaxation& r) const 
 }
 
 bool Solver::moved(const Attempt& a) const {
-  return m_opts.stop_when_not_consolidatable && m_opts.stop_when_not_consolidatable->count(a.pod->id) > 0;
+  const auto* moved = m_opts.stop_when_not_consolidatable;
+  return moved && std::binary_search(moved->begin(), moved->end(), a.pod->id);
 }
 
 std::optional<std::string> Solver::try_add(const Attempt& a) {

@@ -76,7 +76,8 @@ struct SolverOptions {
   // solve stops (SolverResult::stopped) as soon as the result cannot be a DELETE or a REPLACE - a
   // pod of this set fails for good (no topology involved, so a retry cannot succeed), lands on an
   // existing node that is not initialized, or a second NodeClaim opens. Null: solve everything.
-  const std::set<cluster::PodId>* stop_when_not_consolidatable{nullptr};
+  // (Sorted ascending.)
+  const std::vector<cluster::PodId>* stop_when_not_consolidatable{nullptr};
   // With stop_when_not_consolidatable: the first NodeClaim already makes the move a no-op (the
   // caller knows no replacement can be cheaper than the candidates), so the solve stops there.
   bool stop_at_first_claim{false};

@@ -102,6 +102,10 @@ const DisruptionController::PodSummary& DisruptionController::pod_summary(const 
     reschedulable_pods.push_back(pid);
     s.reschedule_cost += std::max(0.0, cost);
   }
+  auto solver_pods = std::make_shared<std::vector<scheduling::SolverPod>>();
+  solver_pods->reserve(reschedulable_pods.size());
+  for (auto pid : reschedulable_pods) solver_pods->push_back(scheduling::solver_pod(view.cluster.pod(pid)));
+  s.solver_pods = std::move(solver_pods);
   s.reschedulable = std::make_shared<const std::vector<cluster::PodId>>(std::move(reschedulable_pods));
   return s;
 }
@@ -143,22 +147,23 @@ const std::vector<Candidate>& DisruptionController::disruptable(const View& view
       lifetime = std::clamp(static_cast<double>((*ttl - (now - n.created_at)).ms) / static_cast<double>(ttl->ms), 0.0, 1.0);
     for (double cost : ps.eviction_costs) c.legacy_cost += cost * lifetime;
     c.pods = ps.reschedulable;
+    c.solver_pods = ps.solver_pods;
     c.reschedule_cost = ps.reschedule_cost;
     m_disruptable.push_back(std::move(c));
   }
   return m_disruptable;
 }
 
-std::vector<Candidate> DisruptionController::candidates(const View& view, const Method& m) const {
+std::vector<Candidate> DisruptionController::candidates(const View& view, const Method& m, bool sorted) const {
   std::vector<Candidate> out;
   for (const Candidate& c : disruptable(view))
     if (m.should_disrupt(c, view)) out.push_back(c);
-  m.sort(out, view);
+  if (sorted) m.sort(out, view);
   return out;
 }
 
-std::string DisruptionController::consolidation_key(const View& view, const std::vector<Candidate>& cands,
-                                                    const std::map<std::string, int>& budgets) {
+ConsolidationKey DisruptionController::consolidation_key(const View& view, const std::vector<Candidate>& cands,
+                                                         const std::map<std::string, int>& budgets) {
   if (m_shared.v1alpha5()) return {};  // v0.29's candidate order depends on time: no state
   const SimTime now = view.now;
   if (view.cluster.generation() != m_state_change_generation) {
@@ -167,14 +172,17 @@ std::string DisruptionController::consolidation_key(const View& view, const std:
   } else if (now - m_state_change_at >= k_consolidation_state_recheck) {
     m_state_change_at = now;
   }
-  std::string key = std::to_string(view.cluster.generation()) + "/" + std::to_string(m_shared.state_version) + "@" +
-                    std::to_string(m_state_change_at.ms) + ":";
-  for (const auto& c : cands) key += std::to_string(c.id) + ",";
-  for (const auto& [pool_name, b] : budgets) key += pool_name + "=" + std::to_string(b) + ";";
-  // Time moves nodes out of their consolidateAfter window (the simulation's destination rule).
+  // Each list is preceded by its length, so the numbers read back one way only.
+  ConsolidationKey key{view.cluster.generation(), m_shared.state_version, static_cast<std::uint64_t>(m_state_change_at.ms),
+                       cands.size()};
+  for (const auto& c : cands) key.push_back(c.id);
+  key.push_back(budgets.size());  // per NodePool, in name order (the NodePools change with state_version)
+  for (const auto& [pool_name, b] : budgets) key.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(b)));
+  // Time moves nodes out of their consolidateAfter window (the simulation's destination rule):
+  // the nodes still inside it, to the end.
   for (auto nid : view.cluster.node_ids())
     if (SchedulingInputs::under_consolidate_after(m_shared.pool(view.cluster.node(nid).node_pool), view.cluster.node(nid), now))
-      key += "w" + std::to_string(nid) + ",";
+      key.push_back(nid);
   return key;
 }
 

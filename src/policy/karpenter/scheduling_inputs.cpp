@@ -214,17 +214,34 @@ std::vector<scheduling::ExistingNodeRef> SchedulingInputs::existing_nodes(const 
   }
   if (live != m_node_order.size()) m_node_order_dirty = true;
   if (m_node_order_dirty) {
+    // The order kept up to date: nodes that are gone leave it (with their inputs), nodes whose
+    // initialization changed and new nodes are inserted at their place. Names are unique, so the
+    // order is total and does not depend on the order of the changes.
     m_node_index = {};
-    m_node_order.assign(view.cluster.nodes().begin(), view.cluster.nodes().end());
-    for (std::size_t i = 0; i < m_node_inputs.size(); ++i)
-      if (m_node_inputs[i].valid && !view.cluster.nodes().count(static_cast<cluster::NodeId>(i))) m_node_inputs[i] = {};
+    std::erase_if(m_node_order, [&](cluster::NodeId id) {
+      NodeInputCache& c = m_node_inputs[id];
+      if (!view.cluster.nodes().count(id)) {
+        c = NodeInputCache{};
+        return true;
+      }
+      if (c.placed_initialized == c.in.initialized) return false;
+      c.placed = false;
+      return true;
+    });
     // scheduler.go NewScheduler: initialized nodes first, then by name.
-    std::sort(m_node_order.begin(), m_node_order.end(), [&](cluster::NodeId a, cluster::NodeId b) {
+    const auto before = [&](cluster::NodeId a, cluster::NodeId b) {
       const auto& x = m_node_inputs[a].in;
       const auto& y = m_node_inputs[b].in;
       if (x.initialized != y.initialized) return x.initialized;
       return x.name < y.name;
-    });
+    };
+    for (auto nid : view.cluster.node_ids()) {
+      NodeInputCache& c = m_node_inputs[nid];
+      if (c.placed) continue;
+      m_node_order.insert(std::upper_bound(m_node_order.begin(), m_node_order.end(), nid, before), nid);
+      c.placed = true;
+      c.placed_initialized = c.in.initialized;
+    }
     m_node_order_dirty = false;
   }
   std::vector<scheduling::ExistingNodeRef> out;

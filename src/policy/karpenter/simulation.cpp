@@ -18,6 +18,16 @@ std::optional<Money> ConsolidationSimulator::launch_price_floor(
   return m_floor;
 }
 
+const std::vector<scheduling::SolverPod>& ConsolidationSimulator::pending_pods(const View& view) const {
+  if (m_pending_pods) return *m_pending_pods;
+  m_pending_pods.emplace();
+  for (auto pid : view.cluster.pending_pods()) {
+    const auto& p = view.cluster.pod(pid);
+    if (p.unschedulable && reschedulable(p)) m_pending_pods->push_back(scheduling::solver_pod(p));
+  }
+  return *m_pending_pods;
+}
+
 SimOutcome ConsolidationSimulator::simulate(const View& view, const std::vector<Candidate>& cands) {
   return simulate(view, cands, false, false, std::nullopt);
 }
@@ -26,23 +36,21 @@ SimOutcome ConsolidationSimulator::simulate(const View& view, const std::vector<
                                             bool stop_early, std::optional<Money> replaced_price) const {
   // helpers.go SimulateScheduling: existing nodes minus the candidates; pods = pending
   // provisionable pods + the candidates' reschedulable pods.
+  // The solver orders its queue by requests, creation and UID, so the order pods come in here
+  // does not matter.
   SimOutcome out;
   std::vector<cluster::NodeId> exclude;
-  std::set<cluster::PodId> moved;
+  std::vector<cluster::PodId> moved;  // sorted
+  const auto& pending = pending_pods(view);
+  std::vector<scheduling::SolverPod> pods(pending.begin(), pending.end());
   for (const auto& c : cands) {
     exclude.push_back(c.id);
-    moved.insert(c.pods->begin(), c.pods->end());
+    moved.insert(moved.end(), c.pods->begin(), c.pods->end());
+    if (c.solver_pods) pods.insert(pods.end(), c.solver_pods->begin(), c.solver_pods->end());
+    else
+      for (auto pid : *c.pods) pods.push_back(scheduling::solver_pod(view.cluster.pod(pid)));
   }
-  std::vector<scheduling::SolverPod> pods;
-  for (auto pid : view.cluster.pending_pods()) {
-    const auto& p = view.cluster.pod(pid);
-    if (!p.unschedulable || !reschedulable(p)) continue;
-    pods.push_back(scheduling::solver_pod(p));
-  }
-  for (auto pid : moved) {
-    const auto& p = view.cluster.pod(pid);
-    pods.push_back(scheduling::solver_pod(p));
-  }
+  std::sort(moved.begin(), moved.end());
   auto templates = m_inputs.templates(view);
   scheduling::SolverOptions opts = m_inputs.solver_options();
   if (stop_early && !m_shared.cfg.exact) {
@@ -61,7 +69,7 @@ SimOutcome ConsolidationSimulator::simulate(const View& view, const std::vector<
   out.claims = std::move(result.new_claims);  // kept on failure too (v0.29 expiration uses them)
   // Results.AllNonPendingPodsScheduled: errors on pods that were already pending are tolerated.
   for (const auto& [pid, why] : result.errors)
-    if (moved.count(pid)) {
+    if (std::binary_search(moved.begin(), moved.end(), pid)) {
       out.why = "not all pods would schedule: " + why;
       return out;
     }
@@ -69,7 +77,7 @@ SimOutcome ConsolidationSimulator::simulate(const View& view, const std::vector<
   for (const auto& [nid, pids] : result.existing)
     if (!view.cluster.node(nid).initialized())
       for (auto pid : pids)
-        if (moved.count(pid)) {
+        if (std::binary_search(moved.begin(), moved.end(), pid)) {
           out.why = "would schedule against uninitialized nodeclaim";
           return out;
         }
@@ -207,11 +215,7 @@ std::optional<Command> ConsolidationSimulator::consolidate(const View& view, con
 }
 
 std::optional<std::vector<cluster::NodeId>> ConsolidationSimulator::pending_placement(const View& view) const {
-  std::vector<scheduling::SolverPod> pods;
-  for (auto pid : view.cluster.pending_pods()) {
-    const auto& p = view.cluster.pod(pid);
-    if (p.unschedulable && reschedulable(p)) pods.push_back(scheduling::solver_pod(p));
-  }
+  std::vector<scheduling::SolverPod> pods = pending_pods(view);
   std::vector<cluster::NodeId> nodes;
   if (pods.empty()) return nodes;
   scheduling::Solver solver(m_inputs.templates(view), m_inputs.node_index(view, !m_shared.v1alpha5()), {},

@@ -9,7 +9,8 @@ namespace capsim::policy::karpenter {
 bool DisruptionController::revalidate(const View& view, Command& cmd) {
   // validation.go: every candidate must still be a candidate for the method, not nominated, and
   // fit a freshly computed budget (emptiness drops candidates individually instead).
-  auto current = candidates(view, *cmd.method);
+  // Membership is what counts (the budget is spent in the command's order): no sort.
+  auto current = candidates(view, *cmd.method, /*sorted=*/false);
   auto budget = budgets(m_shared, view, cmd.method->reason());
   std::vector<Candidate> still;
   std::vector<cluster::NodeId> kept;
@@ -54,6 +55,7 @@ DisruptionController::PassOutcome DisruptionController::finish_validation(const 
   // state after the 15 s wait.
   // The pass goes on: its start and counts stay, the work is the validation's alone.
   m_pass.work = PassWork{};
+  m_sim.new_view();
   count_pass_inputs(view);
   m_pass.work.listing(m_pass.nodes);
   if (!revalidate(view, cmd)) {

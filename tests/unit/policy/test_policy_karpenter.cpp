@@ -159,7 +159,7 @@ TEST_CASE("multi-node consolidation: binary search over prefixes returns the lon
   ScriptedSimulator sim;
   sim.fits = 3;
   Run run;
-  MethodInput in{f.view(sec(60)), c, {{"a", 100}}, "key-1", sim, run.pass, run.events};
+  MethodInput in{f.view(sec(60)), c, {{"a", 100}}, {1}, sim, run.pass, run.events};
   MethodResult r = f.method("multi-node consolidation").compute_command(in);
   // lo = 1, hi = 9: prefix 6 fails, prefix 3 fits, prefix 4 fails.
   CHECK(sim.sizes == std::vector<std::size_t>{6, 3, 4});
@@ -176,18 +176,18 @@ TEST_CASE("multi-node consolidation: budgets drop candidates; fewer than two lef
   sim.fits = 2;
   Run run;
   Method& multi = f.method("multi-node consolidation");
-  MethodInput in{f.view(sec(60)), c, {{"a", 1}}, "key-1", sim, run.pass, run.events};
+  MethodInput in{f.view(sec(60)), c, {{"a", 1}}, {1}, sim, run.pass, run.events};
   CHECK_FALSE(multi.compute_command(in).command);
   CHECK(sim.sizes.empty());
-  CHECK(multi.consolidation_state()->is_consolidated("key-1"));
+  CHECK(multi.consolidation_state()->is_consolidated(ConsolidationKey{1}));
   // The same state again: skipped without listing a simulation; a new state is looked at.
-  MethodInput again{f.view(sec(70)), c, {{"a", 5}}, "key-1", sim, run.pass, run.events};
+  MethodInput again{f.view(sec(70)), c, {{"a", 5}}, {1}, sim, run.pass, run.events};
   CHECK_FALSE(multi.compute_command(again).command);
   CHECK(sim.sizes.empty());
-  MethodInput moved{f.view(sec(70)), c, {{"a", 5}}, "key-2", sim, run.pass, run.events};
+  MethodInput moved{f.view(sec(70)), c, {{"a", 5}}, {2}, sim, run.pass, run.events};
   CHECK(multi.compute_command(moved).command);
   CHECK(sim.sizes == std::vector<std::size_t>{2});
-  CHECK_FALSE(multi.consolidation_state()->is_consolidated("key-2"));
+  CHECK_FALSE(multi.consolidation_state()->is_consolidated(ConsolidationKey{2}));
 }
 
 TEST_CASE("multi-node consolidation: the 1-minute deadline cuts the search and returns the best prefix so far "
@@ -198,7 +198,7 @@ TEST_CASE("multi-node consolidation: the 1-minute deadline cuts the search and r
   ScriptedSimulator sim;
   sim.fits = 8;
   Run run(40'000'000'000);  // 40 s per simulation
-  MethodInput in{f.view(sec(60)), c, {{"a", 100}}, "key-1", sim, run.pass, run.events};
+  MethodInput in{f.view(sec(60)), c, {{"a", 100}}, {1}, sim, run.pass, run.events};
   MethodResult r = f.method("multi-node consolidation").compute_command(in);
   // Prefix 6 fits at 40 s; the next simulation would end at 80 s, past the minute: cut at 60 s.
   CHECK(sim.sizes == std::vector<std::size_t>{6});
@@ -230,7 +230,7 @@ TEST_CASE("single-node consolidation: the 3-minute timeout is checked before eac
   Run run(100'000'000'000);  // 100 s per simulation: 0 s and 100 s are within 3 minutes, 200 s is not
   std::vector<Candidate> sorted = c;
   single.sort(sorted, f.view(sec(60)));
-  MethodInput in{f.view(sec(60)), sorted, {{"a", 9}, {"b", 9}, {"c", 9}}, "key-1", sim, run.pass, run.events};
+  MethodInput in{f.view(sec(60)), sorted, {{"a", 9}, {"b", 9}, {"c", 9}}, {1}, sim, run.pass, run.events};
   MethodResult r = single.compute_command(in);
   CHECK_FALSE(r.command);
   CHECK(r.timed_out);
@@ -240,7 +240,7 @@ TEST_CASE("single-node consolidation: the 3-minute timeout is checked before eac
   REQUIRE(r.notes.size() == 1);
   CHECK(r.notes[0].message == "abandoning single-node consolidation due to timeout after evaluating 2 candidates");
   // A timed-out single-node search does not mark itself consolidated.
-  CHECK_FALSE(single.consolidation_state()->is_consolidated("key-1"));
+  CHECK_FALSE(single.consolidation_state()->is_consolidated(ConsolidationKey{1}));
   // Pool c was not reached: its candidates lead the next pass.
   CHECK(first_names(c, 4) == std::vector<std::string>{"c-0", "a-0", "b-0", "c-1"});
 }
@@ -253,16 +253,16 @@ TEST_CASE("single-node consolidation: the first candidate that consolidates wins
   ScriptedSimulator sim;
   Run run;
   run.events.published(c[1].id, sec(0));
-  MethodInput in{f.view(sec(600)), c, {{"a", 0}, {"b", 1}}, "key-1", sim, run.pass, run.events};
+  MethodInput in{f.view(sec(600)), c, {{"a", 0}, {"b", 1}}, {1}, sim, run.pass, run.events};
   MethodResult r = single.compute_command(in);
   CHECK_FALSE(r.command);
   CHECK(sim.sizes == std::vector<std::size_t>{1, 1});           // a-0 skipped by its budget
   CHECK(sim.explained == std::vector<bool>{false, true});       // b-0's event was published 10 minutes ago
   REQUIRE(r.unconsolidatable.size() == 1);
   CHECK(r.unconsolidatable[0] == std::pair<cluster::NodeId, std::string>{c[2].id, "not all pods would schedule"});
-  CHECK(single.consolidation_state()->is_consolidated("key-1"));
+  CHECK(single.consolidation_state()->is_consolidated(ConsolidationKey{1}));
   sim.fits = 1;
-  MethodInput next{f.view(sec(900)), c, {{"a", 1}, {"b", 1}}, "key-2", sim, run.pass, run.events};
+  MethodInput next{f.view(sec(900)), c, {{"a", 1}, {"b", 1}}, {2}, sim, run.pass, run.events};
   MethodResult ok = single.compute_command(next);
   REQUIRE(ok.command);
   CHECK(ok.command->candidates == std::vector<cluster::NodeId>{c[0].id});

@@ -36,6 +36,9 @@ struct Candidate {
   const NodePoolModel* pool{nullptr};
   Money price;                                              // the node's offering price
   std::shared_ptr<const std::vector<cluster::PodId>> pods;  // reschedulable pods, bind order
+  // The same pods as a simulation places them (shared with the node's pod summary; null in
+  // tests that simulate nothing).
+  std::shared_ptr<const std::vector<scheduling::SolverPod>> solver_pods;
   double reschedule_cost{1.0};  // RescheduleDisruptionCost: 1 + sum of positive eviction costs
   double legacy_cost{0.0};      // DisruptionCost: sum of eviction cost x lifetime remaining
   bool empty() const { return reschedule_cost <= 1.0; }
@@ -108,15 +111,16 @@ class UnconsolidatableEvents {
 
 // consolidation.go lastConsolidationState with IsConsolidated / markConsolidated: a method that
 // found nothing is skipped until the state it saw moves. capsim's state is a key of everything
-// the method read (DisruptionController::consolidation_key).
+// the method read (DisruptionController::consolidation_key); empty: never consolidated.
+using ConsolidationKey = std::vector<std::uint64_t>;
 class ConsolidationState {
  public:
-  bool is_consolidated(const std::string& key) const { return !key.empty() && key == m_key; }
-  void mark_consolidated(std::string key) { m_key = std::move(key); }
+  bool is_consolidated(const ConsolidationKey& key) const { return !key.empty() && key == m_key; }
+  void mark_consolidated(ConsolidationKey key) { m_key = std::move(key); }
   void reset() { m_key.clear(); }
 
  private:
-  std::string m_key;
+  ConsolidationKey m_key;
 };
 
 // What ComputeCommands gets: the view, the method's candidates in its order, the budget left per
@@ -127,7 +131,7 @@ struct MethodInput {
   const View& view;
   std::vector<Candidate> candidates;
   std::map<std::string, int> budgets;
-  std::string consolidation_key;
+  ConsolidationKey consolidation_key;
   Simulator& sim;
   Pass& pass;
   const UnconsolidatableEvents& events;

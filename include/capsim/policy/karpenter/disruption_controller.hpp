@@ -50,6 +50,7 @@ class DisruptionController {
     std::uint64_t version{0};
     bool valid{false};
     std::shared_ptr<const std::vector<cluster::PodId>> reschedulable;  // non-DaemonSet, non-mirror pods, bind order
+    std::shared_ptr<const std::vector<scheduling::SolverPod>> solver_pods;  // the same, as the solver takes them
     double reschedule_cost{1.0};                  // 1 + sum of positive eviction costs of those
     std::vector<double> eviction_costs;           // of every pod, bind order (the legacy DisruptionCost)
     bool do_not_disrupt{false};                   // a reschedulable pod has do-not-disrupt "true"
@@ -61,13 +62,13 @@ class DisruptionController {
   const PodSummary& pod_summary(const View& view, const cluster::Node& n) const;
   // The nodes every method may consider, in node id order; computed once per instant and state.
   const std::vector<Candidate>& disruptable(const View& view) const;
-  // The disruptable nodes `m` should disrupt, in its order.
-  std::vector<Candidate> candidates(const View& view, const Method& m) const;
+  // The disruptable nodes `m` should disrupt, in its order (`sorted`; else in node id order).
+  std::vector<Candidate> candidates(const View& view, const Method& m, bool sorted = true) const;
   // A v1 consolidation method's state: the cluster state generation and NodePools, the time of
   // the last state change (forced every 5 minutes, state/cluster.go ConsolidationState), the
   // candidates, their budgets and the nodes inside their consolidateAfter window.
-  std::string consolidation_key(const View& view, const std::vector<Candidate>& cands,
-                                const std::map<std::string, int>& budgets);
+  ConsolidationKey consolidation_key(const View& view, const std::vector<Candidate>& cands,
+                                     const std::map<std::string, int>& budgets);
 
   // Validation (validation.cpp): every candidate must still be a candidate of the method, not
   // nominated, within a fresh budget, and a consolidation must simulate the same way.

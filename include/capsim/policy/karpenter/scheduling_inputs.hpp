@@ -59,6 +59,8 @@ class SchedulingInputs {
     std::uint64_t version{0};
     std::uint64_t daemonsets{0};
     bool valid{false};
+    bool placed{false};               // in m_node_order
+    bool placed_initialized{false};   // in.initialized when it was placed there
     scheduling::ExistingNodeInput in;
   };
   mutable std::vector<NodeInputCache> m_node_inputs;

@@ -26,8 +26,13 @@ class ConsolidationSimulator final : public Simulator {
   // computeConsolidation again, without the memo (validation.go).
   std::optional<Command> recompute(const View& view, const Method& method, const std::vector<Candidate>& cands,
                                    std::string& why) const;
-  // A new disruption pass begins.
-  void begin_pass() { m_prepared = false; }
+  // A new disruption pass begins; its view holds a new cluster state.
+  void begin_pass() {
+    m_prepared = false;
+    new_view();
+  }
+  // A validation begins: the view holds a new cluster state.
+  void new_view() { m_pending_pods.reset(); }
 
  private:
   // A consolidation no-op of a candidate set (single-node: one; multi-node: a prefix) simulated
@@ -70,8 +75,14 @@ class ConsolidationSimulator final : public Simulator {
   // for Offerings.WorstLaunchPrice of every NodeClaim they can make); cached per templates.
   std::optional<Money> launch_price_floor(const std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>>& templates) const;
 
+  // The provisionable pending pods every simulation places besides the candidates' (the view's
+  // unschedulable reschedulable pods), listed once per view: a pass or a validation reads one
+  // unchanging cluster state.
+  const std::vector<scheduling::SolverPod>& pending_pods(const View& view) const;
+
   const Shared& m_shared;
   const SchedulingInputs& m_inputs;
+  mutable std::optional<std::vector<scheduling::SolverPod>> m_pending_pods;
   bool m_prepared{false};  // this pass's memo refresh and pending placement are done
   std::optional<std::vector<cluster::NodeId>> m_pending;
   std::map<std::vector<cluster::NodeId>, NoOpMemo> m_noop;  // by candidate ids
