@@ -360,10 +360,12 @@ std::optional<std::size_t> ClusterSnapshot::schedule_anywhere(const SnapshotPod&
 }
 
 const std::string* SchedulingHints::get(std::uint64_t pod_uid) const {
-  if (auto it = m_current.find(pod_uid); it != m_current.end()) return &it->second;
-  if (auto it = m_old.find(pod_uid); it != m_old.end()) return &it->second;
+  if (auto it = m_current.find(pod_uid); it != m_current.end()) return it->second;
+  if (auto it = m_old.find(pod_uid); it != m_old.end()) return it->second;
   return nullptr;
 }
+
+const std::string* SchedulingHints::intern(const std::string& name) { return &*m_names.insert(name).first; }
 
 void SchedulingHints::drop_old() {
   m_repeated = m_current == m_old;
@@ -375,7 +377,7 @@ std::optional<std::size_t> schedule_with_hints(ClusterSnapshot& snap, const Snap
                                                const std::function<bool(std::size_t)>& acceptable) {
   if (const std::string* hinted = hints.get(pod.uid))
     if (auto i = snap.find(*hinted); i && (!acceptable || acceptable(*i)) && snap.try_schedule(pod, *i) == FilterFailure::none) {
-      hints.set(pod.uid, *hinted);
+      hints.set_interned(pod.uid, hinted);
       return i;
     }
   auto at = snap.schedule_anywhere(pod, acceptable);

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "capsim/cluster/objects.hpp"
@@ -166,15 +167,22 @@ class ClusterSnapshot {
 // old ones (hints not used in a whole round).
 class SchedulingHints {
  public:
+  // The hinted node's name (interned: valid as long as the hints are), or null.
   const std::string* get(std::uint64_t pod_uid) const;
-  void set(std::uint64_t pod_uid, const std::string& node) { m_current[pod_uid] = node; }
+  void set(std::uint64_t pod_uid, const std::string& node) { m_current[pod_uid] = intern(node); }
+  // The same with a name get() returned.
+  void set_interned(std::uint64_t pod_uid, const std::string* node) { m_current[pod_uid] = node; }
   void drop_old();
   // Whether the last drop_old() found this round's hints equal to the round's before: with every
   // round ending in drop_old(), the round left the hints as it found them.
   bool last_round_repeated() const { return m_repeated; }
 
  private:
-  std::unordered_map<std::uint64_t, std::string> m_current, m_old;
+  // Node names are kept once each (a loop sets a hint for every pending pod it places): the maps
+  // hold pointers, equal exactly when the names are.
+  const std::string* intern(const std::string& name);
+  std::unordered_set<std::string> m_names;
+  std::unordered_map<std::uint64_t, const std::string*> m_current, m_old;
   bool m_repeated{false};
 };
 
