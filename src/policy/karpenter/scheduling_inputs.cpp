@@ -212,7 +212,7 @@ std::vector<scheduling::ExistingNodeRef> SchedulingInputs::existing_nodes(const 
     c.daemonsets = ds_key;
     c.valid = true;
   }
-  if (live != m_node_order.size()) m_node_order_dirty = true;
+  if (live != m_node_order.size() || m_shared.cfg.exact) m_node_order_dirty = true;
   if (m_node_order_dirty) {
     // The order kept up to date: nodes that are gone leave it (with their inputs), nodes whose
     // initialization changed and new nodes are inserted at their place. Names are unique, so the
@@ -235,10 +235,17 @@ std::vector<scheduling::ExistingNodeRef> SchedulingInputs::existing_nodes(const 
       if (x.initialized != y.initialized) return x.initialized;
       return x.name < y.name;
     };
+    if (m_shared.cfg.exact) {
+      // --exact: the whole order sorted afresh at every call.
+      m_node_order.assign(view.cluster.node_ids().begin(), view.cluster.node_ids().end());
+      std::sort(m_node_order.begin(), m_node_order.end(), before);
+      for (auto nid : m_node_order) m_node_inputs[nid].placed = false;
+    }
     for (auto nid : view.cluster.node_ids()) {
       NodeInputCache& c = m_node_inputs[nid];
       if (c.placed) continue;
-      m_node_order.insert(std::upper_bound(m_node_order.begin(), m_node_order.end(), nid, before), nid);
+      if (!m_shared.cfg.exact)
+        m_node_order.insert(std::upper_bound(m_node_order.begin(), m_node_order.end(), nid, before), nid);
       c.placed = true;
       c.placed_initialized = c.in.initialized;
     }

@@ -19,7 +19,7 @@ std::optional<Money> ConsolidationSimulator::launch_price_floor(
 }
 
 const std::vector<scheduling::SolverPod>& ConsolidationSimulator::pending_pods(const View& view) const {
-  if (m_pending_pods) return *m_pending_pods;
+  if (m_pending_pods && !m_shared.cfg.exact) return *m_pending_pods;  // --exact: listed for every simulation
   m_pending_pods.emplace();
   for (auto pid : view.cluster.pending_pods()) {
     const auto& p = view.cluster.pod(pid);
@@ -46,7 +46,8 @@ SimOutcome ConsolidationSimulator::simulate(const View& view, const std::vector<
   for (const auto& c : cands) {
     exclude.push_back(c.id);
     moved.insert(moved.end(), c.pods->begin(), c.pods->end());
-    if (c.solver_pods) pods.insert(pods.end(), c.solver_pods->begin(), c.solver_pods->end());
+    // The node's solver pods, kept with its pod summary (--exact: read from the pods again).
+    if (c.solver_pods && !m_shared.cfg.exact) pods.insert(pods.end(), c.solver_pods->begin(), c.solver_pods->end());
     else
       for (auto pid : *c.pods) pods.push_back(scheduling::solver_pod(view.cluster.pod(pid)));
   }

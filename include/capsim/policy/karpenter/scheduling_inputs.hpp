@@ -54,7 +54,8 @@ class SchedulingInputs {
   // What the solves over m_templates derive from the templates alone (one solve at a time).
   mutable scheduling::TemplateCache m_solver_cache;
   // Per node (by id): the solver input derived from it, rebuilt when the node's version or the
-  // DaemonSets change; and the live nodes in the solver's order (initialized first, then name).
+  // DaemonSets change; and the live nodes in the solver's order (initialized first, then name),
+  // kept up to date node by node (--exact: sorted afresh at every call).
   struct NodeInputCache {
     std::uint64_t version{0};
     std::uint64_t daemonsets{0};

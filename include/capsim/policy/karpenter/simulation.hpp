@@ -77,7 +77,7 @@ class ConsolidationSimulator final : public Simulator {
 
   // The provisionable pending pods every simulation places besides the candidates' (the view's
   // unschedulable reschedulable pods), listed once per view: a pass or a validation reads one
-  // unchanging cluster state.
+  // unchanging cluster state (--exact: listed again for every simulation).
   const std::vector<scheduling::SolverPod>& pending_pods(const View& view) const;
 
   const Shared& m_shared;
