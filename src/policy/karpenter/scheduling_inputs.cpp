@@ -124,13 +124,18 @@ std::vector<scheduling::NodeClaimTemplate> SchedulingInputs::build_templates(con
   return out;
 }
 
-scheduling::ExistingNodeInput SchedulingInputs::make_existing_node(const View& view, const cluster::Node& n) const {
+scheduling::ExistingNodeInput SchedulingInputs::make_existing_node(const View& view, const cluster::Node& n,
+                                                                  Requirements* requirements) const {
   scheduling::ExistingNodeInput in;
   in.id = n.id;
   in.name = n.name;
   in.initialized = n.initialized();
-  in.requirements = Requirements::from_labels(n.labels);
-  in.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {n.name}));
+  if (requirements) {
+    in.requirements = std::move(*requirements);
+  } else {
+    in.requirements = Requirements::from_labels(n.labels);
+    in.requirements.add(Requirement(std::string(label::k_hostname), Operator::in, {n.name}));
+  }
   // Taints: for uninitialized Karpenter nodes, NodeClaim taints minus startup taints.
   for (const auto& taint : n.taints) {
     if (!n.initialized() && std::find(n.startup_taints.begin(), n.startup_taints.end(), taint) != n.startup_taints.end())
@@ -207,7 +212,11 @@ std::vector<scheduling::ExistingNodeRef> SchedulingInputs::existing_nodes(const 
     if (c.valid && c.version == n.version && c.daemonsets == ds_key) continue;
     m_node_index = {};  // the cached indexes point at the inputs about to change
     if (!c.valid || c.in.initialized != n.initialized()) m_node_order_dirty = true;
-    c.in = make_existing_node(view, n);
+    // The requirements derive from the labels (and the name) alone: kept while the labels are the
+    // same (most changes are pods binding or leaving; --exact: built again).
+    const bool same_labels = c.valid && !m_shared.cfg.exact && c.labels == n.labels;
+    c.in = make_existing_node(view, n, same_labels ? &c.in.requirements : nullptr);
+    if (!same_labels) c.labels = n.labels;
     c.version = n.version;
     c.daemonsets = ds_key;
     c.valid = true;
@@ -220,7 +229,7 @@ std::vector<scheduling::ExistingNodeRef> SchedulingInputs::existing_nodes(const 
     m_node_index = {};
     std::erase_if(m_node_order, [&](cluster::NodeId id) {
       NodeInputCache& c = m_node_inputs[id];
-      if (!view.cluster.nodes().count(id)) {
+      if (view.cluster.node(id).state == cluster::NodeState::terminated) {  // removed (node ids are not reused)
         c = NodeInputCache{};
         return true;
       }

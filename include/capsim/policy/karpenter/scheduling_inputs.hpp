@@ -44,7 +44,9 @@ class SchedulingInputs {
  private:
   std::vector<scheduling::NodeClaimTemplate> build_templates(const View& view, std::vector<Note>& notes) const;
   std::vector<scheduling::ExistingNodeRef> existing_nodes(const View& view) const;
-  scheduling::ExistingNodeInput make_existing_node(const View& view, const cluster::Node& n) const;
+  // `requirements`: the node's requirements when they are known (taken), else built from its labels.
+  scheduling::ExistingNodeInput make_existing_node(const View& view, const cluster::Node& n,
+                                                   Requirements* requirements = nullptr) const;
 
   const Shared& m_shared;
   mutable std::shared_ptr<const std::vector<scheduling::NodeClaimTemplate>> m_templates;
@@ -62,6 +64,7 @@ class SchedulingInputs {
     bool valid{false};
     bool placed{false};               // in m_node_order
     bool placed_initialized{false};   // in.initialized when it was placed there
+    Labels labels;                    // the labels in.requirements was built from
     scheduling::ExistingNodeInput in;
   };
   mutable std::vector<NodeInputCache> m_node_inputs;
