@@ -5,12 +5,17 @@
 
 namespace capsim::policy::karpenter {
 
+namespace {
+
+// The command's reason as the sim records it (empty, underutilized, drifted; v0.29's as is).
 std::string deletion_reason(const std::string& reason) {
   if (reason == "Empty") return "empty";
   if (reason == "Underutilized") return "underutilized";
   if (reason == "Drifted") return "drifted";
   return reason;
 }
+
+}  // namespace
 
 bool CommandQueue::awaiting_deletion(const View& view) {
   std::erase_if(m_awaiting_deletion, [&](cluster::NodeId id) { return !view.cluster.nodes().count(id); });

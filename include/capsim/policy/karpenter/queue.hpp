@@ -45,7 +45,4 @@ class CommandQueue {
   std::uint64_t m_seq{0};
 };
 
-// The command's reason as the sim records it (empty, underutilized, drifted; v0.29's as is).
-std::string deletion_reason(const std::string& reason);
-
 }  // namespace capsim::policy::karpenter
