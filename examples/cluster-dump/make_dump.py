@@ -184,8 +184,17 @@ def controller(kind, ns, name, replicas, extra, containers):
                      "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{...}",
                                      "deployment.kubernetes.io/revision": "7"}},
         "spec": spec,
-        "status": {"replicas": replicas, "readyReplicas": replicas},
+        "status": controller_status(kind, replicas),
     }
+
+
+def controller_status(kind, replicas):
+    # What each kind's controller reports (the fields differ: a Job has no replicas).
+    if kind == "Job":
+        return {"active": replicas, "ready": replicas, "startTime": NOW}
+    if kind == "DaemonSet":
+        return {"currentNumberScheduled": replicas, "desiredNumberScheduled": replicas, "numberReady": replicas}
+    return {"replicas": replicas, "readyReplicas": replicas}
 
 
 def pod(ns, name, owner_kind, owner_name, extra, containers, node_name, labels, phase="Running"):

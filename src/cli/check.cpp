@@ -91,9 +91,9 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
     if (!stems.insert(stem).second)
       errors.push_back(input_error(files[i], "another scenario file is also named " + stem + " (goldens are kept by file name)"));
     try {
-      jobs[i].scenario = load(files[i], *cat);
+      jobs[i].scenario = load(files[i], *cat, common.lenient);
       apply_controller_time(jobs[i].scenario, common);
-      print_warnings(jobs[i].scenario, common, err);
+      print_input_notes(jobs[i].scenario, common, err, /*not_modelled=*/true);
     } catch (const InputError& e) {
       errors.insert(errors.end(), e.diagnostics().begin(), e.diagnostics().end());
     }

@@ -40,9 +40,11 @@ std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c) {
   return catalog::Catalog::load_directory(c.catalog_dir);
 }
 
-spec::Scenario load(const std::string& path, const catalog::Catalog& cat) {
-  if (path.empty()) return io::load_scenario_text(default_scenario_text(), k_default_scenario_name, cat);
-  return io::load_scenario(path, cat);
+spec::Scenario load(const std::string& path, const catalog::Catalog& cat, bool lenient) {
+  io::LoadOptions o;
+  o.lenient = lenient;
+  if (path.empty()) return io::load_scenario_text(default_scenario_text(), k_default_scenario_name, cat, o);
+  return io::load_scenario(path, cat, o);
 }
 
 std::string read_text(const std::string& path) {
@@ -52,9 +54,66 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err) {
+namespace {
+// What an ignored note is about, from its message: `field "spec.containers[0].image" ...`,
+// `kind "Secret" ...` or `pod "web-1" ...`; and the name it counts under (the last key of a field,
+// indexes dropped; the kind).
+std::pair<std::string, std::string> ignored_subject(const std::string& message) {
+  const auto q = message.find('"');
+  const auto e = q == std::string::npos ? q : message.find('"', q + 1);
+  if (e == std::string::npos) return {"", ""};
+  std::string what = message.substr(0, q > 0 ? q - 1 : 0), name = message.substr(q + 1, e - q - 1);
+  if (what == "field") {
+    const auto dot = name.find_last_of('.');
+    name = name.substr(dot == std::string::npos ? 0 : dot + 1);
+    name = name.substr(0, name.find('['));
+  }
+  return {what, name};
+}
+
+// "3344 field(s) (dnsPolicy 253, env 253, ...)": the notes about `what`, by name, most frequent first.
+std::string ignored_part(const std::vector<Diagnostic>& ignored, const std::string& what, const std::string& label,
+                         std::size_t limit) {
+  std::map<std::string, std::size_t> count;
+  std::size_t total = 0;
+  for (const auto& d : ignored) {
+    auto [w, name] = ignored_subject(d.message);
+    if (w != what) continue;
+    ++count[name];
+    ++total;
+  }
+  if (total == 0) return {};
+  std::vector<std::pair<std::string, std::size_t>> v(count.begin(), count.end());
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out = std::to_string(total) + " " + label;
+  if (what == "pod") return out;
+  out += " (";
+  for (std::size_t i = 0; i < v.size() && i < limit; ++i) out += (i ? ", " : "") + v[i].first + " " + std::to_string(v[i].second);
+  return out + (v.size() > limit ? ", ...)" : ")");
+}
+
+// One line: the fields, documents and controller-owned Pods ignored, and which.
+std::string ignored_summary(const std::vector<Diagnostic>& ignored) {
+  std::string out;
+  for (const auto& part : {ignored_part(ignored, "field", "field(s)", 6), ignored_part(ignored, "kind", "document(s)", 8),
+                           ignored_part(ignored, "pod", "Pod(s) that their controllers in the manifests create", 0)})
+    if (!part.empty()) out += (out.empty() ? "" : "; ") + part;
+  return "note: ignored, as they cannot change the simulation: " + out + "; --explain-ignored lists them";
+}
+}  // namespace
+
+void print_input_notes(const spec::Scenario& s, const Common& c, std::ostream& err, bool not_modelled) {
+  if (not_modelled)
+    for (const auto& g : group_diagnostics(s.not_modelled))
+      err << g.first.render() << (g.count > 1 ? " (" + std::to_string(g.count) + " places, the first shown)" : "")
+          << "\n";
+  if (c.explain_ignored) {
+    for (const auto& d : s.ignored) err << d.render() << "\n";
+  }
   if (c.quiet) return;
   for (const auto& w : s.warnings) err << w.render() << "\n";
+  if (!c.explain_ignored && !s.ignored.empty())
+    err << ignored_summary(s.ignored) << "\n";
 }
 
 // The comma-separated items of --controller-time, and the first that names no preset (unset when
@@ -133,7 +192,7 @@ using detail::CheckOptions;
 using detail::Common;
 using detail::load;
 using detail::load_catalog;
-using detail::print_warnings;
+using detail::print_input_notes;
 using detail::sim_options;
 using detail::k_default_scenario_name;
 
@@ -159,8 +218,8 @@ sim::SimOptions run_options(std::shared_ptr<const catalog::Catalog> cat, const C
 sim::RunResult simulate(const std::string& path, const Common& common, const std::string& out_dir,
                         std::optional<std::uint64_t> seed, bool compare, std::ostream& err) {
   auto cat = load_catalog(common);
-  spec::Scenario scenario = load(path, *cat);
-  print_warnings(scenario, common, err);
+  spec::Scenario scenario = load(path, *cat, common.lenient);
+  print_input_notes(scenario, common, err, /*not_modelled=*/false);
   if (seed) scenario.seed = *seed;
   const auto models = detail::controller_time_models(common);
   if (!compare || models.size() < 2) detail::apply_controller_time(scenario, common);
@@ -201,11 +260,11 @@ int cmd_validate(const std::vector<std::string>& files, const Common& common, st
   if (paths.empty()) paths.emplace_back();
   for (const auto& p : paths) {
     try {
-      spec::Scenario s = load(p, *cat);
-      print_warnings(s, common, err);
+      spec::Scenario s = load(p, *cat, common.lenient);
+      print_input_notes(s, common, err, /*not_modelled=*/true);
       out << (p.empty() ? k_default_scenario_name : p) << ": ok (" << s.node_pools.size() << " node pool(s), "
           << s.workloads.size() << " workload(s), " << s.timeline.size() << " timeline event(s), "
-          << s.warnings.size() << " warning(s))\n";
+          << s.warnings.size() << " warning(s), " << s.not_modelled.size() << " not modelled)\n";
     } catch (const InputError& e) {
       for (const auto& d : e.diagnostics()) err << d.render() << "\n";
       rc = k_exit_input_error;
@@ -373,7 +432,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.set_version_flag("--version", "capsim " + std::string(k_version));
   Common common;
   app.add_option("--catalog", common.catalog_dir, "Load the EC2 catalog from this directory instead of the built-in one");
-  app.add_flag("-q,--quiet", common.quiet, "Do not print warnings about unmodelled fields");
+  app.add_flag("-q,--quiet", common.quiet,
+               "Do not print warnings nor the count of ignored fields (what is not modelled is always reported)");
+  app.add_flag("--lenient", common.lenient,
+               "Unknown fields in manifests are reported as not modelled instead of being errors (as the Scenario "
+               "document's spec.strict: false)");
+  app.add_flag("--explain-ignored", common.explain_ignored,
+               "List every manifest field and document that cannot change the simulation and is ignored");
   std::string progress = "auto";
   app.add_option("--progress", progress,
                  "Progress bar on stderr for run and compare: auto (when stderr is a terminal and the run takes over "

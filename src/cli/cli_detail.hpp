@@ -37,6 +37,8 @@ struct Common {
   std::string html;             // run / compare --html FILE
   std::string controller_time;  // --controller-time PRESET (run, compare, check, sweep run, forecast)
   bool exact{false};            // --exact (run, compare, check): every performance shortcut off
+  bool lenient{false};          // --lenient: unknown manifest fields are noted, not errors
+  bool explain_ignored{false};  // --explain-ignored: list the ignored fields instead of counting them
 };
 
 // --controller-time, when given: the model for every autoscaler of `s`.
@@ -53,9 +55,12 @@ void add_controller_time_option(CLI::App* cmd, Common& common);
 std::shared_ptr<const catalog::Catalog> load_catalog(const Common& c);
 // The whole file (empty when it cannot be read).
 std::string read_text(const std::string& path);
-// `path` empty: the built-in default scenario.
-spec::Scenario load(const std::string& path, const catalog::Catalog& cat);
-void print_warnings(const spec::Scenario& s, const Common& c, std::ostream& err);
+// `path` empty: the built-in default scenario. `lenient`: --lenient.
+spec::Scenario load(const std::string& path, const catalog::Catalog& cat, bool lenient = false);
+// What loading found, on `err`: warnings (unless --quiet); the fields and kinds that cannot change
+// the simulation in one line (unless --quiet), or one per line with --explain-ignored; and, when
+// `not_modelled` (commands whose output does not carry it), what is not modelled, always.
+void print_input_notes(const spec::Scenario& s, const Common& c, std::ostream& err, bool not_modelled);
 // `keep_decisions`: the run's decisions are kept (written or compared); otherwise only counted.
 sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions);
 

@@ -24,8 +24,8 @@ report::DiffSide side(const std::string& path, const Common& common, std::ostrea
   std::error_code ec;
   if (ext == ".yaml" || ext == ".yml") {
     auto cat = load_catalog(common);
-    spec::Scenario scenario = load(path, *cat);
-    print_warnings(scenario, common, err);
+    spec::Scenario scenario = load(path, *cat, common.lenient);
+    print_input_notes(scenario, common, err, /*not_modelled=*/true);
     const sim::RunResult run = sim::run_scenario(scenario, sim_options(cat, common, /*keep_decisions=*/true));
     s.result = report::result_json(run);
     s.decisions_jsonl = report::decision_log_jsonl(run);

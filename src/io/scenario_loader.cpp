@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include "io/k8s_fields.hpp"
 #include "io/scenario_loader_detail.hpp"
 
 namespace capsim::io {
@@ -43,6 +44,8 @@ void load_document(Loader& l, const YAML::Node& root, const std::string& file, b
   const auto kind = m.req_str("kind");
   if (!api || !kind) return;
   m.ignore({"status"});  // observed state, never an input
+  d.set_kind(*kind);
+  if (const FieldKind* fk = find_field_kind(*api, *kind)) check_strict_fields(d, root, *fk, l.diags.strict);
 
   if (*kind == "Scenario") {
     if (*api != k_scenario_api) {
@@ -106,7 +109,12 @@ void load_document(Loader& l, const YAML::Node& root, const std::string& file, b
   } else if (a == k_scenario_api && k == "Sweep") {
     d.error(root, "", "this is a sweep (kind \"Sweep\"), not a scenario: run it with `capsim sweep run` (docs/sweeps.md)");
   } else {
-    d.warning(root, "", "kind " + quote(k) + " (apiVersion " + quote(a) + ") is not modelled; the document is skipped");
+    std::string hint;
+    if (classify_skipped_kind(k, hint) == UnreadField::inert)
+      d.ignored(root, "kind " + quote(k) + " cannot change the simulation; the document is skipped");
+    else
+      d.not_modelled(root, "kind " + quote(k) + " (apiVersion " + quote(a) + ") is not modelled; the document is skipped" +
+                               (hint.empty() ? "" : " (" + hint + ")"));
   }
 }
 
@@ -175,6 +183,39 @@ std::vector<YAML::Node> detail::load_all_documents(const std::string& text) {
 
 namespace {
 
+constexpr std::string_view k_helm_hint =
+    "this looks like a Helm template (\"{{\"): render the chart with `helm template` and give capsim its output";
+
+// What a YAML syntax error at `line` (0-based) probably means: a tab in the indentation up to that
+// line, or Helm template syntax anywhere; "" when neither.
+std::string syntax_hint(std::string_view text, int line) {
+  int n = 0;
+  for (std::size_t pos = 0; pos < text.size() && n <= line + 1; ++n) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view l = text.substr(pos, end - pos);
+    const std::size_t indent_end = l.find_first_not_of(" \t");
+    if (l.substr(0, indent_end).find('\t') != std::string_view::npos)
+      return " (line " + std::to_string(n + 1) + " is indented with a tab: YAML indentation must be spaces)";
+    pos = end + 1;
+  }
+  if (text.find("{{") != std::string_view::npos) return " (" + std::string(k_helm_hint) + ")";
+  return {};
+}
+
+// A map key that is itself a map: how YAML reads an unquoted Helm expression such as
+// `replicas: {{ .Values.replicas }}`, and never a valid manifest.
+YAML::Node template_key(const YAML::Node& n) {
+  if (n.IsSequence())
+    for (const auto& item : n)
+      if (auto found = template_key(item); found.IsDefined()) return found;
+  if (n.IsMap())
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (it->first.IsMap()) return it->first;
+      if (auto found = template_key(it->second); found.IsDefined()) return found;
+    }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
 void load_text(Loader& l, std::string_view text, const std::string& file, bool top_level) {
   std::vector<YAML::Node> docs;
   try {
@@ -186,9 +227,24 @@ void load_text(Loader& l, std::string_view text, const std::string& file, bool t
       diag.line = e.mark.line + 1;
       diag.col = e.mark.column + 1;
     }
-    diag.message = lower_first(e.msg);
+    diag.message = lower_first(e.msg) + syntax_hint(text, e.mark.is_null() ? 0 : e.mark.line);
     l.diags.error(std::move(diag));
     return;
+  }
+  {
+    // A templated document is not read: every other message about it would follow from this one.
+    // (Copy-constructed into a new list: assigning to a YAML::Node rewrites the tree.)
+    std::vector<YAML::Node> plain;
+    for (const auto& root : docs) {
+      const YAML::Node key = template_key(root);
+      if (!key.IsDefined()) {
+        plain.push_back(root);
+        continue;
+      }
+      const spec::SourceLoc at = loc_of(file, key);
+      l.diags.error(Diagnostic{at.file, at.line, at.col, Severity::error, "", std::string(k_helm_hint)});
+    }
+    docs.swap(plain);
   }
   if (top_level && std::none_of(docs.begin(), docs.end(), [](const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); })) {
     l.diags.error(Diagnostic{file, 1, 1, Severity::error, "",
@@ -261,6 +317,12 @@ void load_update_files(Loader& l) {
     load_text(sub, text, uf.resolved, false);
     for (auto& e : sub.diags.errors) l.diags.error(std::move(e));
     for (auto& w : sub.diags.warnings) l.diags.warnings.push_back(std::move(w));
+    auto append = [](std::vector<Diagnostic>& to, std::vector<Diagnostic>& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    };
+    append(l.diags.strict, sub.diags.strict);
+    append(l.diags.not_modelled, sub.diags.not_modelled);
+    append(l.diags.ignored, sub.diags.ignored);
     if (!sub.sc.workloads.empty() || !sub.sc.pdbs.empty() || !sub.sc.priority_classes.empty())
       err(uf.loc, uf.path,
           "an update file may only hold NodePool, Provisioner, EC2NodeClass or AWSNodeTemplate documents");
@@ -315,29 +377,50 @@ std::string scenario_name_from_file(const std::string& file) {
   return stem.empty() ? std::string("scenario") : stem;
 }
 
+// Unknown fields: errors, or under --lenient / spec.strict: false not-modelled notes.
+void settle_strict(Loader& l, bool lenient) {
+  for (auto& d : l.diags.strict) {
+    if (lenient) {
+      d.severity = Severity::warning;
+      d.message += " (ignored: --lenient)";
+      l.diags.not_modelled.push_back(std::move(d));
+    } else {
+      l.diags.error(std::move(d));
+    }
+  }
+  l.diags.strict.clear();
+}
+
 }  // namespace
 
-spec::Scenario load_scenario_text(std::string_view text, const std::string& file_name, const catalog::Catalog& cat) {
+spec::Scenario load_scenario_text(std::string_view text, const std::string& file_name, const catalog::Catalog& cat,
+                                  const LoadOptions& opts) {
   Loader l(cat);
   l.sc.file = file_name;
   l.base_dir = std::filesystem::path(file_name).parent_path().string();
   load_text(l, text, file_name, true);
   load_manifest_files(l);
   load_update_files(l);
+  settle_strict(l, opts.lenient || !l.strict_fields);
+  settle_owned_pods(l);
   cross_validate(l);
   sort_diagnostics(l, file_name, l.diags.errors);
   sort_diagnostics(l, file_name, l.diags.warnings);
+  sort_diagnostics(l, file_name, l.diags.not_modelled);
+  sort_diagnostics(l, file_name, l.diags.ignored);
   if (!l.diags.errors.empty()) throw InputError(std::move(l.diags.errors));
 
   spec::Scenario sc = std::move(l.sc);
   if (sc.name.empty()) sc.name = scenario_name_from_file(file_name);
   sc.warnings = std::move(l.diags.warnings);
+  sc.not_modelled = std::move(l.diags.not_modelled);
+  sc.ignored = std::move(l.diags.ignored);
   std::stable_sort(sc.timeline.begin(), sc.timeline.end(),
                    [](const spec::TimelineEvent& a, const spec::TimelineEvent& b) { return a.at < b.at; });
   return sc;
 }
 
-spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& cat) {
+spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& cat, const LoadOptions& opts) {
   std::string text;
   switch (read_whole_file(path, text)) {
     case ReadStatus::ok: break;
@@ -346,7 +429,7 @@ spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& ca
     case ReadStatus::unreadable:
       throw InputError({Diagnostic{path, 0, 0, Severity::error, "", "cannot read the scenario file"}});
   }
-  return load_scenario_text(text, path, cat);
+  return load_scenario_text(text, path, cat, opts);
 }
 
 }  // namespace capsim::io

@@ -37,6 +37,12 @@ namespace capsim::io::detail {
 struct Diagnostics {
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  // Unknown manifest fields (strict field validation): errors, or warnings under --lenient.
+  std::vector<Diagnostic> strict;
+  // Fields and kinds that can change the answer but are not modelled (always reported).
+  std::vector<Diagnostic> not_modelled;
+  // Fields and kinds that cannot change the simulation (counted; listed by --explain-ignored).
+  std::vector<Diagnostic> ignored;
   void error(Diagnostic d);
   void warning(Diagnostic d);
 };
@@ -48,19 +54,30 @@ class Doc {
  public:
   Doc(Diagnostics& diags, std::string file) : m_diags(diags), m_file(std::move(file)) {}
 
+  // The document's kind, which decides what its unread fields mean (classify_unread).
+  void set_kind(std::string kind) { m_kind = std::move(kind); }
+  // A key strict validation reported as unknown; the unread-key report skips it.
+  void mark_unknown(const std::string& path) { m_unknown.insert(path); }
+
   const std::string& file() const { return m_file; }
   spec::SourceLoc loc(const YAML::Node& n) const { return loc_of(m_file, n); }
   void error(const YAML::Node& at, const std::string& path, std::string message);
   void error_at(const spec::SourceLoc& at, const std::string& path, std::string message);
   void warning(const YAML::Node& at, const std::string& path, std::string message);
-  // `field "<path>" is not modelled and is ignored`, once per distinct path in this document.
-  void unmodelled(const YAML::Node& key_node, const std::string& path);
+  // A field the reader did not read, once per distinct path in this document: counted as ignored
+  // when it cannot change the simulation, else `field "<path>" is not modelled and is ignored`
+  // (always reported). Unknown fields (mark_unknown) are skipped.
+  void unmodelled(const YAML::Node& key_node, const std::string& path, const YAML::Node& value);
+  void not_modelled(const YAML::Node& at, std::string message);
+  void ignored(const YAML::Node& at, std::string message);
   std::size_t error_count() const { return m_diags.errors.size(); }
 
  private:
   Diagnostics& m_diags;
   std::string m_file;
+  std::string m_kind;
   std::set<std::string> m_warned;
+  std::set<std::string> m_unknown;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -178,6 +195,12 @@ class MapView {
   std::vector<MapEntry> m_entries;
 };
 
+// The most pods one workload (replicas, parallelism, completions, a timeline scale) may ask for:
+// Kubernetes' scalability envelope of 150,000 pods per cluster (sig-scalability thresholds).
+inline constexpr std::int64_t k_max_replicas = 150'000;
+// `key` of `m` as a pod count from 0 to k_max_replicas; a larger one is an error naming the maximum.
+std::optional<int> read_replicas(MapView& m, std::string_view key);
+
 // ---------------------------------------------------------------------------------------------
 // Loader state shared by the document readers
 
@@ -189,6 +212,17 @@ struct PendingRef {
   std::string name;
   spec::SourceLoc loc;
   std::string path;
+};
+
+// A Pod document with a controller owner (metadata.ownerReferences[].controller: true).
+struct OwnedPod {
+  std::size_t workload;  // index in Loader::sc.workloads
+  std::string owner_kind;
+  std::string owner_name;
+  spec::SourceLoc loc;
+  // The not-modelled notes its document produced: [notes_begin, notes_end) of Diagnostics::not_modelled.
+  std::size_t notes_begin{0};
+  std::size_t notes_end{0};
 };
 
 struct Loader {
@@ -216,8 +250,11 @@ struct Loader {
   bool have_scenario_doc{false};
   spec::SourceLoc scenario_doc_loc;
   bool karpenter_version_set{false};
+  // The Scenario document's spec.strict (false: unknown manifest fields are not errors).
+  bool strict_fields{true};
 
   std::vector<PendingRef> refs;
+  std::vector<OwnedPod> owned_pods;
   // Timeline targets: event index -> where its name is written.
   std::vector<std::pair<std::size_t, PendingRef>> timeline_refs;
   // Where each NodePool's API was declared (for version checks).
@@ -301,5 +338,8 @@ std::optional<spec::SelectorRequirement> read_selector_requirement(Doc& d, const
                                                                    bool label_selector);
 // Checks after every document is loaded: references, timeline targets, versions.
 void cross_validate(Loader& l);
+// Pods whose controller is in the manifests are its replicas, not bare Pods: they are dropped
+// (the controller creates them). A pod whose owner is missing runs as a bare Pod, noted.
+void settle_owned_pods(Loader& l);
 
 }  // namespace capsim::io::detail

@@ -510,7 +510,7 @@ void read_timeline(Loader& l, Doc& d, const YAML::Node& n, const std::string& pa
       a.reject_unknown({"kind", "name", "replicas"});
       read_target(l, d, a, ev, k_scalable_kinds);
       if (a.require("replicas"); a.has("replicas")) {
-        if (auto v = a.integer("replicas", 0, 1'000'000)) ev.replicas = static_cast<int>(*v);
+        if (auto v = read_replicas(a, "replicas")) ev.replicas = *v;
       }
     } else if (action == "delete" || action == "apply") {
       ev.kind = action == "delete" ? spec::TimelineKind::del : spec::TimelineKind::apply;
@@ -787,9 +787,10 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
   s.reject_unknown({"description", "instanceCatalog", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter",
-                    "clusterAutoscaler", "controllerTime", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden"});
+                    "clusterAutoscaler", "controllerTime", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden", "strict"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
+  if (auto v = s.boolean("strict")) l.strict_fields = *v;
 
   // The instance catalog decides which regions, zones and instance types are valid
   // (select_instance_catalog already picked it up for the other documents).

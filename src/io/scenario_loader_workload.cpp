@@ -402,11 +402,23 @@ void read_workload(Loader& l, Doc& d, MapView& root, spec::WorkloadKind kind) {
   if (!s.ok()) return;
 
   if (kind == spec::WorkloadKind::pod) {
+    const std::size_t notes_begin = l.diags.not_modelled.size();
     w.replicas = 1;
     w.tmpl.labels = Labels(meta.labels.begin(), meta.labels.end());
     w.tmpl.annotations = meta.annotations;
     read_pod_spec(l, d, s, w.tmpl);
     read_run_duration(d, child(child(root.node(), "metadata"), "annotations"), "metadata.annotations", w.tmpl);
+    // A pod its controller created (kubectl dumps carry them beside the controller): settled once
+    // every document is read (settle_owned_pods).
+    const YAML::Node refs = child(child(root.node(), "metadata"), "ownerReferences");
+    if (refs.IsSequence())
+      for (const auto& r : refs) {
+        const YAML::Node c = child(r, "controller");
+        if (!c.IsScalar() || c.Scalar() != "true" || !child(r, "kind").IsScalar() || !child(r, "name").IsScalar()) continue;
+        l.owned_pods.push_back(OwnedPod{l.sc.workloads.size(), child(r, "kind").Scalar(), child(r, "name").Scalar(),
+                                        w.loc, notes_begin, l.diags.not_modelled.size()});
+        break;
+      }
     l.sc.workloads.push_back(std::move(w));
     return;
   }
@@ -415,14 +427,14 @@ void read_workload(Loader& l, Doc& d, MapView& root, spec::WorkloadKind kind) {
     case spec::WorkloadKind::deployment:
     case spec::WorkloadKind::stateful_set:
     case spec::WorkloadKind::replica_set:
-      if (auto v = s.integer("replicas", 0, 2147483647LL)) w.replicas = static_cast<int>(*v);
+      if (auto v = read_replicas(s, "replicas")) w.replicas = *v;
       break;
     case spec::WorkloadKind::job: {
       // batch/v1 defaults: parallelism 1; capsim runs `completions` pods in total, and an unset
       // completions means "as many as parallelism" (the work-queue pattern).
-      if (auto v = s.integer("parallelism", 0, 2147483647LL)) w.replicas = static_cast<int>(*v);
+      if (auto v = read_replicas(s, "parallelism")) w.replicas = *v;
       w.completions = w.replicas;
-      if (auto v = s.integer("completions", 0, 2147483647LL)) w.completions = static_cast<int>(*v);
+      if (auto v = read_replicas(s, "completions")) w.completions = *v;
       break;
     }
     default: break;
@@ -499,9 +511,28 @@ void read_priority_class(Loader& l, Doc& d, MapView& root) {
   spec::PriorityClass pc;
   pc.name = meta.name;
   if (meta.ok) l.register_name(d, "PriorityClass", meta.name, meta.name_node, "metadata.name");
-  // scheduling/validation: user-defined priorities are at most 1000000000 (HighestUserDefinablePriority).
+  // pkg/apis/scheduling/validation ValidatePriorityClass: a name with the "system-" prefix must be
+  // one of the built-in system classes with its value (scheduling.IsKnownSystemPriorityClass:
+  // system-cluster-critical 2000000000, system-node-critical 2000001000, not the global default);
+  // any other class is at most 1000000000 (HighestUserDefinablePriority).
+  const bool system_prefix = meta.ok && meta.name.rfind("system-", 0) == 0;
   if (root.require("value"); root.has("value")) {
-    if (auto v = root.integer("value", -2147483648LL, 1000000000LL)) pc.value = static_cast<int>(*v);
+    if (auto v = root.integer("value", -2147483648LL, system_prefix ? 2147483647LL : 1000000000LL)) {
+      pc.value = static_cast<int>(*v);
+      if (system_prefix) {
+        const std::int64_t known = meta.name == "system-cluster-critical" ? 2000000000LL
+                                   : meta.name == "system-node-critical"  ? 2000001000LL
+                                                                          : -1;
+        if (known < 0)
+          d.error(meta.name_node, "metadata.name",
+                  "priority class names with the \"system-\" prefix are reserved for system use only "
+                  "(system-cluster-critical, system-node-critical)");
+        else if (*v != known)
+          d.error(root.get("value"), "value",
+                  "the system priority class " + quote(meta.name) + " has value " + std::to_string(known) + ", got " +
+                      std::to_string(*v));
+      }
+    }
   }
   if (auto v = root.boolean("globalDefault")) {
     pc.global_default = *v;
@@ -516,6 +547,63 @@ void read_priority_class(Loader& l, Doc& d, MapView& root) {
   root.ignore({"description"});
   root.warn_unread();
   l.sc.priority_classes.push_back(std::move(pc));
+}
+
+}  // namespace capsim::io::detail
+
+namespace capsim::io::detail {
+
+void settle_owned_pods(Loader& l) {
+  auto& ws = l.sc.workloads;
+  auto find = [&](spec::WorkloadKind kind, const std::string& ns, const std::string& name) {
+    return std::find_if(ws.begin(), ws.end(), [&](const spec::Workload& w) {
+      return w.kind == kind && w.namespace_ == ns && w.name == name;
+    });
+  };
+  auto note = [](std::vector<Diagnostic>& to, const spec::SourceLoc& at, std::string path, std::string message) {
+    to.push_back(Diagnostic{at.file, at.line, at.col, Severity::warning, std::move(path), std::move(message)});
+  };
+  std::vector<bool> drop(ws.size(), false);
+  std::vector<bool> moved(l.diags.not_modelled.size(), false);  // notes about a dropped pod: now inert
+  for (const auto& p : l.owned_pods) {
+    const spec::Workload& pod = ws[p.workload];
+    std::string owner;  // the controller in the manifests that creates this pod, described
+    if (p.owner_kind == "ReplicaSet") {
+      if (find(spec::WorkloadKind::replica_set, pod.namespace_, p.owner_name) != ws.end()) {
+        owner = "ReplicaSet " + quote(p.owner_name);
+      } else {
+        // A Deployment's ReplicaSet is named <deployment>-<pod-template-hash>.
+        const auto dash = p.owner_name.rfind('-');
+        if (dash != std::string::npos &&
+            find(spec::WorkloadKind::deployment, pod.namespace_, p.owner_name.substr(0, dash)) != ws.end())
+          owner = "Deployment " + quote(p.owner_name.substr(0, dash)) + " (its ReplicaSet " + quote(p.owner_name) + ")";
+      }
+    } else {
+      for (auto k : {spec::WorkloadKind::stateful_set, spec::WorkloadKind::daemon_set, spec::WorkloadKind::job})
+        if (p.owner_kind == spec::workload_kind_name(k) && find(k, pod.namespace_, p.owner_name) != ws.end())
+          owner = p.owner_kind + " " + quote(p.owner_name);
+    }
+    if (!owner.empty()) {
+      drop[p.workload] = true;
+      for (std::size_t k = p.notes_begin; k < p.notes_end; ++k) moved[k] = true;
+      note(l.diags.ignored, p.loc, "",
+           "pod " + quote(pod.name) + " is created by " + owner + ", which is in the manifests; not run as a bare Pod");
+    } else {
+      note(l.diags.not_modelled, p.loc, "",
+           "pod " + quote(pod.name) + " is owned by " + p.owner_kind + " " + quote(p.owner_name) +
+               ", which is not in the manifests: it runs as a bare Pod, and nothing replaces it");
+    }
+  }
+  std::size_t i = 0;
+  ws.erase(std::remove_if(ws.begin(), ws.end(), [&](const spec::Workload&) { return drop[i++]; }), ws.end());
+  std::vector<Diagnostic> kept;
+  for (std::size_t k = 0; k < moved.size(); ++k) {
+    if (moved[k]) l.diags.not_modelled[k].message += " (a Pod its controller creates: the controller's replicas run instead)";
+    (moved[k] ? l.diags.ignored : kept).push_back(std::move(l.diags.not_modelled[k]));
+  }
+  kept.insert(kept.end(), std::make_move_iterator(l.diags.not_modelled.begin() + static_cast<std::ptrdiff_t>(moved.size())),
+              std::make_move_iterator(l.diags.not_modelled.end()));
+  l.diags.not_modelled = std::move(kept);
 }
 
 }  // namespace capsim::io::detail

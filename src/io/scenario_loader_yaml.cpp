@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "capsim/io/scenario_loader.hpp"
+#include "io/k8s_fields.hpp"
 #include "io/scenario_loader_detail.hpp"
 
 namespace capsim::io::detail {
@@ -50,9 +51,22 @@ void Doc::warning(const YAML::Node& at, const std::string& path, std::string mes
   m_diags.warning(Diagnostic{l.file, l.line, l.col, Severity::warning, path, std::move(message)});
 }
 
-void Doc::unmodelled(const YAML::Node& key_node, const std::string& path) {
-  if (!m_warned.insert(path).second) return;
-  warning(key_node, "", "field " + quote(path) + " is not modelled and is ignored");
+void Doc::unmodelled(const YAML::Node& key_node, const std::string& path, const YAML::Node& value) {
+  if (m_unknown.count(path) || !m_warned.insert(path).second) return;
+  if (classify_unread(m_kind, path, value) == UnreadField::inert)
+    ignored(key_node, "field " + quote(path) + " cannot change the simulation and is ignored");
+  else
+    not_modelled(key_node, "field " + quote(path) + " is not modelled and is ignored");
+}
+
+void Doc::not_modelled(const YAML::Node& at, std::string message) {
+  const spec::SourceLoc l = loc(at);
+  m_diags.not_modelled.push_back(Diagnostic{l.file, l.line, l.col, Severity::warning, "", std::move(message)});
+}
+
+void Doc::ignored(const YAML::Node& at, std::string message) {
+  const spec::SourceLoc l = loc(at);
+  m_diags.ignored.push_back(Diagnostic{l.file, l.line, l.col, Severity::warning, "", std::move(message)});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,11 +286,21 @@ std::optional<Quantity> to_quantity(Doc& d, const YAML::Node& n, const std::stri
   return q;
 }
 
+namespace {
+// " (days are not a unit: use \"168h\")" for "7d" (Go's time.ParseDuration, which Kubernetes and
+// Karpenter use, stops at hours); "" otherwise.
+std::string days_hint(const std::string& s) {
+  if (s.size() < 2 || s.back() != 'd' || s.size() > 7) return {};
+  if (!std::all_of(s.begin(), s.end() - 1, [](char c) { return c >= '0' && c <= '9'; })) return {};
+  return " (days are not a unit: use \"" + std::to_string(std::stoll(s.substr(0, s.size() - 1)) * 24) + "h\")";
+}
+}  // namespace
+
 std::optional<Duration> to_duration(Doc& d, const YAML::Node& n, const std::string& path) {
   if (!scalar_or_error(d, n, path, "a duration such as \"30s\"")) return std::nullopt;
   const auto v = parse_duration(n.Scalar());
   if (!v || v->ms < 0) {
-    d.error(n, path, "expected a duration such as \"30s\", got " + quote(n.Scalar()));
+    d.error(n, path, "expected a duration such as \"30s\", got " + quote(n.Scalar()) + days_hint(n.Scalar()));
     return std::nullopt;
   }
   return v;
@@ -291,7 +315,7 @@ std::optional<std::optional<Duration>> to_karpenter_duration(Doc& d, const YAML:
   if (karpenter_duration_syntax(s)) {
     if (auto v = parse_duration(s)) return std::optional<Duration>{*v};
   }
-  d.error(n, path, std::string("expected ") + what + ", got " + quote(s));
+  d.error(n, path, std::string("expected ") + what + ", got " + quote(s) + days_hint(s));
   return std::nullopt;
 }
 
@@ -472,7 +496,7 @@ std::optional<std::map<std::string, std::string>> MapView::str_map(std::string_v
 
 void MapView::warn_unread() {
   for (const auto& e : m_entries)
-    if (!e.used) m_doc->unmodelled(e.key_node, path(e.key));
+    if (!e.used) m_doc->unmodelled(e.key_node, path(e.key), e.value);
 }
 
 void MapView::reject_unknown(const std::vector<std::string_view>& valid) {
@@ -485,6 +509,19 @@ void MapView::reject_unknown(const std::vector<std::string_view>& valid) {
       msg += ", expected one of " + quote_list(valid);
     m_doc->error(e.key_node, m_path, std::move(msg));
   }
+}
+
+std::optional<int> read_replicas(MapView& m, std::string_view key) {
+  const auto v = m.integer(key, 0, 2147483647LL);
+  if (!v) return std::nullopt;
+  if (*v > k_max_replicas) {
+    m.doc().error(m.get(key), m.path(key),
+                  "expected at most " + std::to_string(k_max_replicas) + " pods, got " + std::to_string(*v) +
+                      " (the supported maximum: Kubernetes' tested limit of 150,000 pods per cluster; for more, "
+                      "replay a pod trace)");
+    return std::nullopt;
+  }
+  return static_cast<int>(*v);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -439,9 +439,11 @@ void validate_against_base(Doc& d, spec::SweepSpec& sw, const catalog::Catalog& 
       d.error_at(sw.base_loc, "spec.base", "cannot read base scenario " + quote(sw.base));
       return;
   }
-  std::size_t base_warnings = 0;
+  std::size_t base_warnings = 0, base_not_modelled = 0;
   try {
-    base_warnings = load_scenario_text(text, sw.base, cat).warnings.size();
+    const auto base = load_scenario_text(text, sw.base, cat);
+    base_warnings = base.warnings.size();
+    base_not_modelled = base.not_modelled.size();
   } catch (const InputError& e) {
     d.error_at(sw.base_loc, "spec.base", "the base scenario does not load: " + e.diagnostics().front().render());
     return;
@@ -471,7 +473,10 @@ void validate_against_base(Doc& d, spec::SweepSpec& sw, const catalog::Catalog& 
       for (const auto& path : p.paths) edits.push_back({path, value});
       try {
         auto sc = load_scenario_text(apply_sweep_edits(text, sw.base, edits), sw.base, cat);
-        if (sc.warnings.size() > base_warnings)
+        // A value that adds a warning or a not-modelled field would be ignored: an error here.
+        if (sc.not_modelled.size() > base_not_modelled)
+          d.error_at(loc, ppath, p.paths.front() + " = " + value + ": " + sc.not_modelled.back().message);
+        else if (sc.warnings.size() > base_warnings)
           d.error_at(loc, ppath, p.paths.front() + " = " + value + ": " + sc.warnings.back().message);
       } catch (const InputError& e) {
         d.error_at(loc, ppath, p.paths.front() + " = " + value + ": " + first_problem(e));

@@ -1,4 +1,5 @@
 #include "capsim/report/compare_table.hpp"
+#include "capsim/report/text_summary.hpp"
 
 #include <cmath>
 #include <algorithm>
@@ -34,7 +35,8 @@ std::string compare_table(const sim::RunResult& run) {
   out += ", duration " + format_duration(run.duration) + "\n";
   std::string names;
   for (const auto& r : run.results) names += (names.empty() ? "" : ", ") + r.autoscaler;
-  out += "compared on the identical workload, catalog and seed: " + (names.empty() ? std::string("-") : names) + "\n\n";
+  out += "compared on the identical workload, catalog and seed: " + (names.empty() ? std::string("-") : names) + "\n";
+  out += not_modelled_text(run) + "\n";
 
   std::vector<Align> aligns{Align::left};
   aligns.resize(run.results.size() + 1, Align::right);

@@ -242,12 +242,27 @@ constexpr const char* k_script = R"(
 })();
 )";
 
+// What the manifests hold that can change the answer but is not modelled (always shown).
+std::string not_modelled_list(const sim::RunResult& run) {
+  if (run.not_modelled.empty()) return {};
+  std::string h = "<h2>Not modelled</h2>\n<p>These parts of the input can change the answer; capsim does not model "
+                  "them.</p>\n<ul class=\"not-modelled\">\n";
+  for (const auto& g : run.not_modelled) {
+    h += "<li>" + esc(g.first.file + ":" + std::to_string(g.first.line) + ":" + std::to_string(g.first.col)) + ": " +
+         esc(g.first.message);
+    if (g.count > 1) h += " (" + std::to_string(g.count) + " places, the first shown)";
+    h += "</li>\n";
+  }
+  return h + "</ul>\n";
+}
+
 }  // namespace
 
 std::string html_report(const sim::RunResult& run) {
   std::string h = "<h1>capsim report: " + esc(run.scenario) + "</h1>\n";
   h += "<p>" + esc(run.scenario_file) + " &middot; region " + esc(run.region) + " &middot; seed " + std::to_string(run.seed) +
        " &middot; " + format_duration(run.duration) + " simulated</p>\n<h2>Summary</h2>\n" + summary_table(run);
+  h += not_modelled_list(run);
   h += controller_time_table(run);
 
   // Per autoscaler with nodes: nodes by instance type and by capacity type, utilisation.

@@ -259,9 +259,17 @@ nlohmann::json result_json(const sim::RunResult& run) {
   for (const auto& r : run.results) results.push_back(autoscaler_json(r));
   nlohmann::json expectations = nlohmann::json::array();
   for (const auto& e : run.expectations) expectations.push_back(expectation_json(e));
+  nlohmann::json not_modelled = nlohmann::json::array();
+  for (const auto& g : run.not_modelled)
+    not_modelled.push_back({{"file", g.first.file},
+                            {"line", g.first.line},
+                            {"column", g.first.col},
+                            {"message", g.first.message},
+                            {"count", g.count}});
   return {
       {"durationSeconds", seconds_3(run.duration)},
       {"expectations", std::move(expectations)},
+      {"notModelled", std::move(not_modelled)},
       {"region", run.region},
       {"results", std::move(results)},
       {"scenario", run.scenario},

@@ -77,12 +77,24 @@ void render_terminations(std::string& out, const sim::AutoscalerResult& r) {
 
 }  // namespace
 
+std::string not_modelled_text(const sim::RunResult& run) {
+  if (run.not_modelled.empty()) return {};
+  std::string out = "\nnot modelled (these can change the answer):\n";
+  for (const auto& g : run.not_modelled) {
+    out += "  " + g.first.render();
+    if (g.count > 1) out += " (" + std::to_string(g.count) + " places, the first shown)";
+    out += "\n";
+  }
+  return out;
+}
+
 std::string text_summary(const sim::RunResult& run) {
   std::string out = "scenario " + (run.scenario.empty() ? std::string("-") : run.scenario);
   if (!run.scenario_file.empty()) out += " (" + run.scenario_file + ")";
   out += ", region " + (run.region.empty() ? std::string("-") : run.region);
   out += ", seed " + std::to_string(run.seed);
   out += ", duration " + format_duration(run.duration) + "\n";
+  out += not_modelled_text(run);
   for (const auto& r : run.results) {
     out += "\n[" + r.autoscaler + "]\n";
     render_summary(out, r);

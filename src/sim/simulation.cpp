@@ -90,6 +90,7 @@ RunResult result_for(const spec::Scenario& scenario) {
   r.region = scenario.region;
   r.duration = scenario.duration;
   r.start_time_unix_s = scenario.start_time_unix_s;
+  r.not_modelled = group_diagnostics(scenario.not_modelled);
   return r;
 }
 

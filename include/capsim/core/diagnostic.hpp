@@ -2,6 +2,8 @@
 // carries every diagnostic of a failed load. Also the invariant-assert used by library code.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +24,15 @@ struct Diagnostic {
   std::string render() const;
   bool operator==(const Diagnostic&) const = default;
 };
+
+// Diagnostics with the same severity, path and message once list indexes are dropped
+// (spec.containers[0].image and spec.containers[3].image are one), in order of first appearance:
+// the first of each, its message and path with "[]" for every index, and how many there are.
+struct DiagnosticGroup {
+  Diagnostic first;
+  std::size_t count{0};
+};
+std::vector<DiagnosticGroup> group_diagnostics(const std::vector<Diagnostic>& diags);
 
 class InputError : public std::runtime_error {
  public:

@@ -12,6 +12,7 @@
 
 #include "capsim/core/money.hpp"
 #include "capsim/core/resources.hpp"
+#include "capsim/core/diagnostic.hpp"
 #include "capsim/core/time.hpp"
 
 namespace capsim::sim {
@@ -160,6 +161,9 @@ struct RunResult {
   std::int64_t start_time_unix_s{0};  // wall-clock time of t = 0 (spec.startTime)
   std::vector<AutoscalerResult> results;
   std::vector<ExpectationResult> expectations;
+  // What the scenario's manifests hold that can change the answer but is not modelled, grouped by
+  // message (spec::Scenario::not_modelled).
+  std::vector<DiagnosticGroup> not_modelled;
 };
 
 }  // namespace capsim::sim

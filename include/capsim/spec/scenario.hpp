@@ -533,7 +533,13 @@ struct Scenario {
   std::vector<TimelineEvent> timeline;  // sorted by time, stable
   Failures failures;
   std::vector<Expectation> expectations;
-  std::vector<Diagnostic> warnings;  // unmodelled fields, one each
+  std::vector<Diagnostic> warnings;  // questionable input that does not stop the run
+  // Fields and kinds of the manifests that can change the answer but are not modelled (and, under
+  // --lenient, unknown fields): reported always, in the text, JSON and HTML results.
+  std::vector<Diagnostic> not_modelled;
+  // Fields and kinds that cannot change the simulation (image, env, probes, Secrets ...): counted
+  // in one line; `--explain-ignored` lists them.
+  std::vector<Diagnostic> ignored;
 
   const Workload* find_workload(std::string_view kind, std::string_view name) const;
   const NodeClass* find_node_class(std::string_view name) const;

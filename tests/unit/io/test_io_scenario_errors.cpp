@@ -343,8 +343,10 @@ TEST_CASE("the number of reported errors is capped", "[io]") {
   CHECK(load_errors(text).size() == io::k_max_scenario_errors);
 }
 
-TEST_CASE("unmodelled fields warn once per field path and document", "[io]") {
-  // Warnings are sorted by position; the same path in another document warns again.
+TEST_CASE("fields the readers do not read: inert ones ignored, the rest not modelled, once per path and document",
+          "[io]") {
+  // Sorted by position; the same path in another document is noted again. Images, env, restart
+  // policy, strategy and serviceName cannot change the simulation; volumeClaimTemplates can.
   const spec::Scenario sc = io::load_scenario_text(
       deployment("      restartPolicy: Always\n"
                  "      containers:\n"
@@ -353,24 +355,28 @@ TEST_CASE("unmodelled fields warn once per field path and document", "[io]") {
           "  strategy: {type: Recreate}\n"
           "---\n" +
           "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n  template:\n"
-          "    spec:\n      containers: [{name: a, image: postgres}]\n",
+          "    spec:\n      containers: [{name: a, image: postgres}]\n"
+          "  volumeClaimTemplates: [{metadata: {name: data}}]\n",
       "scenarios/w.yaml", *tiny_catalog());
-  std::vector<std::string> got;
-  for (const auto& w : sc.warnings) got.push_back(w.render());
-  CHECK(got == std::vector<std::string>{
-                   "scenarios/w.yaml:7:7: warning: field \"spec.template.spec.restartPolicy\" is not modelled and is "
-                   "ignored",
-                   "scenarios/w.yaml:9:21: warning: field \"spec.template.spec.containers[0].image\" is not modelled and "
-                   "is ignored",
-                   "scenarios/w.yaml:9:35: warning: field \"spec.template.spec.containers[0].env\" is not modelled and is "
-                   "ignored",
-                   "scenarios/w.yaml:10:21: warning: field \"spec.template.spec.containers[1].image\" is not modelled and "
-                   "is ignored",
-                   "scenarios/w.yaml:11:3: warning: field \"spec.strategy\" is not modelled and is ignored",
-                   "scenarios/w.yaml:17:3: warning: field \"spec.serviceName\" is not modelled and is ignored",
-                   "scenarios/w.yaml:20:30: warning: field \"spec.template.spec.containers[0].image\" is not modelled and "
-                   "is ignored",
-               });
+  CHECK(sc.warnings.empty());
+  CHECK(rendered(sc.ignored) ==
+        std::vector<std::string>{
+            "scenarios/w.yaml:7:7: warning: field \"spec.template.spec.restartPolicy\" cannot change the simulation and "
+            "is ignored",
+            "scenarios/w.yaml:9:21: warning: field \"spec.template.spec.containers[0].image\" cannot change the "
+            "simulation and is ignored",
+            "scenarios/w.yaml:9:35: warning: field \"spec.template.spec.containers[0].env\" cannot change the simulation "
+            "and is ignored",
+            "scenarios/w.yaml:10:21: warning: field \"spec.template.spec.containers[1].image\" cannot change the "
+            "simulation and is ignored",
+            "scenarios/w.yaml:11:3: warning: field \"spec.strategy\" cannot change the simulation and is ignored",
+            "scenarios/w.yaml:17:3: warning: field \"spec.serviceName\" cannot change the simulation and is ignored",
+            "scenarios/w.yaml:20:30: warning: field \"spec.template.spec.containers[0].image\" cannot change the "
+            "simulation and is ignored",
+        });
+  CHECK(rendered(sc.not_modelled) ==
+        std::vector<std::string>{
+            "scenarios/w.yaml:21:3: warning: field \"spec.volumeClaimTemplates\" is not modelled and is ignored"});
 }
 
 TEST_CASE("regions, zones and scenario structure", "[io]") {

@@ -20,9 +20,9 @@ const spec::SelectorRequirement* find_req(const spec::NodePool& np, std::string_
   return nullptr;
 }
 
-std::vector<std::string> warning_messages(const spec::Scenario& sc) {
+std::vector<std::string> messages(const std::vector<Diagnostic>& diags) {
   std::vector<std::string> out;
-  for (const auto& w : sc.warnings) out.push_back(w.message);
+  for (const auto& w : diags) out.push_back(w.message);
   return out;
 }
 
@@ -118,13 +118,15 @@ TEST_CASE("v1alpha5 walkthrough: Provisioner, AWSNodeTemplate and Deployment", "
   CHECK(sc.expectations[1].op == "<=");
   CHECK(sc.expectations[1].autoscaler == "karpenter");
 
-  // selector and image are not modelled: one warning each.
-  CHECK(warning_messages(sc) ==
-        std::vector<std::string>{"field \"spec.selector\" is not modelled and is ignored",
-                                 "field \"spec.template.spec.containers[0].image\" is not modelled and is ignored"});
-  CHECK(sc.warnings[0].severity == Severity::warning);
-  CHECK(sc.warnings[0].line == 68);
-  CHECK(sc.warnings[0].col == 3);
+  // selector and image cannot change the simulation: ignored, one note each, and no warning.
+  CHECK(sc.warnings.empty());
+  CHECK(sc.not_modelled.empty());
+  CHECK(messages(sc.ignored) ==
+        std::vector<std::string>{"field \"spec.selector\" cannot change the simulation and is ignored",
+                                 "field \"spec.template.spec.containers[0].image\" cannot change the simulation and is "
+                                 "ignored"});
+  CHECK(sc.ignored[0].line == 68);
+  CHECK(sc.ignored[0].col == 3);
 }
 
 TEST_CASE("v1 walkthrough: NodePool and EC2NodeClass with CRD defaults", "[io]") {
@@ -183,9 +185,10 @@ TEST_CASE("v1 walkthrough: NodePool and EC2NodeClass with CRD defaults", "[io]")
   const spec::Workload* w = sc.find_workload("Deployment", "inflate");
   REQUIRE(w != nullptr);
   CHECK(w->tmpl.containers[0].requests.memory_bytes() == 1536LL * 1024 * 1024);
-  CHECK(sc.warnings.size() == 1);  // ebs.volumeType
-  CHECK(sc.warnings[0].message ==
-        "field \"spec.blockDeviceMappings[1].ebs.volumeType\" is not modelled and is ignored");
+  // ebs.volumeType decides the volume's price: not modelled, so always reported.
+  CHECK(sc.warnings.empty());
+  CHECK(messages(sc.not_modelled) ==
+        std::vector<std::string>{"field \"spec.blockDeviceMappings[1].ebs.volumeType\" is not modelled and is ignored"});
 }
 
 TEST_CASE("v1beta1 NodePools convert to the v1 model", "[io]") {
@@ -294,13 +297,14 @@ TEST_CASE("manifests by file reference and every workload kind", "[io]") {
   CHECK(sc.timeline[1].kind == spec::TimelineKind::apply);
   CHECK(sc.timeline[1].target_kind == "Job");
 
-  // The containerPort and the Service document are reported, in the manifest file.
-  const auto msgs = warning_messages(sc);
-  CHECK(std::count(msgs.begin(), msgs.end(),
-                   "field \"spec.template.spec.containers[0].ports[0].containerPort\" is not modelled and is ignored") == 1);
-  CHECK(std::count(msgs.begin(), msgs.end(), "kind \"Service\" (apiVersion \"v1\") is not modelled; the document is skipped") == 1);
-  CHECK(msgs.size() == 2);
-  for (const auto& w : sc.warnings) CHECK(w.file.find("manifests/workloads.yaml") != std::string::npos);
+  // The containerPort and the Service document cannot change the simulation: ignored, in the manifest file.
+  CHECK(sc.warnings.empty());
+  CHECK(sc.not_modelled.empty());
+  CHECK(messages(sc.ignored) ==
+        std::vector<std::string>{
+            "field \"spec.template.spec.containers[0].ports[0].containerPort\" cannot change the simulation and is ignored",
+            "kind \"Service\" cannot change the simulation; the document is skipped"});
+  for (const auto& w : sc.ignored) CHECK(w.file.find("manifests/workloads.yaml") != std::string::npos);
 }
 
 TEST_CASE("a file with only manifests gets every Scenario default", "[io]") {

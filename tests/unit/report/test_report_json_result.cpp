@@ -53,6 +53,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       "passed": false
     }
   ],
+  "notModelled": [],
   "region": "us-east-1",
   "results": [
     {
@@ -197,6 +198,7 @@ TEST_CASE("to_json of an empty run has empty arrays and a trailing newline", "[r
   CHECK(to_json(run) == R"({
   "durationSeconds": 0.0,
   "expectations": [],
+  "notModelled": [],
   "region": "",
   "results": [],
   "scenario": "",
@@ -286,4 +288,18 @@ TEST_CASE("dump_stable layouts, string escaping and non-finite floats", "[report
   "d": null
 })");
   CHECK(dump_stable(nlohmann::json("bad \xff utf8"), -1) == "\"bad \xEF\xBF\xBD utf8\"");
+}
+
+TEST_CASE("to_json lists what is not modelled, grouped by message, with the first place and the count", "[report]") {
+  capsim::sim::RunResult run;
+  run.not_modelled = capsim::group_diagnostics(
+      {capsim::Diagnostic{"d.yaml", 5, 5, capsim::Severity::warning, "", "kind \"Node\" (apiVersion \"v1\") is not modelled"},
+       capsim::Diagnostic{"d.yaml", 90, 5, capsim::Severity::warning, "", "kind \"Node\" (apiVersion \"v1\") is not modelled"},
+       capsim::Diagnostic{"d.yaml", 120, 9, capsim::Severity::warning, "",
+                          "field \"spec.containers[1].resizePolicy\" is not modelled and is ignored"}});
+  const auto j = nlohmann::json::parse(to_json(run));
+  CHECK(j.at("notModelled") == nlohmann::json::parse(R"([
+    {"column": 5, "count": 2, "file": "d.yaml", "line": 5, "message": "kind \"Node\" (apiVersion \"v1\") is not modelled"},
+    {"column": 9, "count": 1, "file": "d.yaml", "line": 120,
+     "message": "field \"spec.containers[].resizePolicy\" is not modelled and is ignored"}])"));
 }

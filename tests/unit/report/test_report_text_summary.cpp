@@ -86,3 +86,20 @@ TEST_CASE("text_summary lines are ASCII without trailing spaces and show '-' for
   CHECK(ascii);
   CHECK(s.find("node-1  m5.large   -           on-demand") != std::string::npos);
 }
+
+TEST_CASE("text_summary always names what is not modelled, before the results", "[report]") {
+  capsim::sim::RunResult run;
+  run.duration = capsim::Duration::seconds(90);
+  run.not_modelled = capsim::group_diagnostics(
+      {capsim::Diagnostic{"d.yaml", 5, 5, capsim::Severity::warning, "", "kind \"Node\" (apiVersion \"v1\") is not modelled"},
+       capsim::Diagnostic{"d.yaml", 90, 5, capsim::Severity::warning, "", "kind \"Node\" (apiVersion \"v1\") is not modelled"},
+       capsim::Diagnostic{"d.yaml", 120, 9, capsim::Severity::warning, "", "field \"spec.nodeName\" is not modelled and is ignored"}});
+  CHECK(text_summary(run) ==
+        "scenario -, region -, seed 0, duration 1m30s\n"
+        "\n"
+        "not modelled (these can change the answer):\n"
+        "  d.yaml:5:5: warning: kind \"Node\" (apiVersion \"v1\") is not modelled (2 places, the first shown)\n"
+        "  d.yaml:120:9: warning: field \"spec.nodeName\" is not modelled and is ignored\n"
+        "\n"
+        "expectations: none\n");
+}

@@ -154,13 +154,13 @@ TEST_CASE("sweep spec: every path and value is checked against the base scenario
              "does not resolve in \"" + (d.dir / "base.yaml").string() +
              "\": NodePool[default].spec.template.spec.requirements has no entry whose key or name is \"karpenter.k8s.aws/arch\" "
              "(it has \"karpenter.k8s.aws/instance-family\")\n");
-  // A misspelt last key would be added and ignored: the loader's "not modelled" warning is an error here.
+  // A misspelt last key would be added: strict field validation names the key it meant.
   CHECK(load_error(d, sweep_text(R"(  parameters:
     - path: NodePool[default].spec.disruption.consolidatAfter
       values: [30s]
 )")) == (d.dir / "sweep.yaml").string() +
-             ":8:16: error: spec.parameters[0]: NodePool[default].spec.disruption.consolidatAfter = 30s: field "
-             "\"spec.disruption.consolidatAfter\" is not modelled and is ignored\n");
+             ":8:16: error: spec.parameters[0]: NodePool[default].spec.disruption.consolidatAfter = 30s: "
+             "spec.disruption: unknown field \"consolidatAfter\", did you mean \"consolidateAfter\"?\n");
   // Structure: a grid with a range, samples on a grid, an unknown metric in a constraint.
   CHECK(load_error(d, sweep_text(R"(  samples: 4
   parameters:
