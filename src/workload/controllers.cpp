@@ -185,9 +185,13 @@ std::vector<cluster::PodId> Controllers::remove(const std::string& kind, const s
     m->deleted = true;
     m->desired = 0;
   }
+  // A bare Pod has no owner: it is the pod of that name (kubectl delete pod; the API server sets its
+  // deletionTimestamp and the kubelet stops it within its grace period).
+  const bool bare = kind == spec::workload_kind_name(spec::WorkloadKind::pod);
   for (auto pid : state.live_pods()) {
     const auto& p = state.pod(pid);
-    if (p.owner.kind == kind && p.owner.name == name && !p.terminating) out.push_back(pid);
+    if (p.terminating) continue;
+    if (bare ? p.owner.kind.empty() && p.name == name : p.owner.kind == kind && p.owner.name == name) out.push_back(pid);
   }
   if (Managed* m = find(kind, name)) m->live -= static_cast<int>(out.size());
   return out;

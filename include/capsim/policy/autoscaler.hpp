@@ -117,7 +117,7 @@ class Autoscaler {
   // A node present at t = 0 that this policy owns (spec.nodeClaims: a Karpenter NodeClaim), which
   // already carries its NodePool's labels and taints: stamp the rest as the policy's own launch
   // would (requirements, annotations, allocatable).
-  virtual void adopt(cluster::Node& node) const { (void)node; }
+  virtual void adopt(cluster::Node& node) { (void)node; }
   // A spot interruption warning (2-minute notice) for a running node. The instance goes away two
   // minutes later whatever the policy does; the returned actions are applied now.
   virtual Actions on_spot_interruption(cluster::NodeId node, const View& view) {

@@ -248,7 +248,7 @@ Actions Karpenter::on_spot_interruption(cluster::NodeId node, const View& view) 
   return out;
 }
 
-void Karpenter::adopt(cluster::Node& n) const {
+void Karpenter::adopt(cluster::Node& n) {
   // What launch_for and the launch give a node of this pool, for a NodeClaim that exists at t = 0,
   // beyond the pool's labels and taints, which the world sets for every autoscaler.
   const NodePoolModel* pm = m_shared.pool(n.node_pool);
@@ -262,6 +262,9 @@ void Karpenter::adopt(cluster::Node& n) const {
   n.annotations["karpenter.sh/nodepool-hash"] = pm->pool_hash;
   n.annotations["karpenter.k8s.aws/ec2nodeclass-hash"] = pm->class_hash;
   n.termination_grace_period = pm->spec.termination_grace_period;
+  // v1: its expiry counts from its creation, as a launched one's (nodeclaim/expiration/controller.go
+  // compares now with creationTimestamp + spec.expireAfter); one already past it expires at once.
+  m_shared.note_new_claim_expiry(n.created_at, *pm);
   // Capacity and allocatable as this pool's node class computes them.
   for (const auto& it : *pm->instance_types)
     if (it.name == n.instance_type) {

@@ -192,6 +192,20 @@ TEST_CASE("karpenter v1: an empty node is removed after consolidateAfter, the po
   CHECK(r45.terminations[0].at.ms == 365'000);  // consolidatable at 345, next poll 350, + 15
 }
 
+// A timeline delete of a bare Pod deletes that pod (kubectl delete pod: the API server marks it and
+// the kubelet stops it within terminationGracePeriodSeconds, here 0), so its node empties and is
+// removed exactly as after the Deployment's delete above.
+TEST_CASE("a timeline delete of a bare Pod removes the pod", "[sim][karpenter]") {
+  std::string tl = "  timeline:\n    - {at: 5m, delete: {kind: Pod, name: solo}}\n";
+  const std::string pod =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  terminationGracePeriodSeconds: 0\n"
+      "  containers: [{name: c, resources: {requests: {cpu: 500m, memory: 512Mi}}}]\n";
+  auto r = run_text(scenario_doc("v1.14", "10m", tl) + k_m5_pool_od + pod);
+  REQUIRE(r.terminations.size() == 1);
+  CHECK(r.terminations[0].at.ms == 345'000);
+  CHECK(r.terminations[0].reason == "empty");
+}
+
 // v1alpha5 ttlSecondsAfterEmpty (v0.29 deprovisioning/emptiness.go): no validation, no budget.
 TEST_CASE("karpenter v0.29: ttlSecondsAfterEmpty removes the node at the first poll after the ttl", "[sim][karpenter]") {
   const std::string prov =

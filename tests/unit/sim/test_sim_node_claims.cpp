@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <tuple>
 #include <sstream>
 
 #include "capsim/catalog/catalog.hpp"
@@ -95,4 +96,30 @@ TEST_CASE("initial NodeClaims: errors", "[io][nodeclaims]") {
                     {"age: 1h, pods: {web: 1}", "age: 1h, pods: {web: 2}"}})) ==
         "x.yaml:14:7: error: spec.nodeClaims[2].pods: pod default/web-00002 cannot be bound to node "
         "ip-10-0-0-6.us-east-1.compute.internal (m5.large): Insufficient cpu");
+}
+
+TEST_CASE("initial NodeClaims expire under their NodePool's expireAfter, counted from their age", "[sim][nodeclaims]") {
+  // core nodeclaim/expiration/controller.go: a NodeClaim is deleted once now >= creationTimestamp +
+  // spec.expireAfter (forceful: no budget, no consolidateAfter). The m5.2xlarge (age 2h) are past
+  // 80m at t = 0; the m5.large (age 1h) reaches it at 20m.
+  auto s = io::load_scenario_text(
+      with({{"      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}",
+             "      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n      expireAfter: 80m"},
+            {"consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 1m",
+             "consolidationPolicy: WhenEmpty, consolidateAfter: Never"}}),
+      "x.yaml", *catalog::Catalog::embedded());
+  auto r = run(s);
+  std::vector<std::tuple<std::int64_t, std::string>> expired;
+  for (const auto& t : r.terminations)
+    if (t.reason == "expired") expired.emplace_back(t.at.ms, t.instance_type);
+  REQUIRE(expired.size() >= 3);
+  CHECK(std::get<0>(expired[0]) == 0);
+  CHECK(std::get<1>(expired[0]) == "m5.2xlarge");
+  CHECK(std::get<0>(expired[1]) == 0);
+  CHECK(std::get<1>(expired[1]) == "m5.2xlarge");
+  CHECK(std::get<0>(expired[2]) == 20 * 60'000);
+  CHECK(std::get<1>(expired[2]) == "m5.large");
+  // Nodes launched in the run expire 80m after their launch: after the end of this 30m run.
+  CHECK(expired.size() == 3);
+  CHECK(r.summary.pods_pending_at_end == 0);
 }

@@ -35,7 +35,7 @@ class Karpenter final : public Autoscaler {
                              SimTime now) override;
   void on_launch_result(const LaunchNode& request, const std::vector<cloud::FleetOverride>& insufficient, bool launched,
                         SimTime now) override;
-  void adopt(cluster::Node& node) const override;
+  void adopt(cluster::Node& node) override;
   Actions on_spot_interruption(cluster::NodeId node, const View& view) override;
   const ControllerStats* controller_stats() const override { return &m_disruption.stats(); }
 
