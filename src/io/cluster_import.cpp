@@ -747,6 +747,13 @@ ClusterImport import_cluster(const ClusterImportOptions& opts, const catalog::Ca
         if (auto s = sizes.find(name); s != sizes.end()) {
           e << YAML::Key << "minSize" << YAML::Value << s->second.min;
           e << YAML::Key << "maxSize" << YAML::Value << std::max(s->second.max, static_cast<int>(g.nodes.size()));
+          // A live cluster's group exists whichever autoscaler a run simulates (by default a
+          // Cluster Autoscaler group is only in the Cluster Autoscaler's runs).
+          if (any_karpenter) {
+            std::vector<std::string> runs = autoscalers;
+            runs.emplace_back("static");
+            e << YAML::Key << "autoscalers" << YAML::Value << YAML::Flow << runs;
+          }
         }
         if (types.size() > 1) {
           e << YAML::Key << "mixedInstancesPolicy" << YAML::Value << YAML::BeginMap;

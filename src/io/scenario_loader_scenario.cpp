@@ -385,7 +385,8 @@ void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string&
     MapView m(d, n[i], p);
     if (!m.ok()) continue;
     m.reject_unknown({"name", "instanceType", "count", "zones", "capacityType", "amiFamily", "labels", "taints", "kubelet",
-                      "minSize", "maxSize", "desiredCapacity", "mixedInstancesPolicy", "tags", "annotations", "nodes"});
+                      "minSize", "maxSize", "desiredCapacity", "mixedInstancesPolicy", "tags", "annotations", "nodes",
+                      "autoscalers"});
     spec::NodeGroup g;
     g.loc = d.loc(n[i]);
     if (auto v = m.req_str("name")) {
@@ -418,6 +419,13 @@ void read_node_groups(Loader& l, Doc& d, const YAML::Node& n, const std::string&
     if (const YAML::Node k = m.get("kubelet"); present(k)) g.kubelet = read_kubelet(d, k, m.path("kubelet"), true);
     read_node_group_autoscaling(l, d, m, g, region);
     read_initial_nodes(l, d, m, g, region);
+    if (const YAML::Node a = m.get("autoscalers"); present(a) && expect_list(d, a, m.path("autoscalers"))) {
+      // The runs whose cluster holds the group (spec::NodeGroup::in_run).
+      for (std::size_t k = 0; k < a.size(); ++k)
+        if (auto v = to_enum(d, a[k], index_path(m.path("autoscalers"), k), {"karpenter", "cluster-autoscaler", "static"}))
+          g.autoscalers.push_back(*v);
+      if (a.size() == 0) d.error(a, m.path("autoscalers"), "expected at least one autoscaler (omit the key for the default)");
+    }
     l.sc.node_groups.push_back(std::move(g));
   }
 }

@@ -66,6 +66,17 @@ std::string compare_table(const sim::RunResult& run) {
   };
 
   section("nodes");
+  // Which node groups each run's cluster started with ("-": not in that run).
+  std::vector<std::string> groups;
+  for (const auto& r : run.results)
+    for (const auto& [name, n] : r.node_groups_at_start)
+      if (std::find(groups.begin(), groups.end(), name) == groups.end()) groups.push_back(name);
+  for (const auto& g : groups)
+    row("  at start in group " + g, false, [&](const auto& r) {
+      for (const auto& [name, n] : r.node_groups_at_start)
+        if (name == g) return std::to_string(n);
+      return std::string("-");
+    });
   row("  peak", false, [](const auto& r) { return std::to_string(r.summary.peak_nodes); });
   row("  node-hours", true, [](const auto& r) { return num(round_to(r.summary.node_hours, 6)); });
   row("  launched", false, [](const auto& r) { return std::to_string(r.summary.nodes_launched); });

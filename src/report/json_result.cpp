@@ -172,10 +172,13 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
   for (const auto& t : r.terminations) terminations.push_back(termination_json(t));
   nlohmann::json sizes = nlohmann::json::array();
   for (const auto& n : r.node_sizes) sizes.push_back(node_size_json(n));
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& [name, nodes] : r.node_groups_at_start) groups.push_back({{"name", name}, {"nodes", nodes}});
   nlohmann::json j = {
       {"autoscaler", r.autoscaler},
       {"decisionCount", r.decision_count},
       {"launches", std::move(launches)},
+      {"nodeGroupsAtStart", std::move(groups)},
       {"nodeSizes", std::move(sizes)},
       {"summary", summary_json(r.summary)},
       {"terminations", std::move(terminations)},

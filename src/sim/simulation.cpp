@@ -69,7 +69,25 @@ std::optional<std::vector<catalog::InstanceType>> synthetic_instance_types(const
 }
 
 AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts) {
-  World world(scenario, autoscaler, opts);
+  // The node groups this run's cluster holds: those in the run of its autoscaler or of one it
+  // hands over to (spec::NodeGroup::in_run).
+  std::vector<std::string> runs{autoscaler};
+  const std::string first = scenario.autoscalers.empty() ? std::string() : scenario.autoscalers.front();
+  for (const auto& e : scenario.timeline)  // the first handover from this autoscaler (policy::make_autoscaler)
+    if (e.kind == spec::TimelineKind::handover && (e.handover_from.empty() ? first : e.handover_from) == autoscaler) {
+      runs.push_back(e.handover_to);
+      break;
+    }
+  const auto in_this_run = [&](const spec::NodeGroup& g) {
+    return std::any_of(runs.begin(), runs.end(), [&](const std::string& r) { return g.in_run(r); });
+  };
+  if (std::all_of(scenario.node_groups.begin(), scenario.node_groups.end(), in_this_run)) {
+    World world(scenario, autoscaler, opts);
+    return world.run();
+  }
+  spec::Scenario own = scenario;
+  std::erase_if(own.node_groups, [&](const spec::NodeGroup& g) { return !in_this_run(g); });
+  World world(own, autoscaler, opts);
   return world.run();
 }
 

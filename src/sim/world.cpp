@@ -243,6 +243,7 @@ void World::add_node_groups() {
                               : catalog::build_instance_types(*m_opts.catalog, m_scenario.region, zones, params, names);
     auto it = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.name == g.instance_type; });
     CAPSIM_ASSERT(it != types.end(), "node group instance type " + g.instance_type + " has no price in " + m_scenario.region);
+    m_result.node_groups_at_start.emplace_back(g.name, g.count);
     for (int i = 0; i < g.count; ++i) {
       // Listed nodes (nodeGroups[].nodes) keep their zone and instance type; others go round-robin.
       const spec::InitialNode* listed = g.nodes.empty() ? nullptr : &g.nodes[static_cast<std::size_t>(i)];

@@ -53,6 +53,11 @@ const Workload* Scenario::find_workload(std::string_view kind, std::string_view 
 // AWS Auto Scaling InstancesDistribution: OnDemandBaseCapacity instances first, then
 // OnDemandPercentageAboveBaseCapacity of the rest. capsim rounds the On-Demand share up (in
 // favour of On-Demand), so 1 instance above the base at 50 % is On-Demand.
+bool NodeGroup::in_run(std::string_view autoscaler) const {
+  if (!autoscalers.empty()) return std::find(autoscalers.begin(), autoscalers.end(), autoscaler) != autoscalers.end();
+  return !autoscaled() || autoscaler == "cluster-autoscaler" || autoscaler == "static";
+}
+
 int NodeGroup::on_demand_count(int size) const {
   if (size <= 0) return 0;
   if (!mixed_instances) return capacity_type == "spot" ? 0 : size;

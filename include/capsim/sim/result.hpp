@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "capsim/core/money.hpp"
@@ -134,6 +135,9 @@ struct AutoscalerResult {
   std::vector<TerminationRecord> terminations;
   // Every node's size, one entry per (NodePool / node group, instance type), sorted by both.
   std::vector<NodeSize> node_sizes;
+  // The node groups this run's cluster started with and their nodes at t = 0, in scenario order
+  // (spec::NodeGroup::in_run decides which); empty for the lower bound.
+  std::vector<std::pair<std::string, int>> node_groups_at_start;
   std::vector<Decision> decisions;  // empty when SimOptions::keep_decisions is false
   std::size_t decision_count{0};    // every decision made
   std::vector<Sample> samples;

@@ -246,9 +246,17 @@ struct NodeGroup {
   std::optional<MixedInstancesPolicy> mixed_instances;
   std::map<std::string, std::string> tags;         // ASG tags, e.g. k8s.io/cluster-autoscaler/node-template/label/<k>
   std::map<std::string, std::string> annotations;  // annotations of the group's nodes
+  // The runs whose cluster holds the group (nodeGroups[].autoscalers); empty: the default of in_run.
+  std::vector<std::string> autoscalers;
   SourceLoc loc;
 
   bool autoscaled() const { return max_size.has_value(); }
+  // The group exists in the run of `autoscaler` (the run's first autoscaler, or one it hands over
+  // to): one of `autoscalers` when given; otherwise a static group (no maxSize) is in every run
+  // and an autoscaled one is the Cluster Autoscaler's, so only in its runs and in the static
+  // cluster's (the cluster frozen as it stands). Karpenter's runs never see a CA group unless it
+  // says so. The lower bound has no node groups.
+  bool in_run(std::string_view autoscaler) const;
   // On-Demand instances a group of `size` instances holds: the base, then the percentage above
   // it, rounded up in favour of On-Demand (a group without a mixed-instances policy: all of them
   // for capacity type on-demand, none for spot).

@@ -133,6 +133,7 @@ TEST_CASE("import cluster: nodes, bound pods, workloads and Karpenter objects", 
       tags: {eks:nodegroup-name: apps}
       minSize: 1
       maxSize: 5
+      autoscalers: [karpenter, cluster-autoscaler, static]
       nodes:
         - {zone: us-east-1a, pods: {shop-web: 1, other-web: 1}}  # mng-1
 )") != std::string::npos);

@@ -83,6 +83,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
           "zone": "us-east-1b"
         }
       ],
+      "nodeGroupsAtStart": [],
       "nodeSizes": [],
       "summary": {
         "costUsd": 0.123457,
@@ -135,6 +136,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
           "zone": "us-east-1a"
         }
       ],
+      "nodeGroupsAtStart": [],
       "nodeSizes": [],
       "summary": {
         "costUsd": 0.0,
