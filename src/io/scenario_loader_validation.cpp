@@ -435,6 +435,24 @@ void cross_validate(Loader& l) {
                    ")");
     }
   }
+
+  // BestEffort pods (no CPU or memory request nor limit in any container, Kubernetes' QoS class):
+  // legal, and almost never meant: sized as zero, they pack onto any node with a free pod slot.
+  for (const auto& w : l.sc.workloads) {
+    bool best_effort = true;
+    for (const auto* list : {&w.tmpl.containers, &w.tmpl.init_containers})
+      for (const auto& c : *list)
+        for (const auto* r : {&c.requests, &c.limits})
+          if (r->cpu_millis() != 0 || r->memory_bytes() != 0) best_effort = false;
+    if (!best_effort) continue;
+    const std::string kind(spec::workload_kind_name(w.kind));
+    const std::string count = w.kind == spec::WorkloadKind::daemon_set ? "one pod per node"
+                              : std::to_string(w.kind == spec::WorkloadKind::job ? w.completions : w.replicas) + " pod(s)";
+    l.diags.warning(Diagnostic{w.loc.file, w.loc.line, w.loc.col, Severity::warning, "",
+                               kind + " " + quote(w.name) + " requests no CPU or memory (BestEffort), " + count +
+                                   ": the scheduler and the autoscalers size them as zero, so they pack onto any "
+                                   "node with a free pod slot"});
+  }
 }
 
 }  // namespace capsim::io::detail

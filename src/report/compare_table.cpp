@@ -120,6 +120,10 @@ std::string compare_table(const sim::RunResult& run) {
   t.render(out, 0);
   for (const auto& r : run.results)
     if (!r.controller_time_warning.empty()) out += "note (" + r.autoscaler + "): " + r.controller_time_warning + "\n";
+  for (const auto& r : run.results) {
+    const std::string pending = pending_workloads_text(r, 2);
+    if (!pending.empty()) out += "[" + r.autoscaler + "]\n" + pending;
+  }
   out += "\n";
   detail::render_expectations(out, run.expectations);
   return out;

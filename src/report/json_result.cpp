@@ -172,6 +172,12 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
   for (const auto& t : r.terminations) terminations.push_back(termination_json(t));
   nlohmann::json sizes = nlohmann::json::array();
   for (const auto& n : r.node_sizes) sizes.push_back(node_size_json(n));
+  nlohmann::json pending = nlohmann::json::array();
+  for (const auto& w : r.pending_workloads)
+    pending.push_back({{"workload", w.workload},
+                       {"pendingAtEnd", w.pending_at_end},
+                       {"waitedLong", w.waited_long},
+                       {"reason", w.reason}});
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& [name, nodes] : r.node_groups_at_start) groups.push_back({{"name", name}, {"nodes", nodes}});
   nlohmann::json j = {
@@ -180,6 +186,7 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
       {"launches", std::move(launches)},
       {"nodeGroupsAtStart", std::move(groups)},
       {"nodeSizes", std::move(sizes)},
+      {"pendingWorkloads", std::move(pending)},
       {"summary", summary_json(r.summary)},
       {"terminations", std::move(terminations)},
   };

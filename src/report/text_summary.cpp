@@ -77,6 +77,22 @@ void render_terminations(std::string& out, const sim::AutoscalerResult& r) {
 
 }  // namespace
 
+std::string pending_workloads_text(const sim::AutoscalerResult& r, std::size_t indent) {
+  if (r.pending_workloads.empty()) return {};
+  const std::string pad(indent, ' ');
+  std::string out = pad + "pending pods by workload (at the end, or placed after waiting " +
+                    format_duration(sim::k_long_pending) + " or more):\n";
+  for (const auto& w : r.pending_workloads) {
+    out += pad + "  " + w.workload + ": ";
+    if (w.pending_at_end > 0) out += std::to_string(w.pending_at_end) + " pending at end";
+    if (w.pending_at_end > 0 && w.waited_long > 0) out += ", ";
+    if (w.waited_long > 0) out += std::to_string(w.waited_long) + " waited " + format_duration(sim::k_long_pending) + " or more";
+    if (!w.reason.empty()) out += "; " + w.reason;
+    out += "\n";
+  }
+  return out;
+}
+
 std::string not_modelled_text(const sim::RunResult& run) {
   if (run.not_modelled.empty()) return {};
   std::string out = "\nnot modelled (these can change the answer):\n";
@@ -98,6 +114,7 @@ std::string text_summary(const sim::RunResult& run) {
   for (const auto& r : run.results) {
     out += "\n[" + r.autoscaler + "]\n";
     render_summary(out, r);
+    out += pending_workloads_text(r, 2);
     render_launches(out, r);
     render_terminations(out, r);
   }

@@ -1,6 +1,7 @@
 #include "sim/world.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -198,8 +199,67 @@ void World::note(const policy::Note& n) {
   d.instance_types = n.instance_types;
   d.pods = n.pods;
   d.message = n.message;
+  if (n.kind == "unschedulable" && !m_lower_bound) {
+    // "could not schedule 3 pod(s): why" / "3 pod(s) didn't trigger scale-up: why" -> one pod's words.
+    std::string one = n.message;
+    if (const auto at = one.find(" pod(s)"); at != std::string::npos) {
+      std::size_t digits = at;
+      while (digits > 0 && std::isdigit(static_cast<unsigned char>(one[digits - 1]))) --digits;
+      if (digits < at) one.replace(digits, at + 7 - digits, "pod");
+    }
+    for (const auto& p : n.pods) m_pending_reason[p] = one;
+  }
   log(n.message);
   record(std::move(d));
+}
+
+namespace {
+// "Deployment web", "Pod debug", "TraceReplicaSet x": what the pod belongs to.
+std::string workload_label(const cluster::Pod& p) {
+  return p.owner.kind.empty() ? "Pod " + p.name : p.owner.kind + " " + p.owner.name;
+}
+}  // namespace
+
+void World::pod_placed_or_gone(const cluster::Pod& p, SimTime now, bool placed) {
+  if (placed && now - p.created >= k_long_pending) ++m_waited_long[workload_label(p)];
+  if (m_pending_reason.empty()) return;
+  m_pending_reason.erase(p.name);
+  m_pending_reason.erase(p.namespace_ + "/" + p.name);
+}
+
+void World::explain_pending() {
+  if (m_lower_bound) return;
+  std::map<std::string, PendingWorkload> by;
+  std::map<std::string, cluster::PodId> first_pending;
+  for (auto pid : m_state.pending_pods()) {
+    const auto& p = m_state.pod(pid);
+    if (p.is_daemon()) continue;
+    const std::string label = workload_label(p);
+    auto& w = by[label];
+    w.workload = label;
+    ++w.pending_at_end;
+    if (w.reason.empty()) {
+      auto it = m_pending_reason.find(p.namespace_ + "/" + p.name);
+      if (it == m_pending_reason.end()) it = m_pending_reason.find(p.name);
+      if (it != m_pending_reason.end()) w.reason = it->second;
+    }
+    first_pending.try_emplace(label, pid);
+  }
+  for (const auto& [label, n] : m_waited_long) {
+    auto& w = by[label];
+    w.workload = label;
+    w.waited_long = n;
+  }
+  // No word from the autoscaler (a static cluster, or a pod it never saw): the kube-scheduler's filters.
+  for (auto& [label, w] : by)
+    if (w.reason.empty() && first_pending.count(label))
+      w.reason = "kube-scheduler: " + scheduling::select_node(m_state, m_state.pod(first_pending[label]), true).reason;
+  for (auto& [label, w] : by) m_result.pending_workloads.push_back(std::move(w));
+  std::stable_sort(m_result.pending_workloads.begin(), m_result.pending_workloads.end(),
+                   [](const PendingWorkload& a, const PendingWorkload& b) {
+                     return a.pending_at_end != b.pending_at_end ? a.pending_at_end > b.pending_at_end
+                                                                 : a.waited_long > b.waited_long;
+                   });
 }
 
 void World::record_size(const cluster::Node& n, const catalog::InstanceType& it) {
@@ -509,7 +569,10 @@ void World::delete_pod(cluster::PodId id, bool evicted, bool succeeded, bool gra
   }
   cluster::Pod gone = m_state.pod(id);
   if (!gone.is_daemon()) {
-    if (!gone.bound()) m_pending_seconds.push_back((now - gone.created).seconds_f());
+    if (!gone.bound()) {
+      m_pending_seconds.push_back((now - gone.created).seconds_f());
+      pod_placed_or_gone(gone, now, false);
+    }
     if (evicted && gone.bound()) ++m_result.summary.evictions;
     if (m_lower_bound) demand_changed(gone, -1);
     if (m_opts.pod_event) report_pod_event(gone, false);
@@ -587,6 +650,7 @@ void World::kube_scheduler_pass() {
     cluster::Pod& p = m_state.pod(pid);
     if (choice.node) {
       m_pending_seconds.push_back((now - p.created).seconds_f());
+      pod_placed_or_gone(p, now, true);
       m_state.bind(pid, *choice.node, now);
       if (p.run_duration) {
         std::uint64_t uid = p.uid;
@@ -1106,6 +1170,7 @@ void World::finish() {
   sum.pod_pending_p95_s = nearest_rank(m_pending_seconds, 0.95);
   sum.pod_pending_p99_s = nearest_rank(m_pending_seconds, 0.99);
   sum.pod_pending_max_s = m_pending_seconds.empty() ? 0.0 : m_pending_seconds.back();
+  explain_pending();
   m_result.structural = m_probe.finish(m_state, m_result, m_zones);
   if (const policy::ControllerStats* stats = m_autoscaler->controller_stats()) summarize_controller_time(*stats);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -132,6 +133,14 @@ class World {
   std::set<std::uint64_t> m_replace_when_gone;  // uids of terminating evicted StatefulSet pods
   int m_node_counter{0};
   std::vector<double> m_pending_seconds;
+  // The last reason the autoscaler gave for a pod it could not place (its unschedulable notes), by
+  // the name the note used ("web-00003" or "default/web-00003"); dropped when the pod binds or goes.
+  std::unordered_map<std::string, std::string> m_pending_reason;
+  std::map<std::string, int> m_waited_long;  // per workload label: pods placed after k_long_pending or more
+  // A pending pod was bound (`placed`) or deleted: its wait is counted and its reason dropped.
+  void pod_placed_or_gone(const cluster::Pod& p, SimTime now, bool placed);
+  // AutoscalerResult::pending_workloads at the end of the run.
+  void explain_pending();
   AutoscalerResult m_result;
   std::map<std::pair<std::string, std::string>, NodeSize> m_node_sizes;  // (pool or group, type)
   ExpectationProbe m_probe;

@@ -2,10 +2,12 @@
 // terminations with clock times, then expectations with PASS/FAIL. Plain ASCII, no colours.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace capsim::sim {
 struct RunResult;
+struct AutoscalerResult;
 }  // namespace capsim::sim
 
 namespace capsim::report {
@@ -17,5 +19,9 @@ std::string text_summary(const sim::RunResult& run);
 // for what the scenario holds that is not modelled; "" when nothing. Both the summary and the
 // compare table carry it.
 std::string not_modelled_text(const sim::RunResult& run);
+
+// "<indent>pending pods by workload (...):\n<indent>  Deployment web: 21 pending at end; <reason>\n..."
+// for an autoscaler's run; "" when every pod ran without a long wait.
+std::string pending_workloads_text(const sim::AutoscalerResult& r, std::size_t indent);
 
 }  // namespace capsim::report

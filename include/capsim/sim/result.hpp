@@ -83,6 +83,19 @@ struct Sample {
   std::int64_t memory_requested_bytes{0}, memory_allocatable_bytes{0};
 };
 
+// Pods of one workload that were pending at the end of the run or waited long to be placed, and
+// why, in the autoscaler's words (the last reason it gave for one of them: Karpenter's
+// "incompatible with nodepool ...", the Cluster Autoscaler's "pod didn't trigger scale-up: ..."),
+// else the kube-scheduler's filters for the first one still pending ("0/3 nodes are available: ...").
+struct PendingWorkload {
+  std::string workload;  // "Deployment web", "Pod debug", "trace pods of ReplicaSet x" ...
+  int pending_at_end{0};
+  int waited_long{0};    // placed after waiting k_long_pending or more
+  std::string reason;
+};
+// A pod that waits this long before it runs counts as waiting long (PendingWorkload::waited_long).
+inline constexpr Duration k_long_pending = Duration::minutes(5);
+
 struct Summary {
   int nodes_launched{0};
   int nodes_terminated{0};
@@ -138,6 +151,9 @@ struct AutoscalerResult {
   // The node groups this run's cluster started with and their nodes at t = 0, in scenario order
   // (spec::NodeGroup::in_run decides which); empty for the lower bound.
   std::vector<std::pair<std::string, int>> node_groups_at_start;
+  // Per workload with pods pending at the end or that waited k_long_pending or more: most pending
+  // first, then by name.
+  std::vector<PendingWorkload> pending_workloads;
   std::vector<Decision> decisions;  // empty when SimOptions::keep_decisions is false
   std::size_t decision_count{0};    // every decision made
   std::vector<Sample> samples;

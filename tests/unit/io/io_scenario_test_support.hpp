@@ -70,6 +70,14 @@ inline std::vector<std::string> rendered(const std::vector<Diagnostic>& diags) {
   return out;
 }
 
+// The warnings other than the BestEffort note (tests whose pods request nothing on purpose).
+inline std::vector<Diagnostic> besides_best_effort(const std::vector<Diagnostic>& warnings) {
+  std::vector<Diagnostic> out;
+  for (const auto& w : warnings)
+    if (w.message.find("(BestEffort)") == std::string::npos) out.push_back(w);
+  return out;
+}
+
 // Loads text that must fail with exactly one error; returns it rendered.
 inline std::string single_error(const std::string& text, const std::string& file = "scenarios/x.yaml") {
   const auto diags = load_errors(text, file);

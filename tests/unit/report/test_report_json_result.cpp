@@ -85,6 +85,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       ],
       "nodeGroupsAtStart": [],
       "nodeSizes": [],
+      "pendingWorkloads": [],
       "summary": {
         "costUsd": 0.123457,
         "evictions": 3,
@@ -138,6 +139,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       ],
       "nodeGroupsAtStart": [],
       "nodeSizes": [],
+      "pendingWorkloads": [],
       "summary": {
         "costUsd": 0.0,
         "evictions": 0,
