@@ -30,6 +30,15 @@ Diagnostic input_error(const std::string& file, const std::string& message) {
   return Diagnostic{file, 0, 0, Severity::error, "", message};
 }
 
+struct Job {
+  std::string file;
+  spec::Scenario scenario;
+  sim::RunResult result;
+  std::exception_ptr error;
+};
+
+}  // namespace
+
 // Directories give their *.yaml / *.yml files (not recursively; sweep files, kind: Sweep, are
 // passed over), globs their matches, both sorted; files are taken as they are. A path that is none
 // of these is an error.
@@ -65,15 +74,6 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
   }
   return out;
 }
-
-struct Job {
-  std::string file;
-  spec::Scenario scenario;
-  sim::RunResult result;
-  std::exception_ptr error;
-};
-
-}  // namespace
 
 int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, std::ostream& err) {
   auto cat = load_catalog(common);

@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
 #include <iostream>
 #include <filesystem>
@@ -15,10 +18,12 @@
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/cron.hpp"
+#include "capsim/core/suggest.hpp"
 #include "capsim/core/version.hpp"
 #include "capsim/io/audit_reader.hpp"
 #include "capsim/io/cluster_import.hpp"
 #include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/sweep_loader.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/io/trace_writer.hpp"
 #include "capsim/report/atomic_write.hpp"
@@ -174,6 +179,23 @@ void add_controller_time_option(CLI::App* cmd, Common& common) {
           "PRESET[,PRESET...]");
 }
 
+void check_output_path(const std::string& option, const std::string& path, bool directory) {
+  if (path.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path p(path);
+  auto fail = [&](const std::string& why) { throw InputError({Diagnostic{"", 0, 0, Severity::error, option, why}}); };
+  auto quote_path = [](const std::string& s) { return "\"" + s + "\""; };
+  if (directory) {
+    if (fs::exists(p, ec) && !fs::is_directory(p, ec)) fail(quote_path(path) + " exists and is not a directory");
+  } else if (fs::is_directory(p, ec)) {
+    fail(quote_path(path) + " is a directory");
+  }
+  const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent, ec)) fail("directory " + quote_path(parent.string()) + " does not exist");
+  if (::access(parent.c_str(), W_OK) != 0) fail("directory " + quote_path(parent.string()) + " is not writable");
+}
+
 sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions) {
   sim::SimOptions opts;
   opts.catalog = std::move(cat);
@@ -217,6 +239,10 @@ sim::SimOptions run_options(std::shared_ptr<const catalog::Catalog> cat, const C
 // with the progress bar, and write --out, --openmetrics and --html (the HTML page rendered once).
 sim::RunResult simulate(const std::string& path, const Common& common, const std::string& out_dir,
                         std::optional<std::uint64_t> seed, bool compare, std::ostream& err) {
+  // Where the results go is checked first: a long run must not end with nowhere to write.
+  detail::check_output_path("--out", out_dir, true);
+  detail::check_output_path("--html", common.html, false);
+  detail::check_output_path("--openmetrics", common.openmetrics, false);
   auto cat = load_catalog(common);
   spec::Scenario scenario = load(path, *cat, common.lenient);
   print_input_notes(scenario, common, err, /*not_modelled=*/false);
@@ -256,9 +282,16 @@ int cmd_compare(const std::string& path, const Common& common, const std::string
 int cmd_validate(const std::vector<std::string>& files, const Common& common, std::ostream& out, std::ostream& err) {
   auto cat = load_catalog(common);
   int rc = k_exit_ok;
-  std::vector<std::string> paths = files;
-  if (paths.empty()) paths.emplace_back();
+  // Directories and globs give their scenario files; a sweep file named on its own is skipped.
+  std::vector<Diagnostic> errors;
+  std::vector<std::string> paths = files.empty() ? std::vector<std::string>{""} : detail::expand_inputs(files, errors);
+  for (const auto& e : errors) err << e.render() << "\n";
+  if (!errors.empty()) rc = k_exit_input_error;
   for (const auto& p : paths) {
+    if (!p.empty() && io::is_sweep_file(p)) {
+      out << p << ": skipped (a Sweep document: check it with `capsim sweep plan`)\n";
+      continue;
+    }
     try {
       spec::Scenario s = load(p, *cat, common.lenient);
       print_input_notes(s, common, err, /*not_modelled=*/true);
@@ -476,9 +509,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   detail::add_controller_time_option(compare_cmd, common);
   detail::add_exact_flag(compare_cmd, common);
 
+  auto* version_cmd = app.add_subcommand("version", "Print capsim's version");
+
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
-  validate_cmd->add_option("files", validate_files, "Scenario YAML files (default: the built-in scenario)");
+  validate_cmd->add_option("files", validate_files,
+                           "Scenario YAML files, directories (their *.yaml) or globs (default: the built-in scenario)");
 
   std::string cat_region = "us-east-1", cat_type, cat_format = "table";
   auto* catalog_cmd = app.add_subcommand("catalog", "List EC2 instance types with capacity, allocatable and prices");
@@ -586,6 +622,26 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   detail::ForecastCliOptions forecast_opts;
   detail::add_forecast_command(app, forecast_opts, common);
 
+  // The first word that is neither a global option nor its value names the subcommand; an unknown
+  // one gets "did you mean" (CLI11 alone says "A subcommand is required").
+  {
+    std::vector<std::string> names;
+    for (const auto* sc : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sc->get_name());
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view a = argv[i];
+      if (a == "--catalog" || a == "--progress") {
+        ++i;
+        continue;
+      }
+      if (a.empty() || a.front() == '-') continue;
+      if (std::find(names.begin(), names.end(), a) != names.end()) break;
+      const std::vector<std::string_view> views(names.begin(), names.end());
+      err << "capsim: unknown subcommand \"" << a << "\"";
+      if (auto near = closest_word(a, views)) err << ", did you mean \"" << *near << "\"?";
+      err << " (capsim --help lists them)\n";
+      return k_exit_input_error;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -604,6 +660,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);
+    if (*version_cmd) {
+      out << "capsim " << k_version << "\n";
+      return k_exit_ok;
+    }
     if (*check_cmd) return detail::cmd_check(check, common, out, err);
     if (*diff_cmd) return detail::cmd_diff(diff, common, out, err);
     if (*catalog_cmd) return cmd_catalog(common, cat_region, cat_type, cat_format, out);

@@ -60,6 +60,12 @@ spec::Scenario load(const std::string& path, const catalog::Catalog& cat, bool l
 // What loading found, on `err`: warnings (unless --quiet); the fields and kinds that cannot change
 // the simulation in one line (unless --quiet), or one per line with --explain-ignored; and, when
 // `not_modelled` (commands whose output does not carry it), what is not modelled, always.
+// Scenario files: a directory's *.yaml / *.yml (sweep files left out), a glob's matches, or the
+// file itself; each input that names nothing is an error in `errors`.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, std::vector<Diagnostic>& errors);
+// An output path (--out directory, --html / --openmetrics file) that cannot be written: an
+// InputError naming the option, before anything runs.
+void check_output_path(const std::string& option, const std::string& path, bool directory);
 void print_input_notes(const spec::Scenario& s, const Common& c, std::ostream& err, bool not_modelled);
 // `keep_decisions`: the run's decisions are kept (written or compared); otherwise only counted.
 sim::SimOptions sim_options(std::shared_ptr<const catalog::Catalog> cat, const Common& common, bool keep_decisions);

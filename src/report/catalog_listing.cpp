@@ -2,6 +2,7 @@
 #include "capsim/report/catalog_listing.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -35,11 +36,20 @@ std::string usd6(Money m) {
   return fmt::format("{}.{:06d}", micro / 1'000'000, micro % 1'000'000);
 }
 
+// By family, then by size within it (vCPUs, memory), so m5.large comes before m5.xlarge and
+// m5.12xlarge after m5.8xlarge.
+void sort_by_size(std::vector<const catalog::InstanceTypeInfo*>& v) {
+  std::stable_sort(v.begin(), v.end(), [](const catalog::InstanceTypeInfo* a, const catalog::InstanceTypeInfo* b) {
+    return std::tie(a->family, a->vcpu, a->memory_mib, a->name) < std::tie(b->family, b->vcpu, b->memory_mib, b->name);
+  });
+}
+
 std::vector<const catalog::InstanceTypeInfo*> select_types(const catalog::Catalog& cat, const CatalogListOptions& o) {
   std::vector<const catalog::InstanceTypeInfo*> out;
   if (!o.type_filter) {
     for (const auto& t : cat.types())
       if (cat.on_demand_price(o.region, t.name)) out.push_back(&t);
+    sort_by_size(out);
     return out;
   }
   const std::string& f = *o.type_filter;
@@ -50,6 +60,7 @@ std::vector<const catalog::InstanceTypeInfo*> select_types(const catalog::Catalo
     for (const auto& t : cat.types())
       if (t.name.starts_with(f)) out.push_back(&t);
   if (out.empty()) fail("unknown instance type \"" + f + "\"");
+  sort_by_size(out);
   return out;
 }
 
