@@ -90,7 +90,7 @@ void dump_into(std::string& out, const nlohmann::json& v, int indent, int depth)
 }
 
 nlohmann::json launch_json(const sim::LaunchRecord& l) {
-  return {
+  nlohmann::json j = {
       {"atSeconds", seconds_3(l.at)},
       {"capacityType", l.capacity_type},
       {"instanceType", l.instance_type},
@@ -101,6 +101,8 @@ nlohmann::json launch_json(const sim::LaunchRecord& l) {
       {"reason", l.reason},
       {"zone", l.zone},
   };
+  if (!l.capacity_note.empty()) j["capacityNote"] = l.capacity_note;  // only on a spot-allowed on-demand launch
+  return j;
 }
 
 nlohmann::json termination_json(const sim::TerminationRecord& t) {

@@ -61,7 +61,8 @@ void render_launches(std::string& out, const sim::AutoscalerResult& r) {
   t.add({"TIME", "RUNNING", "NODE", "TYPE", "ZONE", "CAPACITY", "POOL", "USD/H", "REASON"});
   for (const auto& l : r.launches)
     t.add({format_clock(l.at), format_clock(l.launched_at), l.node, l.instance_type, l.zone, l.capacity_type,
-           l.node_pool, num(usd_6(l.price_per_hour)), l.reason});
+           l.node_pool, num(usd_6(l.price_per_hour)),
+           l.capacity_note.empty() ? l.reason : l.reason + " (on-demand: " + l.capacity_note + ")"});
   t.render(out, 4);
 }
 

@@ -42,6 +42,8 @@ struct LaunchNode {
   cloud::FleetRequest fleet;
   std::vector<cluster::PodId> pods;  // pods planned onto it
   std::string reason;
+  // Why an on-demand launch could not use spot though its NodePool allows it ("" otherwise).
+  std::string capacity_note;
   std::string tag;  // copied to Node::launch_tag (e.g. the disruption command it replaces for)
   std::map<std::string, std::string> annotations;  // copied to Node::annotations
   std::optional<Duration> termination_grace_period;  // copied to Node

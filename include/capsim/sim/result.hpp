@@ -31,6 +31,8 @@ struct LaunchRecord {
   std::size_t instance_type_options{0};  // the NodeClaim's instance-type choices (0: a node group's)
   double requests_cpu{0};                // the NodeClaim's requests: cores
   double requests_memory_gib{0};         // and GiB
+  // Why it is on-demand though its NodePool allows spot (policy::LaunchNode::capacity_note).
+  std::string capacity_note;
 };
 
 // The size of the nodes of one instance type in one NodePool / node group: capacity, allocatable

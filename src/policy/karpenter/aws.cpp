@@ -2,6 +2,7 @@
 #include "capsim/policy/karpenter/aws.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace capsim::policy::karpenter {
@@ -75,6 +76,49 @@ cloud::FleetRequest fleet_request(const scheduling::NewNodeClaim& nc) {
   return req;
 }
 
+
+namespace {
+// "us-east-1" of "us-east-1a" (an EC2 zone is its region and a letter); the zone itself otherwise.
+std::string region_of(const std::string& zone) {
+  if (zone.size() > 1 && std::islower(static_cast<unsigned char>(zone.back())) &&
+      std::isdigit(static_cast<unsigned char>(zone[zone.size() - 2])))
+    return zone.substr(0, zone.size() - 1);
+  return zone;
+}
+}  // namespace
+
+std::string on_demand_reason(const scheduling::NewNodeClaim& nc, const cloud::FleetRequest& fleet) {
+  // aws getCapacityType picks spot when the requirements allow it and any instance type left has
+  // a spot offering; say which of those failed when the launch is on-demand anyway.
+  const Requirement* ct = nc.requirements.get(label::k_capacity_type);
+  if (fleet.capacity_type != label::k_on_demand || (ct && !ct->has(label::k_spot))) return {};
+  std::vector<std::string> families;  // of the options without any spot price
+  std::string region;
+  bool any_spot = false, compatible = false, unavailable = false;
+  for (const auto* it : nc.instance_types) {
+    bool has_spot = false;
+    for (const auto& o : it->offerings) {
+      if (region.empty()) region = region_of(o.zone);
+      if (o.capacity_type != label::k_spot) continue;
+      has_spot = true;
+      if (!scheduling::offering_compatible(o, nc.requirements)) continue;
+      compatible = true;
+      unavailable = unavailable || !o.available;
+    }
+    any_spot = any_spot || has_spot;
+    const std::string family = it->name.substr(0, it->name.find('.'));
+    if (!has_spot && std::find(families.begin(), families.end(), family) == families.end()) families.push_back(family);
+  }
+  if (!any_spot) {
+    std::string list;
+    for (std::size_t i = 0; i < families.size() && i < 3; ++i) list += (i ? ", " : "") + families[i];
+    if (families.size() > 3) list += " and " + std::to_string(families.size() - 3) + " more";
+    return "no spot offering: no spot price for " + list + (region.empty() ? "" : " in " + region);
+  }
+  if (!compatible) return "no spot offering in the zones the requirements allow";
+  if (unavailable) return "the compatible spot offerings are unavailable (insufficient capacity, marked for 3m)";
+  return "every compatible spot offering is priced above the cheapest on-demand one";
+}
 
 void UnavailableOfferings::set_available(const std::string& capacity_type, const std::string& type, const std::string& zone,
                               bool available) {

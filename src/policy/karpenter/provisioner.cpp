@@ -129,6 +129,7 @@ LaunchNode Provisioner::launch_for(const scheduling::NewNodeClaim& nc, std::stri
   scheduling::NewNodeClaim pinned = nc;
   pinned.requirements = l.requirements;
   l.fleet = fleet_request(pinned);
+  l.capacity_note = on_demand_reason(nc, l.fleet);
   l.pods = nc.pods;
   l.reason = std::move(reason);
   l.annotations = pm->spec.annotations;
@@ -223,7 +224,8 @@ Actions Provisioner::provision(const View& view) {
     out.notes.push_back(Note{"provision", "provisionable pods", nc.node_pool, {}, names, pod_names(nc.pods),
                              "created nodeclaim for " + std::to_string(nc.pods.size()) + " pod(s), nodepool " +
                                  nc.node_pool + ", requests " + to_string(nc.requests) + ", instance-types " +
-                                 join(shown) + (names.size() > 5 ? " and " + std::to_string(names.size() - 5) + " other(s)" : "")});
+                                 join(shown) + (names.size() > 5 ? " and " + std::to_string(names.size() - 5) + " other(s)" : "") +
+                                 (l.capacity_note.empty() ? "" : "; on-demand: " + l.capacity_note)});
     out.launches.push_back(std::move(l));
   }
 

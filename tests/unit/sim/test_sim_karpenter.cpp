@@ -270,3 +270,23 @@ TEST_CASE("sim: cost is per-second billing of every instance with a 60 s minimum
   CHECK(r.summary.cost.nano_usd == 9'253'333);
   CHECK(r.summary.node_hours == Approx(347.0 / 3600.0));
 }
+
+// aws getCapacityType (instance.go): spot when allowed and any option has a spot offering. The
+// catalog has no spot price for c8i (../shared/data: no zonal spot prices for the newest
+// generation), so a spot-and-on-demand NodePool over c8i launches on-demand, and says why.
+TEST_CASE("a launch that could not use spot says why", "[sim][karpenter]") {
+  const auto pool = [](const std::string& family) {
+    return node_pool_v1("default",
+                        "[{key: karpenter.k8s.aws/instance-family, operator: In, values: [" + family +
+                            "]}, {key: karpenter.sh/capacity-type, operator: In, values: [spot, on-demand]}]",
+                        "{consolidationPolicy: WhenEmpty, consolidateAfter: 1m}");
+  };
+  auto c8i = run_text(scenario_doc("v1.14", "5m") + pool("c8i") + deployment("web", 2, "1", "1Gi"));
+  REQUIRE(c8i.launches.size() == 1);
+  CHECK(c8i.launches[0].capacity_type == "on-demand");
+  CHECK(c8i.launches[0].capacity_note == "no spot offering: no spot price for c8i in us-east-1");
+  auto m5 = run_text(scenario_doc("v1.14", "5m") + pool("m5") + deployment("web", 2, "1", "1Gi"));
+  REQUIRE(m5.launches.size() == 1);
+  CHECK(m5.launches[0].capacity_type == "spot");
+  CHECK(m5.launches[0].capacity_note.empty());
+}

@@ -19,6 +19,10 @@ namespace capsim::policy::karpenter {
 // cheapest on-demand one dropped, the 60 cheapest types, one capacity type, the allocation
 // strategy and the overrides.
 cloud::FleetRequest fleet_request(const scheduling::NewNodeClaim& nc);
+// Why `fleet` (for `nc`) is on-demand though the NodePool's requirements allow spot: "no spot
+// offering: no spot price for c8i in us-east-1", no spot offering in the allowed zones, or every
+// compatible one unavailable / priced above on-demand; "" when it is spot or spot is not allowed.
+std::string on_demand_reason(const scheduling::NewNodeClaim& nc, const cloud::FleetRequest& fleet);
 
 class UnavailableOfferings {
  public:
