@@ -124,6 +124,7 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
     c.runs = report::golden_runs(now, report::decision_log_jsonl(j.result));
     if (!o.golden_dir.empty()) {
       c.golden_checked = true;
+      c.golden_required = o.require_golden;
       c.golden_dir = (fs::path(o.golden_dir) / c.name).string();
       const fs::path result_file = fs::path(c.golden_dir) / "result.json";
       const fs::path decisions_file = fs::path(c.golden_dir) / "decisions.jsonl";

@@ -558,6 +558,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check_cmd->add_option("--golden", check.golden_dir,
                         "Compare each run's decisions with DIR/<scenario file name>/ (result.json, decisions.jsonl)");
   check_cmd->add_flag("--update-golden", check.update_golden, "Rewrite the goldens under --golden from these runs");
+  check_cmd->add_flag("--require-golden", check.require_golden,
+                      "A scenario without a golden under --golden fails (by default it is reported as new and passes)");
   detail::add_controller_time_option(check_cmd, common);
   detail::add_exact_flag(check_cmd, common);
   check_cmd->add_option("--junit", check.junit, "Write a JUnit XML report (one testcase per expectation and golden)");

@@ -75,6 +75,7 @@ struct CheckOptions {
   int jobs{0};                      // 0: the machine's cores
   std::string golden_dir;
   bool update_golden{false};
+  bool require_golden{false};  // a scenario without a golden fails (else it is new and passes)
   std::string junit, markdown, html;
 };
 // `capsim check`: exit 0 every expectation and golden passed, 1 one failed, 2 bad input.

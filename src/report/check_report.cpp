@@ -51,7 +51,7 @@ std::string arrow(const std::string& before, const std::string& after) {
 bool golden_changed(const CheckedScenario& s) {
   for (const auto& g : s.golden)
     if (!g.passed) return true;
-  return !s.golden_missing.empty();
+  return !s.golden_missing.empty() && s.golden_required;
 }
 
 }  // namespace
@@ -78,8 +78,13 @@ std::string check_text(const std::vector<CheckedScenario>& scenarios, std::size_
       continue;
     }
     if (!s.golden_missing.empty()) {
-      ++failed;
-      out += "FAIL  golden " + s.golden_dir + "  " + s.file + ": " + s.golden_missing + "\n";
+      if (s.golden_required) {
+        ++failed;
+        out += "FAIL  golden " + s.golden_dir + "  " + s.file + ": " + s.golden_missing + "\n";
+      } else {
+        out += "NEW   golden " + s.golden_dir + "  " + s.file + ": a new scenario, " + s.golden_missing +
+               " (--require-golden fails on this)\n";
+      }
       continue;
     }
     for (const auto& g : s.golden) {
@@ -120,7 +125,8 @@ std::string junit_xml(const std::vector<CheckedScenario>& scenarios) {
     }
     if (s.golden_checked && !s.golden_updated) {
       if (!s.golden_missing.empty()) {
-        cases.push_back({s.name + "/golden", "no golden: " + s.golden_missing, s.golden_dir, "golden"});
+        if (s.golden_required) cases.push_back({s.name + "/golden", "no golden: " + s.golden_missing, s.golden_dir, "golden"});
+        else cases.push_back({s.name + "/golden", "", "", ""});  // a new scenario: passes
       } else {
         for (const auto& g : s.golden) {
           Case c{s.name + "/" + g.autoscaler + "/golden", "", "", ""};
@@ -247,9 +253,10 @@ std::string check_html(const std::vector<CheckedScenario>& scenarios, std::size_
   for (const auto& s : scenarios) {
     if (!s.golden_checked) continue;
     if (!s.golden_missing.empty() || s.golden_updated) {
+      const bool is_new = !s.golden_updated && !s.golden_required;
       h += "<tr><td>" + html_escape(s.name) + "</td><td colspan=\"5\">" +
            html_escape(s.golden_updated ? "updated" : s.golden_missing) + "</td><td class=\"" +
-           (s.golden_updated ? "pass\">UPDATED" : "fail\">FAIL") + "</td></tr>\n";
+           (s.golden_updated ? "pass\">UPDATED" : is_new ? "pass\">NEW" : "fail\">FAIL") + "</td></tr>\n";
       continue;
     }
     for (const auto& g : s.golden)

@@ -19,6 +19,8 @@ struct CheckedScenario {
   bool golden_checked{false};               // --golden was given
   std::string golden_dir;                   // DIR/<name>
   std::string golden_missing;               // why there is nothing to compare with ("" = there is)
+  // A missing golden fails the check (--require-golden); otherwise the scenario is new and passes.
+  bool golden_required{false};
   bool golden_updated{false};               // --update-golden rewrote it
   std::vector<GoldenComparison> golden;     // one per autoscaler
 };

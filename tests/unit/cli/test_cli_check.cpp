@@ -102,12 +102,26 @@ TEST_CASE("capsim check: a directory, a missing golden, a failed expectation", "
   std::string s = read(k_src + "/scenarios/seed-nginx-scaleout.yaml");
   s.replace(s.find("{metric: nodesLaunched, equals: 1}"), 34, "{metric: nodesLaunched, equals: 2}");
   std::ofstream(dir / "walkthrough.yaml") << s;
-  auto r = run_cli({"--quiet", "check", dir.string(), "--golden", (dir / "none").string()});
+  auto r = run_cli({"--quiet", "check", dir.string(), "--golden", (dir / "none").string(), "--require-golden"});
   CHECK(r.rc == 1);
   CHECK_THAT(r.out, Catch::Contains("FAIL  karpenter  nodesLaunched == 2  actual 1  " + (dir / "walkthrough.yaml").string()));
   CHECK_THAT(r.out, Catch::Contains("FAIL  golden " + (dir / "none" / "walkthrough").string() + "  " +
                                     (dir / "walkthrough.yaml").string() +
                                     ": no result.json and decisions.jsonl there (write them with --update-golden)\n"));
+}
+
+TEST_CASE("capsim check: a scenario without a golden is new and passes, unless --require-golden", "[cli][check]") {
+  const auto dir = scratch_dir("new");
+  std::ofstream(dir / "walkthrough.yaml") << read(k_src + "/scenarios/seed-nginx-scaleout.yaml");
+  const std::string junit = (dir / "junit.xml").string();
+  auto r = run_cli({"--quiet", "check", dir.string(), "--golden", (dir / "none").string(), "--junit", junit});
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.out, Catch::Contains("NEW   golden " + (dir / "none" / "walkthrough").string() + "  " +
+                                    (dir / "walkthrough.yaml").string() +
+                                    ": a new scenario, no result.json and decisions.jsonl there (write them with "
+                                    "--update-golden) (--require-golden fails on this)\n"));
+  CHECK_THAT(read(junit), Catch::Contains("failures=\"0\""));
+  CHECK(run_cli({"--quiet", "check", dir.string(), "--golden", (dir / "none").string(), "--require-golden"}).rc == 1);
 }
 
 TEST_CASE("capsim check: bad input exits 2 and writes no report", "[cli][check]") {
