@@ -65,7 +65,8 @@ TEST_CASE("capsim check: a changed NodePool fails its golden with the diverging 
   CHECK_THAT(junit, Catch::Contains("name=\"karpenter-consolidation/karpenter/golden\""));
   CHECK_THAT(junit, Catch::Contains("<failure message=\"102 diverging decision(s); cost $32.06 -&gt; $33.35 (+4.0 %)\" type=\"golden\">"));
   const std::string md = read(dir / "summary.md");
-  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$39.10 (+4.0 %)** vs baseline, 1 scenario changed"));
+  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**1 of 1 scenario changed**, largest monthly change "
+                                   "karpenter-consolidation / karpenter +$39.10 (+4.0 %), 0 failed expectations\n"));
   CHECK_THAT(md, Catch::Contains("07:00:01.000 karpenter launched m6a.2xlarge"));
   const std::string html = read(dir / "check.html");
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));

@@ -130,8 +130,8 @@ TEST_CASE("check reports: text lines, JUnit escaping and the Markdown headline",
   CHECK_THAT(xml, Catch::Contains("<failure message=\"nodesLaunched &lt;= 5 failed: actual 7 (scenarios/a&amp;b.yaml:30:7)\" "
                                   "type=\"expectation\">"));
   const std::string md = report::check_markdown(all);
-  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**monthly cost +$730.00 (+10.0 %)** vs baseline, 1 scenario changed, "
-                                   "1 failed expectation\n"));
+  CHECK_THAT(md, Catch::StartsWith("## capsim check\n\n**1 of 1 scenario changed**, largest monthly change a&b / karpenter "
+                                   "+$730.00 (+10.0 %), 1 failed expectation\n"));
   // Failed expectations come before the table.
   CHECK(md.find("### Failed expectations") < md.find("### Scenarios"));
   CHECK_THAT(md, Catch::Contains("| a&b | karpenter | $7,300.00 → $8,030.00 | +$730.00 (+10.0 %) | 3 | 43 | 1 | 1 changed |"));
