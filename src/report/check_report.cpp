@@ -48,6 +48,11 @@ std::string arrow(const std::string& before, const std::string& after) {
   return before == after ? after : before + " → " + after;
 }
 
+// The lower bound has a cost but no nodes, pending pods or disruptions of its own: "-" there.
+std::string node_cell(const std::string& autoscaler, const std::string& value) {
+  return autoscaler == "lower-bound" ? std::string("-") : value;
+}
+
 bool golden_changed(const CheckedScenario& s) {
   for (const auto& g : s.golden)
     if (!g.passed) return true;
@@ -212,16 +217,21 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
         const std::string verdict = g.passed ? "unchanged" : (g.missing_golden ? "missing" : std::to_string(g.differences.size()) + " changed");
         md += "| " + md_cell(s.name) + " | " + md_cell(g.autoscaler) + " | " + arrow(format_usd(b), format_usd(a)) + " | " +
               signed_usd(a - b) + " (" + format_change_percent(b, a) + ") | " +
-              arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes)) + " | " +
-              arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s)) + " | " +
-              arrow(std::to_string(g.before.disruptions), std::to_string(g.after.disruptions)) + " | " + verdict + " |\n";
+              node_cell(g.autoscaler, arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes))) + " | " +
+              node_cell(g.autoscaler, arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s))) + " | " +
+              node_cell(g.autoscaler, arrow(std::to_string(g.before.disruptions), std::to_string(g.after.disruptions))) +
+              " | " + verdict + " |\n";
       }
       continue;
     }
-    const std::string verdict = !s.golden_checked ? "-" : s.golden_updated ? "updated" : "missing";
+    const std::string verdict = !s.golden_checked          ? "-"
+                                : s.golden_updated         ? "updated"
+                                : s.golden_required        ? "missing"
+                                                           : "new";
     for (const auto& r : s.runs)
       md += "| " + md_cell(s.name) + " | " + md_cell(r.autoscaler) + " | " + format_usd(monthly(r.cost_usd, r.duration_s / 3600.0)) +
-            " | | " + std::to_string(r.peak_nodes) + " | " + num(r.pending_p95_s) + " | " + std::to_string(r.disruptions) +
+            " | | " + node_cell(r.autoscaler, std::to_string(r.peak_nodes)) + " | " +
+            node_cell(r.autoscaler, num(r.pending_p95_s)) + " | " + node_cell(r.autoscaler, std::to_string(r.disruptions)) +
             " | " + verdict + " |\n";
   }
   md += "\n";
@@ -268,9 +278,12 @@ std::string check_html(const std::vector<CheckedScenario>& scenarios, std::size_
     for (const auto& g : s.golden)
       h += "<tr><td>" + html_escape(s.name) + "</td><td>" + html_escape(g.autoscaler) + "</td><td>" +
            html_escape(arrow(format_usd(monthly(g.cost_before, g.hours_before)), format_usd(monthly(g.cost_after, g.hours_after)))) +
-           "</td><td>" + html_escape(arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes))) + "</td><td>" +
-           html_escape(arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s))) + "</td><td>" +
-           html_escape(arrow(std::to_string(g.before.disruptions), std::to_string(g.after.disruptions))) + "</td><td class=\"" +
+           "</td><td>" +
+           html_escape(node_cell(g.autoscaler, arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes)))) +
+           "</td><td>" + html_escape(node_cell(g.autoscaler, arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s)))) +
+           "</td><td>" +
+           html_escape(node_cell(g.autoscaler, arrow(std::to_string(g.before.disruptions), std::to_string(g.after.disruptions)))) +
+           "</td><td class=\"" +
            (g.passed ? "pass\">PASS" : "fail\">" + std::to_string(g.differences.size()) + " changed") + "</td></tr>\n";
   }
   h += "</tbody></table>\n";

@@ -123,6 +123,13 @@ TEST_CASE("capsim check: a scenario without a golden is new and passes, unless -
                                     "--update-golden) (--require-golden fails on this)\n"));
   CHECK_THAT(read(junit), Catch::Contains("failures=\"0\""));
   CHECK(run_cli({"--quiet", "check", dir.string(), "--golden", (dir / "none").string(), "--require-golden"}).rc == 1);
+  // The lower bound's row has its cost and "-" for the node figures it does not have.
+  const std::string md = (dir / "summary.md").string();
+  REQUIRE(run_cli({"--quiet", "check", k_src + "/scenarios/compare-ca-vs-karpenter.yaml", "--golden",
+                   (dir / "none").string(), "--markdown", md})
+              .rc == 0);
+  CHECK_THAT(read(md), Catch::Matches("(.|\n)*\\| compare-ca-vs-karpenter \\| lower-bound \\| \\$[0-9.,]+ \\| \\| - \\| - \\| - "
+                                      "\\| new \\|\n(.|\n)*"));
 }
 
 TEST_CASE("capsim check: bad input exits 2 and writes no report", "[cli][check]") {
