@@ -139,6 +139,16 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
           throw InputError({input_error(result_file.string(), "not a capsim result.json (invalid JSON)")});
         c.golden = report::compare_golden(report::golden_runs(golden, read_text(decisions_file.string())), c.runs,
                                           j.scenario.golden);
+        if (o.fail_on_cost_increase || o.fail_on_cost_decrease)
+          for (auto& g : c.golden) {
+            if (g.missing_golden) continue;
+            // Monthly cost: cost per simulated hour (the run's length may differ from the golden's).
+            const double before = g.hours_before > 0 ? g.cost_before / g.hours_before : 0;
+            const double after = g.hours_after > 0 ? g.cost_after / g.hours_after : 0;
+            const double pct = before > 0 ? (after - before) / before * 100.0 : (after > 0 ? 100.0 : 0.0);
+            g.passed = !(o.fail_on_cost_increase && pct > *o.fail_on_cost_increase) &&
+                       !(o.fail_on_cost_decrease && -pct > *o.fail_on_cost_decrease);
+          }
       }
     }
     checked.push_back(std::move(c));

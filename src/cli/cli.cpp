@@ -558,6 +558,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check_cmd->add_option("--golden", check.golden_dir,
                         "Compare each run's decisions with DIR/<scenario file name>/ (result.json, decisions.jsonl)");
   check_cmd->add_flag("--update-golden", check.update_golden, "Rewrite the goldens under --golden from these runs");
+  check_cmd->add_option("--fail-on-cost-increase", check.fail_on_cost_increase,
+                        "A golden comparison fails only when a run's monthly cost rose by more than PCT percent "
+                        "(changed decisions alone pass)")
+      ->check(CLI::NonNegativeNumber);
+  check_cmd->add_option("--fail-on-cost-decrease", check.fail_on_cost_decrease,
+                        "A golden comparison fails only when a run's monthly cost fell by more than PCT percent")
+      ->check(CLI::NonNegativeNumber);
   check_cmd->add_flag("--require-golden", check.require_golden,
                       "A scenario without a golden under --golden fails (by default it is reported as new and passes)");
   detail::add_controller_time_option(check_cmd, common);

@@ -76,6 +76,9 @@ struct CheckOptions {
   std::string golden_dir;
   bool update_golden{false};
   bool require_golden{false};  // a scenario without a golden fails (else it is new and passes)
+  // A golden comparison fails only on a monthly cost change beyond these percentages (when given);
+  // changed decisions alone then pass.
+  std::optional<double> fail_on_cost_increase, fail_on_cost_decrease;
   std::string junit, markdown, html;
 };
 // `capsim check`: exit 0 every expectation and golden passed, 1 one failed, 2 bad input.

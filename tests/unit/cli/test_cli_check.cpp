@@ -111,6 +111,24 @@ TEST_CASE("capsim check: a directory, a missing golden, a failed expectation", "
                                     ": no result.json and decisions.jsonl there (write them with --update-golden)\n"));
 }
 
+TEST_CASE("capsim check: --fail-on-cost-increase / -decrease fail on a cost change beyond PCT, not on any change",
+          "[cli][check]") {
+  // The changed NodePool's run costs +4.0 % a month against its golden (the test above).
+  const auto dir = scratch_dir("cost-gate");
+  const auto scenario = changed_consolidation(dir).string();
+  auto check = [&](const std::string& option, const std::string& pct) {
+    return run_cli({"--quiet", "check", scenario, "--golden", k_goldens, option, pct});
+  };
+  const auto within = check("--fail-on-cost-increase", "5");
+  CHECK(within.rc == 0);
+  CHECK_THAT(within.out, Catch::Contains("PASS  karpenter  golden " + k_goldens + "/karpenter-consolidation  " + scenario));
+  const auto beyond = check("--fail-on-cost-increase", "3");
+  CHECK(beyond.rc == 1);
+  CHECK_THAT(beyond.out, Catch::Contains("FAIL  karpenter  golden " + k_goldens + "/karpenter-consolidation  " + scenario +
+                                         ": 102 diverging decision(s), cost $32.06 -> $33.35 (+4.0 %)\n"));
+  CHECK(check("--fail-on-cost-decrease", "1").rc == 0);  // an increase never fails the decrease gate
+}
+
 TEST_CASE("capsim check: a scenario without a golden is new and passes, unless --require-golden", "[cli][check]") {
   const auto dir = scratch_dir("new");
   std::ofstream(dir / "walkthrough.yaml") << read(k_src + "/scenarios/seed-nginx-scaleout.yaml");
