@@ -214,7 +214,10 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
     if (!s.golden.empty()) {
       for (const auto& g : s.golden) {
         const double b = monthly(g.cost_before, g.hours_before), a = monthly(g.cost_after, g.hours_after);
-        const std::string verdict = g.passed ? "unchanged" : (g.missing_golden ? "missing" : std::to_string(g.differences.size()) + " changed");
+        const std::string verdict = g.passed ? (g.differences.empty() ? std::string("unchanged")
+                                                                      : std::to_string(g.differences.size()) +
+                                                                            " changed, within the cost gate")
+                                             : (g.missing_golden ? "missing" : std::to_string(g.differences.size()) + " changed");
         md += "| " + md_cell(s.name) + " | " + md_cell(g.autoscaler) + " | " + arrow(format_usd(b), format_usd(a)) + " | " +
               signed_usd(a - b) + " (" + format_change_percent(b, a) + ") | " +
               node_cell(g.autoscaler, arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes))) + " | " +

@@ -119,8 +119,11 @@ TEST_CASE("capsim check: --fail-on-cost-increase / -decrease fail on a cost chan
   auto check = [&](const std::string& option, const std::string& pct) {
     return run_cli({"--quiet", "check", scenario, "--golden", k_goldens, option, pct});
   };
-  const auto within = check("--fail-on-cost-increase", "5");
+  const std::string md = (dir / "summary.md").string();
+  const auto within = run_cli({"--quiet", "check", scenario, "--golden", k_goldens, "--fail-on-cost-increase", "5",
+                               "--markdown", md});
   CHECK(within.rc == 0);
+  CHECK_THAT(read(md), Catch::Contains("| 102 changed, within the cost gate |"));
   CHECK_THAT(within.out, Catch::Contains("PASS  karpenter  golden " + k_goldens + "/karpenter-consolidation  " + scenario));
   const auto beyond = check("--fail-on-cost-increase", "3");
   CHECK(beyond.rc == 1);
