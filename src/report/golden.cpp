@@ -156,6 +156,7 @@ void compare_events(const GoldenRun& before, const GoldenRun& after, const spec:
   const std::set<std::string> ignore(tol.ignore.begin(), tol.ignore.end());
   const double shift = static_cast<double>(tol.time_tolerance.ms) / 1000.0;
   std::vector<bool> used(after.events.size(), false);
+  std::vector<const GoldenEvent*> gone;  // golden events with no match within the tolerance
   auto wanted = [&](const GoldenEvent& e) { return !ignore.count(e.category); };
   for (const auto& g : before.events) {
     if (!wanted(g)) continue;
@@ -181,7 +182,27 @@ void compare_events(const GoldenRun& before, const GoldenRun& after, const spec:
       out.emplace_back(c.at, c.text + " instead of " + g.detail);
       continue;
     }
-    out.emplace_back(g.at, g.text + " no longer happens");
+    gone.push_back(&g);
+  }
+  // A decision that only moved in time (same key and detail, beyond the tolerance but within 15
+  // minutes, e.g. after a consolidateAfter change) is one change, "moved 4m30s earlier", not a
+  // vanished one and a new one: paired in time order, each with the first such event left.
+  constexpr double k_moved_window_s = 15 * 60;
+  for (const GoldenEvent* g : gone) {
+    std::optional<std::size_t> moved;
+    for (std::size_t i = 0; i < after.events.size() && !moved; ++i)
+      if (!used[i] && after.events[i].key == g->key && after.events[i].detail == g->detail &&
+          std::abs(after.events[i].at - g->at) <= k_moved_window_s + 1e-9)
+        moved = i;
+    if (!moved) {
+      out.emplace_back(g->at, g->text + " no longer happens");
+      continue;
+    }
+    used[*moved] = true;
+    const auto& c = after.events[*moved];
+    const auto ms = static_cast<std::int64_t>(std::llround((c.at - g->at) * 1000.0));
+    out.emplace_back(c.at, c.text + " moved " + format_duration(Duration{ms < 0 ? -ms : ms}) +
+                               (ms < 0 ? " earlier" : " later"));
   }
   for (std::size_t i = 0; i < after.events.size(); ++i)
     if (!used[i] && wanted(after.events[i])) out.emplace_back(after.events[i].at, after.events[i].text + " (new)");

@@ -79,7 +79,8 @@ TEST_CASE("golden: time shift, cost tolerance and ignored categories", "[report]
   spec::GoldenSettings strict;
   auto c = compare_golden(before, later, strict);
   CHECK_FALSE(c[0].passed);
-  CHECK(c[0].differences.size() == 2);  // at 12:30 no longer happens, at 12:50 new
+  REQUIRE(c[0].differences.size() == 1);  // the launch moved from 12:30 to 12:50
+  CHECK(c[0].differences[0] == "00:12:50.000 karpenter launched m6i.xlarge in us-east-1b (on-demand, nodepool general) moved 20s later");
   spec::GoldenSettings loose;
   loose.time_tolerance = Duration::seconds(30);
   loose.cost_tolerance = 0.02;
@@ -136,4 +137,26 @@ TEST_CASE("check reports: text lines, JUnit escaping and the Markdown headline",
   CHECK(md.find("### Failed expectations") < md.find("### Scenarios"));
   CHECK_THAT(md, Catch::Contains("| a&b | karpenter | $7,300.00 → $8,030.00 | +$730.00 (+10.0 %) | 3 | 43 | 1 | 1 changed |"));
   CHECK_THAT(md, Catch::Contains("<details><summary>a&amp;b / karpenter: 1 diverging decision(s), cost $20.00 -&gt; $22.00 (+10.0 %)</summary>"));
+}
+
+TEST_CASE("compare_golden: a decision that only moved in time is one 'moved' line", "[golden]") {
+  // consolidateAfter 5m -> 30s: the same termination 4m30s earlier. Beyond 15 minutes it is a
+  // different decision: one gone, one new.
+  auto run = [](std::vector<std::pair<double, std::string>> events) {
+    report::GoldenRun r;
+    r.autoscaler = "karpenter";
+    r.duration_s = 3600;
+    for (const auto& [at, detail] : events)
+      r.events.push_back(report::GoldenEvent{at, "termination", "termination|underutilized|default", detail,
+                                             "karpenter terminated " + detail + " (underutilized)"});
+    return std::vector<report::GoldenRun>{r};
+  };
+  spec::GoldenSettings tol;
+  const auto c = report::compare_golden(run({{600, "m5.large"}, {700, "c5.large"}}),
+                                        run({{330, "m5.large"}, {2500, "c5.large"}}), tol);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].differences == std::vector<std::string>{
+                                "00:05:30.000 karpenter terminated m5.large (underutilized) moved 4m30s earlier",
+                                "00:11:40.000 karpenter terminated c5.large (underutilized) no longer happens",
+                                "00:41:40.000 karpenter terminated c5.large (underutilized) (new)"});
 }
