@@ -70,6 +70,13 @@ inline std::vector<std::string> rendered(const std::vector<Diagnostic>& diags) {
   return out;
 }
 
+// The messages only, one per element.
+inline std::vector<std::string> messages(const std::vector<Diagnostic>& diags) {
+  std::vector<std::string> out;
+  for (const auto& d : diags) out.push_back(d.message);
+  return out;
+}
+
 // The warnings other than the BestEffort note (tests whose pods request nothing on purpose).
 inline std::vector<Diagnostic> besides_best_effort(const std::vector<Diagnostic>& warnings) {
   std::vector<Diagnostic> out;

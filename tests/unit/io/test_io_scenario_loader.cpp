@@ -9,6 +9,7 @@
 #include "unit/io/io_scenario_test_support.hpp"
 
 using namespace capsim;
+using capsim::io::test::messages;
 using capsim::io::test::fixture;
 using capsim::io::test::tiny_catalog;
 
@@ -20,11 +21,6 @@ const spec::SelectorRequirement* find_req(const spec::NodePool& np, std::string_
   return nullptr;
 }
 
-std::vector<std::string> messages(const std::vector<Diagnostic>& diags) {
-  std::vector<std::string> out;
-  for (const auto& w : diags) out.push_back(w.message);
-  return out;
-}
 
 }  // namespace
 

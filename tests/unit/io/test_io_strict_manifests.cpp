@@ -13,6 +13,7 @@
 #include "unit/io/io_scenario_test_support.hpp"
 
 using namespace capsim;
+using capsim::io::test::messages;
 using capsim::io::test::load_errors;
 using capsim::io::test::rendered;
 using capsim::io::test::single_error;
@@ -47,11 +48,6 @@ const std::string k_typos = k_head + node_pool("    consolidateafter: 1m\n") +
                             "          resources:\n"
                             "            request: {cpu: \"1\", memory: 1Gi}\n";  // line 39
 
-std::vector<std::string> messages(const std::vector<Diagnostic>& diags) {
-  std::vector<std::string> out;
-  for (const auto& d : diags) out.push_back(d.message);
-  return out;
-}
 
 }  // namespace
 
