@@ -204,14 +204,16 @@ std::string syntax_hint(std::string_view text, int line) {
 
 // A map key that is itself a map: how YAML reads an unquoted Helm expression such as
 // `replicas: {{ .Values.replicas }}`, and never a valid manifest.
-YAML::Node template_key(const YAML::Node& n) {
+// Looked for down to a depth no manifest reaches (the walk stays bounded on hostile input).
+YAML::Node template_key(const YAML::Node& n, int depth = 0) {
+  if (depth > 64) return YAML::Node(YAML::NodeType::Undefined);
   if (n.IsSequence())
     for (const auto& item : n)
-      if (auto found = template_key(item); found.IsDefined()) return found;
+      if (auto found = template_key(item, depth + 1); found.IsDefined()) return found;
   if (n.IsMap())
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (it->first.IsMap()) return it->first;
-      if (auto found = template_key(it->second); found.IsDefined()) return found;
+      if (auto found = template_key(it->second, depth + 1); found.IsDefined()) return found;
     }
   return YAML::Node(YAML::NodeType::Undefined);
 }
