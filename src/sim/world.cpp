@@ -798,8 +798,8 @@ void World::complete_launch(cluster::NodeId id, const policy::LaunchNode& reques
                                            n.node_pool.empty() ? n.node_group : n.node_pool, m_launch_reason[id],
                                            n.price_per_hour, request.instance_type_options.size(),
                                            static_cast<double>(request.requests.cpu_millis()) / 1000.0,
-                                           static_cast<double>(request.requests.memory_bytes()) / (1024.0 * 1024 * 1024)});
-  m_result.launches.back().capacity_note = request.capacity_note;
+                                           static_cast<double>(request.requests.memory_bytes()) / (1024.0 * 1024 * 1024),
+                                           request.capacity_note});
   log("launched nodeclaim " + n.name + " instance-type " + n.instance_type + " zone " + n.zone + " capacity-type " +
       n.capacity_type + " price $" + std::to_string(n.price_per_hour.usd()) + "/h");
   m_engine.schedule(m_engine.now() + m_scenario.cloud.registration_latency, Phase::cloud,

@@ -32,7 +32,7 @@ struct LaunchRecord {
   double requests_cpu{0};                // the NodeClaim's requests: cores
   double requests_memory_gib{0};         // and GiB
   // Why it is on-demand though its NodePool allows spot (policy::LaunchNode::capacity_note).
-  std::string capacity_note;
+  std::string capacity_note{};
 };
 
 // The size of the nodes of one instance type in one NodePool / node group: capacity, allocatable
