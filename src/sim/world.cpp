@@ -1,7 +1,6 @@
 #include "sim/world.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -199,16 +198,8 @@ void World::note(const policy::Note& n) {
   d.instance_types = n.instance_types;
   d.pods = n.pods;
   d.message = n.message;
-  if (n.kind == "unschedulable" && !m_lower_bound) {
-    // "could not schedule 3 pod(s): why" / "3 pod(s) didn't trigger scale-up: why" -> one pod's words.
-    std::string one = n.message;
-    if (const auto at = one.find(" pod(s)"); at != std::string::npos) {
-      std::size_t digits = at;
-      while (digits > 0 && std::isdigit(static_cast<unsigned char>(one[digits - 1]))) --digits;
-      if (digits < at) one.replace(digits, at + 7 - digits, "pod");
-    }
-    for (const auto& p : n.pods) m_pending_reason[p] = one;
-  }
+  if (!n.pod_reason.empty() && !m_lower_bound)
+    for (const auto& p : n.pods) m_pending_reason[p] = n.pod_reason;
   log(n.message);
   record(std::move(d));
 }

@@ -27,6 +27,9 @@ struct Note {
   std::vector<std::string> instance_types;
   std::vector<std::string> pods;
   std::string message;  // one human line
+  // unschedulable: why one of `pods` could not be placed, in the autoscaler's words ("could not
+  // schedule pod: ...", "pod didn't trigger scale-up: ..."), kept per pending pod by the sim.
+  std::string pod_reason{};
 };
 
 // Create a node: for Karpenter a NodeClaim (not yet launched), for CA an ASG scale-out.

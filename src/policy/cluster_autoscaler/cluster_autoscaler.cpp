@@ -616,9 +616,11 @@ void ClusterAutoscaler::run_loop(const View& view, Actions& out) {
         if (fresh.empty()) text = why;
         fresh.push_back(pending[i].name);
       }
-      if (!fresh.empty())
+      if (!fresh.empty()) {
         note(out, "unschedulable", "NotTriggerScaleUp", "", {}, fresh,
              std::to_string(fresh.size()) + " pod(s) " + text.substr(std::string("pod ").size()));
+        out.notes.back().pod_reason = text;
+      }
       if (r.status == ScaleUpResult::Status::scaled) {
         const auto& chosen = r.options[*r.chosen];
         std::string opts;

@@ -234,7 +234,8 @@ Actions Provisioner::provision(const View& view) {
   for (const auto& [pid, why] : result.errors) by_reason[why].push_back(pid);
   for (const auto& [why, pids] : by_reason)
     out.notes.push_back(Note{"unschedulable", "could not schedule pod", "", {}, {}, pod_names(pids),
-                             "could not schedule " + std::to_string(pids.size()) + " pod(s): " + why});
+                             "could not schedule " + std::to_string(pids.size()) + " pod(s): " + why,
+                             "could not schedule pod: " + why});
   return out;
 }
 
