@@ -426,6 +426,8 @@ void parse_types(Table& t, Catalog::Builder& b, std::map<std::string, int, std::
 void parse_regions(Table& t, Catalog::Builder& b, std::map<std::string, int, std::less<>>& regions) {
   auto c_region = t.column("region", true);
   auto c_zones = t.column("zones", true);
+  auto c_as_of = t.column("on_demand_as_of", false);
+  auto c_source = t.column("on_demand_source", false);
   if (!t.usable()) return;
   Row row;
   while (t.next(row)) {
@@ -447,6 +449,10 @@ void parse_regions(Table& t, Catalog::Builder& b, std::map<std::string, int, std
       continue;
     }
     b.set_zones(region, std::move(zones));
+    std::string source(c.text(c_source));
+    if (std::string_view as_of = c.text(c_as_of); !as_of.empty())
+      source += (source.empty() ? "as of " : ", as of ") + std::string(as_of);
+    if (!source.empty()) b.set_region_source(region, std::move(source));
   }
 }
 
@@ -581,6 +587,11 @@ Catalog::Builder& Catalog::Builder::set_zones(std::string_view region, std::vect
   return *this;
 }
 
+Catalog::Builder& Catalog::Builder::set_region_source(std::string_view region, std::string source) {
+  m_catalog->m_region_source[std::string(region)] = std::move(source);
+  return *this;
+}
+
 Catalog::Builder& Catalog::Builder::set_on_demand_price(std::string_view region, std::string_view type, Money price) {
   insert_or_assign_sorted(m_catalog->m_od_nano, key_of(region, type), price.nano_usd);
   return *this;
@@ -711,9 +722,46 @@ std::optional<Money> Catalog::regional_spot_price(std::string_view region, std::
 
 std::optional<Money> Catalog::spot_price(std::string_view region, std::string_view zone, std::string_view type) const {
   if (auto it = m_spot_nano.find(key_of(zone, type)); it != m_spot_nano.end()) return Money{it->second};
+  if (auto it = m_spot_region_nano.find(key_of(region, type)); it != m_spot_region_nano.end()) return Money{it->second};
   auto regional = regional_spot_price(region, type);
   if (!regional) return std::nullopt;
   return model_zone_spot_price(*regional, zone, type);
+}
+
+std::string Catalog::on_demand_source(std::string_view region, std::string_view type) const {
+  if (auto it = m_price_source.find("od\t" + key_of(region, type)); it != m_price_source.end()) return it->second;
+  if (!on_demand_price(region, type)) return {};
+  auto it = m_region_source.find(region);
+  return it == m_region_source.end() ? std::string("catalog") : it->second;
+}
+
+std::string Catalog::spot_source(std::string_view region, std::string_view zone, std::string_view type) const {
+  if (auto it = m_price_source.find("spot\t" + key_of(zone, type)); it != m_price_source.end()) return it->second;
+  if (auto it = m_price_source.find("spot\t" + key_of(region, type)); it != m_price_source.end()) return it->second;
+  if (m_spot_nano.contains(key_of(zone, type))) return "catalog spot price of " + std::string(zone);
+  auto advice = spot_advice(region, type);
+  if (!advice || !on_demand_price(region, type)) return {};
+  // instance-catalog/PROVENANCE.md: regional = on-demand x (1 - saving), then a fixed spread per zone.
+  return "model: on-demand less the Spot Advisor saving of " + std::to_string(advice->savings_pct) +
+         "%, spread per zone";
+}
+
+std::shared_ptr<const Catalog> Catalog::with_prices(const Catalog& base, std::string_view region,
+                                                    const std::vector<PriceChange>& changes) {
+  auto out = std::make_shared<Catalog>(base);
+  for (const auto& c : changes) {
+    if (c.capacity_type == "spot") {
+      const std::string key = key_of(c.zone.empty() ? region : std::string_view(c.zone), c.instance_type);
+      (c.zone.empty() ? out->m_spot_region_nano : out->m_spot_nano)[key] = c.price.nano_usd;
+      out->m_price_source["spot\t" + key] = c.source;
+    } else {
+      const std::string key = key_of(region, c.instance_type);
+      insert_or_assign_sorted(out->m_od_nano, key, c.price.nano_usd);
+      out->m_price_source["od\t" + key] = c.source;
+    }
+  }
+  out->m_zones.try_emplace(std::string(region));
+  return out;
 }
 
 }  // namespace capsim::catalog

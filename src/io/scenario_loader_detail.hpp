@@ -300,6 +300,10 @@ Meta read_metadata(Doc& d, MapView& root, bool namespaced);
 void select_instance_catalog(Loader& l, const std::vector<YAML::Node>& docs);
 // Document readers. `root` is the document's top-level map; apiVersion and kind were read.
 void read_scenario_document(Loader& l, Doc& d, MapView& root);
+// spec.pricing (scenario_loader_pricing.cpp); after spec.region is read.
+void read_pricing(Loader& l, Doc& d, const YAML::Node& n, const std::string& path);
+// The error for a zone outside the region, if it is.
+std::optional<std::string> zone_error(Loader& l, const std::string& zone, const std::string& region);
 // kind: InstanceCatalog (capsim.dev/v1alpha1): appended to l.sc.instance_catalogs.
 void read_instance_catalog(Loader& l, Doc& d, MapView& root);
 void read_provisioner(Loader& l, Doc& d, MapView& root);

@@ -73,6 +73,12 @@ struct BlockDevice {
   std::string device_name;
   std::optional<Quantity> volume_size;
   bool root_volume{false};
+  bool ebs{false};
+  // EC2's EbsBlockDevice default volume type is gp2 (Karpenter's CRD sets none; its default
+  // mappings name gp3 explicitly).
+  std::string volume_type{"gp2"};
+  std::int64_t iops{0};
+  std::int64_t throughput{0};
 };
 
 std::vector<BlockDevice> read_block_device_mappings(Doc& d, const YAML::Node& n, const std::string& path,
@@ -94,6 +100,7 @@ std::vector<BlockDevice> read_block_device_mappings(Doc& d, const YAML::Node& n,
     if (const YAML::Node ebs = m.get("ebs"); present(ebs)) {
       MapView e(d, ebs, m.path("ebs"));
       if (e.ok()) {
+        b.ebs = true;
         if (auto q = e.quantity("volumeSize")) {
           if (q->milli <= 0)
             d.error(e.get("volumeSize"), e.path("volumeSize"), "expected a positive quantity such as \"20Gi\", got " +
@@ -101,6 +108,10 @@ std::vector<BlockDevice> read_block_device_mappings(Doc& d, const YAML::Node& n,
           else
             b.volume_size = *q;
         }
+        // The CRD's enum and ranges (aws pkg/apis/v1/ec2nodeclass.go BlockDevice).
+        if (auto v = e.enumeration("volumeType", {"standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"})) b.volume_type = *v;
+        if (auto v = e.integer("iops", 0, 256'000)) b.iops = *v;
+        if (auto v = e.integer("throughput", 0, 2'000)) b.throughput = *v;
         e.warn_unread();
       }
     }
@@ -140,9 +151,29 @@ void collect_subnet_zone(Doc& d, const YAML::Node& value, const std::string& pat
   }
 }
 
+// The EBS volumes EC2 creates: the mappings given (Karpenter passes them to the launch template
+// verbatim), else the family's defaults. A mapping without a size takes its device's default size
+// (the AMI's snapshot), or is left unpriced when the family has no default for that device.
+std::vector<spec::EbsVolume> node_class_volumes(const std::vector<BlockDevice>& bdms, std::string_view family) {
+  auto defaults = spec::default_volumes(family);
+  if (bdms.empty()) return defaults;
+  std::vector<spec::EbsVolume> out;
+  for (const auto& b : bdms) {
+    if (!b.ebs) continue;
+    std::int64_t gib = 0;
+    if (b.volume_size) gib = (b.volume_size->milli / 1000 + (std::int64_t{1} << 30) - 1) >> 30;  // EC2 rounds up to GiB
+    else
+      for (const auto& v : defaults)
+        if (v.device_name == b.device_name) gib = v.size_gib;
+    if (gib > 0) out.push_back({b.device_name, gib, b.volume_type, b.iops, b.throughput});
+  }
+  return out;
+}
+
 void read_node_class_common_end(Loader& l, spec::NodeClass nc, const std::vector<BlockDevice>& bdms,
                                 std::vector<std::pair<std::string, spec::SourceLoc>> zones, bool every_zone) {
   nc.root_volume_size = root_volume_size(bdms, nc.ami_family);
+  nc.volumes = node_class_volumes(bdms, nc.ami_family);
   if (every_zone) zones.clear();
   for (const auto& [z, loc] : zones)
     if (std::find(nc.subnet_zones.begin(), nc.subnet_zones.end(), z) == nc.subnet_zones.end())

@@ -269,7 +269,8 @@ void read_golden_settings(Loader& l, Doc& d, const YAML::Node& n, const std::str
   }
 }
 
-// The error for a zone outside the region, if it is.
+}  // namespace
+
 std::optional<std::string> zone_error(Loader& l, const std::string& zone, const std::string& region) {
   const auto& valid = l.zones_of(region);
   if (std::find(valid.begin(), valid.end(), zone) != valid.end()) return std::nullopt;
@@ -277,6 +278,8 @@ std::optional<std::string> zone_error(Loader& l, const std::string& zone, const 
   if (!valid.empty() && valid.size() <= 8) msg += ", expected one of " + quote_list(valid);
   return msg;
 }
+
+namespace {
 
 // Zones must belong to the region (when the region itself is valid).
 void check_zones(Loader& l, Doc& d, const YAML::Node& list, const std::string& path,
@@ -795,7 +798,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
   s.reject_unknown({"description", "instanceCatalog", "region", "zones", "duration", "seed", "startTime", "autoscalers", "karpenter",
-                    "clusterAutoscaler", "controllerTime", "cloud", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden", "strict"});
+                    "clusterAutoscaler", "controllerTime", "cloud", "pricing", "nodeGroups", "nodeClaims", "manifests", "timeline", "expectations", "failures", "golden", "strict"});
   spec::Scenario& sc = l.sc;
   if (auto v = s.str("description")) sc.description = *v;
   if (auto v = s.boolean("strict")) l.strict_fields = *v;
@@ -876,6 +879,7 @@ void read_scenario_document(Loader& l, Doc& d, MapView& root) {
   if (const YAML::Node c = s.get("controllerTime"); present(c)) read_controller_time_settings(l, d, c, s.path("controllerTime"));
   if (const YAML::Node c = s.get("cloud"); present(c)) read_cloud_settings(l, d, c, s.path("cloud"));
   if (const YAML::Node g = s.get("golden"); present(g)) read_golden_settings(l, d, g, s.path("golden"));
+  if (const YAML::Node p = s.get("pricing"); present(p)) read_pricing(l, d, p, s.path("pricing"));
   if (const YAML::Node g = s.get("nodeGroups"); present(g)) read_node_groups(l, d, g, s.path("nodeGroups"), region);
   if (const YAML::Node c = s.get("nodeClaims"); present(c)) read_node_claims(l, d, c, s.path("nodeClaims"), region);
   if (const YAML::Node m = s.get("manifests"); present(m)) read_manifest_list(l, d, m, s.path("manifests"));

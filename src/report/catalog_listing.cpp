@@ -2,6 +2,7 @@
 #include "capsim/report/catalog_listing.hpp"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,8 @@ struct ListRow {
   std::optional<Money> on_demand;
   std::optional<Money> spot;  // cheapest zone
   std::optional<catalog::SpotAdvice> advice;
+  std::string on_demand_source;
+  std::string spot_source;  // of the cheapest zone's price
 };
 
 [[noreturn]] void fail(std::string message) {
@@ -79,12 +82,45 @@ std::vector<ListRow> build_rows(const catalog::Catalog& cat, const CatalogListOp
     r.alloc_cpu_millis = alloc.cpu_millis();
     r.alloc_memory_mib = alloc.memory_bytes() / (1024 * 1024);
     r.on_demand = cat.on_demand_price(o.region, info->name);
+    r.on_demand_source = cat.on_demand_source(o.region, info->name);
     for (const auto& z : zones)
-      if (auto p = cat.spot_price(o.region, z, info->name); p && (!r.spot || *p < *r.spot)) r.spot = p;
+      if (auto p = cat.spot_price(o.region, z, info->name); p && (!r.spot || *p < *r.spot)) {
+        r.spot = p;
+        r.spot_source = cat.spot_source(o.region, z, info->name);
+      }
     r.advice = cat.spot_advice(o.region, info->name);
     rows.push_back(r);
   }
   return rows;
+}
+
+// Below the table: where the prices come from and which types have no spot price (so a
+// NodePool allowing spot launches them on-demand).
+std::string price_notes(const std::vector<ListRow>& rows) {
+  std::string out;
+  std::vector<std::string> od_sources;
+  std::map<std::string, int> no_spot;  // family -> types with an on-demand price but no spot price
+  int no_spot_types = 0;
+  for (const auto& r : rows) {
+    if (!r.on_demand_source.empty() &&
+        std::find(od_sources.begin(), od_sources.end(), r.on_demand_source) == od_sources.end())
+      od_sources.push_back(r.on_demand_source);
+    if (r.on_demand && !r.spot) {
+      ++no_spot[r.info->family];
+      ++no_spot_types;
+    }
+  }
+  for (const auto& src : od_sources) out += "on-demand prices: " + src + "\n";
+  if (std::any_of(rows.begin(), rows.end(), [](const ListRow& r) { return r.spot.has_value(); }))
+    out += "spot prices: on-demand less the Spot Advisor's saving, spread per zone (the cheapest zone shown)\n";
+  if (no_spot_types > 0) {
+    out += "no spot data (launched on-demand even where spot is allowed) for " + std::to_string(no_spot_types) +
+           (no_spot_types == 1 ? " type: " : " types: ");
+    std::string list;
+    for (const auto& [family, n] : no_spot) list += (list.empty() ? "" : ", ") + family + " (" + std::to_string(n) + ")";
+    out += list + "\n";
+  }
+  return out.empty() ? out : "\n" + out;
 }
 
 std::string render_table(const std::vector<ListRow>& rows) {
@@ -117,18 +153,25 @@ std::string render_table(const std::vector<ListRow>& rows) {
     out += line;
     out += '\n';
   }
-  return out;
+  return out + price_notes(rows);
 }
 
 std::string render_csv(const std::vector<ListRow>& rows) {
   std::string out =
       "type,vcpu,memory_mib,gpus,arch,max_pods,allocatable_cpu_millis,allocatable_memory_mib,"
-      "on_demand_usd_per_hour,spot_usd_per_hour,interruption_band\n";
+      "on_demand_usd_per_hour,spot_usd_per_hour,interruption_band,on_demand_source,spot_source\n";
+  // Sources may hold commas: quoted when they do (RFC 4180).
+  const auto field = [](const std::string& v) {
+    if (v.find_first_of(",\"") == std::string::npos) return v;
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
   for (const auto& r : rows) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", r.info->name, r.info->vcpu, r.info->memory_mib,
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.info->name, r.info->vcpu, r.info->memory_mib,
                        r.info->gpu_count, r.info->arch, r.max_pods, r.alloc_cpu_millis, r.alloc_memory_mib,
                        r.on_demand ? usd6(*r.on_demand) : "", r.spot ? usd6(*r.spot) : "",
-                       r.advice ? r.advice->interruption_band : "");
+                       r.advice ? r.advice->interruption_band : "", field(r.on_demand_source), field(r.spot_source));
   }
   return out;
 }
@@ -150,6 +193,8 @@ std::string render_json(const std::vector<ListRow>& rows, const CatalogListOptio
     j["onDemandUsdPerHour"] = r.on_demand ? nlohmann::json(r.on_demand->usd()) : nlohmann::json(nullptr);
     j["spotUsdPerHour"] = r.spot ? nlohmann::json(r.spot->usd()) : nlohmann::json(nullptr);
     j["interruptionBand"] = r.advice ? nlohmann::json(r.advice->interruption_band) : nlohmann::json(nullptr);
+    j["onDemandSource"] = r.on_demand ? nlohmann::json(r.on_demand_source) : nlohmann::json(nullptr);
+    j["spotSource"] = r.spot ? nlohmann::json(r.spot_source) : nlohmann::json(nullptr);
     items.push_back(std::move(j));
   }
   nlohmann::json doc;

@@ -182,16 +182,28 @@ nlohmann::json autoscaler_json(const sim::AutoscalerResult& r) {
                        {"reason", w.reason}});
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& [name, nodes] : r.node_groups_at_start) groups.push_back({{"name", name}, {"nodes", nodes}});
+  nlohmann::json bill = nlohmann::json::array();
+  for (const auto& l : r.bill) bill.push_back({{"item", l.item}, {"detail", l.detail}, {"usd", usd_6(l.cost)}});
+  nlohmann::json prices = nlohmann::json::array();
+  for (const auto& p : r.prices) {
+    nlohmann::json e = {{"instanceType", p.instance_type}, {"capacityType", p.capacity_type},
+                        {"usdPerHour", usd_6(p.price_per_hour)}, {"source", p.source}, {"nodes", p.nodes}};
+    if (!p.zone.empty()) e["zone"] = p.zone;
+    prices.push_back(std::move(e));
+  }
   nlohmann::json j = {
       {"autoscaler", r.autoscaler},
+      {"bill", std::move(bill)},
       {"decisionCount", r.decision_count},
       {"launches", std::move(launches)},
       {"nodeGroupsAtStart", std::move(groups)},
       {"nodeSizes", std::move(sizes)},
       {"pendingWorkloads", std::move(pending)},
+      {"prices", std::move(prices)},
       {"summary", summary_json(r.summary)},
       {"terminations", std::move(terminations)},
   };
+  if (!r.bill.empty()) j["summary"]["totalCostUsd"] = usd_6(r.summary.total_cost);  // not for the lower bound
   // Only off the default (instant) model, so instant results keep their bytes.
   if (const auto& c = r.controller_time) {
     nlohmann::json ct = {

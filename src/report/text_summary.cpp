@@ -53,6 +53,16 @@ void render_summary(std::string& out, const sim::AutoscalerResult& r) {
   if (!r.controller_time_warning.empty()) out += "  note: " + r.controller_time_warning + "\n";
 }
 
+// The bill's lines (cloud/billing.hpp) and the total, when the run has a bill.
+void render_bill(std::string& out, const sim::AutoscalerResult& r) {
+  if (r.bill.empty()) return;
+  out += "  bill (USD):\n";
+  Table t({Align::left, Align::right, Align::left});
+  for (const auto& l : r.bill) t.add({l.item, num(usd_6(l.cost)), l.detail});
+  t.add({"total", num(usd_6(r.summary.total_cost)), "every line above"});
+  t.render(out, 4);
+}
+
 void render_launches(std::string& out, const sim::AutoscalerResult& r) {
   out += "  launches: " + std::to_string(r.launches.size()) + "\n";
   if (r.launches.empty()) return;
@@ -115,6 +125,7 @@ std::string text_summary(const sim::RunResult& run) {
   for (const auto& r : run.results) {
     out += "\n[" + r.autoscaler + "]\n";
     render_summary(out, r);
+    render_bill(out, r);
     out += pending_workloads_text(r, 2);
     render_launches(out, r);
     render_terminations(out, r);

@@ -5,6 +5,7 @@
 
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/policy/registry.hpp"
+#include "sim/billing_input.hpp"
 #include "sim/world.hpp"
 
 namespace capsim::sim {
@@ -15,6 +16,7 @@ std::optional<double> summary_metric(const Summary& s, std::string_view metric) 
   if (metric == "peakNodes") return s.peak_nodes;
   if (metric == "finalNodes") return s.final_nodes;
   if (metric == "costUsd") return s.cost.usd();
+  if (metric == "totalCostUsd") return s.total_cost.usd();
   if (metric == "nodeHours") return s.node_hours;
   if (metric == "podsCreated") return static_cast<double>(s.pods_created);
   if (metric == "podsPendingAtEnd") return s.pods_pending_at_end;
@@ -68,7 +70,11 @@ std::optional<std::vector<catalog::InstanceType>> synthetic_instance_types(const
   return out;
 }
 
-AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& opts) {
+AutoscalerResult run_autoscaler(const spec::Scenario& scenario, const std::string& autoscaler, const SimOptions& given) {
+  // spec.pricing's market prices replace the catalog's for this run (the autoscalers see them).
+  SimOptions opts = given;
+  if (auto changes = market_price_changes(scenario.pricing); !changes.empty() && opts.catalog)
+    opts.catalog = catalog::Catalog::with_prices(*opts.catalog, scenario.region, changes);
   // The node groups this run's cluster holds: those in the run of its autoscaler or of one it
   // hands over to (spec::NodeGroup::in_run).
   std::vector<std::string> runs{autoscaler};

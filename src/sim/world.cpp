@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "capsim/catalog/fake_provider.hpp"
 #include "capsim/catalog/instance_type.hpp"
@@ -12,6 +13,7 @@
 #include "capsim/policy/registry.hpp"
 #include "capsim/scheduling/kube_scheduler.hpp"
 #include "capsim/workload/trace_generator.hpp"
+#include "sim/billing_input.hpp"
 
 namespace capsim::sim {
 namespace {
@@ -1108,6 +1110,8 @@ void World::finish_lower_bound(SimTime end) {
   }
   Summary& sum = m_result.summary;
   sum.cost = Money::from_usd(cost_usd);
+  m_result.bill.clear();  // the bound is a cost rate, not a bill
+  sum.total_cost = Money{};
   sum.node_hours = instance_ms / 3'600'000.0;
   sum.spot_share = instance_ms > 0 ? spot_ms / instance_ms : 0.0;
   log("lower bound: " + std::to_string(m_lower_bound->distinct_demands()) + " distinct demand(s), cost $" +
@@ -1125,19 +1129,48 @@ void World::finish_lower_bound(SimTime end) {
         "; that time is not priced");
 }
 
+// The price a node is billed at and its source, counted per (type, capacity type, zone).
+void World::note_price_used(const cluster::Node& n) {
+  const bool spot = n.capacity_type == label::k_spot;
+  const std::string zone = spot ? n.zone : std::string();
+  auto it = std::find_if(m_result.prices.begin(), m_result.prices.end(), [&](const PriceUsed& p) {
+    return p.instance_type == n.instance_type && p.capacity_type == n.capacity_type && p.zone == zone;
+  });
+  if (it == m_result.prices.end()) {
+    PriceUsed p;
+    p.instance_type = n.instance_type;
+    p.capacity_type = n.capacity_type;
+    p.zone = zone;
+    p.price_per_hour = n.price_per_hour;
+    p.source = m_fake_types ? "the scenario's instance catalog"
+               : spot      ? m_opts.catalog->spot_source(m_scenario.region, n.zone, n.instance_type)
+                           : m_opts.catalog->on_demand_source(m_scenario.region, n.instance_type);
+    const auto at = std::lower_bound(m_result.prices.begin(), m_result.prices.end(), p, [](const PriceUsed& a, const PriceUsed& b) {
+      return std::tie(a.instance_type, a.capacity_type, a.zone) < std::tie(b.instance_type, b.capacity_type, b.zone);
+    });
+    it = m_result.prices.insert(at, std::move(p));
+  }
+  ++it->nodes;
+}
+
 void World::finish() {
   const SimTime end = m_engine.now();
   for (auto& [key, size] : m_node_sizes) m_result.node_sizes.push_back(std::move(size));
   Summary& sum = m_result.summary;
-  Money cost;
   double node_ms = 0;
+  std::vector<cloud::BilledInstance> billed;
+  billed.reserve(m_billing_start.size());
   for (const auto& [nid, start] : m_billing_start) {
     const auto& n = m_state.node(nid);
     SimTime stop = n.state == cluster::NodeState::terminated ? n.terminated_at : end;
-    cost += billed_cost(n.price_per_hour, stop - start);
+    billed.push_back(billed_instance(m_scenario, *m_opts.catalog, n, stop - start));
     node_ms += static_cast<double>((stop - start).ms);
+    note_price_used(n);
   }
-  sum.cost = cost;
+  const cloud::Bill bill = cloud::compute_bill(billed, end - SimTime{}, billing_rates(m_scenario.pricing));
+  m_result.bill = bill.lines;
+  sum.cost = bill.instances;
+  sum.total_cost = bill.total;
   sum.node_hours = node_ms / 3'600'000.0;
   double spot_ms = 0;
   for (const auto& [nid, start] : m_billing_start) {

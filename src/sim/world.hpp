@@ -87,6 +87,7 @@ class World {
   void record(Decision d);  // counts it; keeps it unless SimOptions::keep_decisions is false
   void log(const std::string& line);
   void sample();
+  void note_price_used(const cluster::Node& n);
   void finish();
   void summarize_controller_time(const policy::ControllerStats& stats);
   // SimOptions::check_invariants.

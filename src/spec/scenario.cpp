@@ -126,6 +126,13 @@ std::vector<std::string> ClusterAutoscalerSettings::effective_expander() const {
   return {minor() >= 33 ? "least-waste" : "random"};
 }
 
+std::vector<EbsVolume> default_volumes(std::string_view ami_family) {
+  if (ami_family == "Bottlerocket") return {{"/dev/xvda", 4, "gp3", 0, 0}, {"/dev/xvdb", 20, "gp3", 0, 0}};
+  if (ami_family.starts_with("Windows")) return {{"/dev/sda1", 50, "gp3", 0, 0}};
+  if (ami_family == "Ubuntu") return {{"/dev/sda1", 20, "gp3", 0, 0}};
+  return {{"/dev/xvda", 20, "gp3", 0, 0}};
+}
+
 const NodeClass* Scenario::find_node_class(std::string_view wanted) const {
   for (const auto& nc : node_classes)
     if (nc.name == wanted) return &nc;

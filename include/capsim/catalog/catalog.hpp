@@ -59,6 +59,16 @@ struct SpotAdvice {
   int interruption_band_index{0};  // 0..4
 };
 
+// A market price that replaces the catalog's (spec.pricing's price file and spot prices): an
+// on-demand price of a region, or a spot price of one zone or (zone empty) of every zone.
+struct PriceChange {
+  std::string instance_type;
+  std::string capacity_type;  // on-demand | spot
+  std::string zone;
+  Money price;
+  std::string source;  // where the price comes from, e.g. "prices.csv:12"
+};
+
 class Catalog {
  public:
   // The catalog generated into instance-catalog/ and compiled into capsim (parsed once).
@@ -76,6 +86,15 @@ class Catalog {
   std::optional<Money> spot_price(std::string_view region, std::string_view zone, std::string_view type) const;
   std::optional<SpotAdvice> spot_advice(std::string_view region, std::string_view type) const;
   const std::string& provenance() const { return m_provenance; }
+  // Where a price comes from, for `capsim catalog` and the result: a price change's source, else
+  // the region's on-demand source and date (regions.csv), else "catalog"; for spot, the zone's
+  // explicit price or the Spot Advisor model.
+  std::string on_demand_source(std::string_view region, std::string_view type) const;
+  std::string spot_source(std::string_view region, std::string_view zone, std::string_view type) const;
+
+  // A copy of `base` with the prices of `region` changed (later changes win).
+  static std::shared_ptr<const Catalog> with_prices(const Catalog& base, std::string_view region,
+                                                    const std::vector<PriceChange>& changes);
 
   // The regional spot estimate (on-demand x (1 - savings/100)) before the per-zone spread; nullopt
   // without an on-demand price or Spot Advisor data.
@@ -91,6 +110,9 @@ class Catalog {
   std::map<std::string, std::int64_t, std::less<>> m_od_nano;    // key region + '\t' + type
   std::map<std::string, SpotAdvice, std::less<>> m_advice;       // key region + '\t' + type
   std::map<std::string, std::int64_t, std::less<>> m_spot_nano;  // key zone + '\t' + type
+  std::map<std::string, std::int64_t, std::less<>> m_spot_region_nano;  // key region + '\t' + type (every zone)
+  std::map<std::string, std::string, std::less<>> m_region_source;  // region -> "source, as of date"
+  std::map<std::string, std::string, std::less<>> m_price_source;   // "od|spot" + '\t' + key -> source
   std::string m_provenance;
 };
 
@@ -100,6 +122,8 @@ struct Catalog::Builder {
   Builder();
   Builder& add_type(InstanceTypeInfo info);
   Builder& set_zones(std::string_view region, std::vector<std::string> zones);
+  // Where the region's on-demand prices come from ("karpenter zz_generated.pricing_aws.go, as of 2026-07-20").
+  Builder& set_region_source(std::string_view region, std::string source);
   Builder& set_on_demand_price(std::string_view region, std::string_view type, Money price);
   bool has_on_demand_price(std::string_view region, std::string_view type) const;
   Builder& set_spot_advice(std::string_view region, std::string_view type, SpotAdvice advice);

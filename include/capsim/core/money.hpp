@@ -4,6 +4,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <string>
 
 #include "capsim/core/time.hpp"
 
@@ -28,5 +29,13 @@ Money cost_for(Money price_per_hour, Duration running);
 
 // EC2 Linux per-second billing: at least `minimum` (60 s) is charged once an instance runs.
 Money billed_cost(Money price_per_hour, Duration running, Duration minimum = Duration::seconds(60));
+
+// One line of a bill (cloud/billing.hpp): what was charged for, how it was computed, how much.
+struct CostLine {
+  std::string item;    // "EC2 on-demand instances", "EBS gp3 volumes", "EKS cluster fee" ...
+  std::string detail;  // "12.5 instance-hours", "40 GiB-months at $0.08", "10 % off on-demand" ...
+  Money cost;          // negative for a discount
+  bool operator==(const CostLine&) const = default;
+};
 
 }  // namespace capsim

@@ -98,12 +98,24 @@ struct PendingWorkload {
 // A pod that waits this long before it runs counts as waiting long (PendingWorkload::waited_long).
 inline constexpr Duration k_long_pending = Duration::minutes(5);
 
+// A price the run's instances were billed at, and where it comes from (catalog::Catalog's
+// on_demand_source / spot_source, or spec.pricing).
+struct PriceUsed {
+  std::string instance_type;
+  std::string capacity_type;
+  std::string zone;  // spot prices differ per zone; "" for on-demand
+  Money price_per_hour;
+  std::string source;
+  int nodes{0};
+};
+
 struct Summary {
   int nodes_launched{0};
   int nodes_terminated{0};
   int peak_nodes{0};
   int final_nodes{0};
-  Money cost;
+  Money cost;        // EC2 instances after discounts (the instance lines of `bill`)
+  Money total_cost;  // every line of the bill: instances, EBS volumes, the EKS fee
   double node_hours{0};
   std::int64_t pods_created{0};
   int pods_pending_at_end{0};
@@ -146,6 +158,10 @@ struct AutoscalerResult {
   // Set on an instant run whose longest pass would take longer than the controller's poll
   // period under the typical controller-time preset: the one line that says so.
   std::string controller_time_warning;
+  // The bill (cloud::compute_bill): instance, licence, discount, EBS and EKS lines; empty for the
+  // lower bound, whose cost is the LP's.
+  std::vector<CostLine> bill;
+  std::vector<PriceUsed> prices;  // by instance type, capacity type, zone
   std::vector<LaunchRecord> launches;  // autoscaler-launched nodes only
   std::vector<TerminationRecord> terminations;
   // Every node's size, one entry per (NodePool / node group, instance type), sorted by both.

@@ -13,6 +13,7 @@
 
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/core/labels.hpp"
+#include "capsim/core/money.hpp"
 #include "capsim/core/quantity.hpp"
 #include "capsim/core/requirements.hpp"
 #include "capsim/core/resources.hpp"
@@ -192,6 +193,23 @@ struct NodePool {
   SourceLoc loc;
 };
 
+// One EBS volume of a node (EC2NodeClass/AWSNodeTemplate blockDeviceMappings[].ebs, or the AMI
+// family's default mappings): what it costs per GiB-month, provisioned IOPS and throughput.
+struct EbsVolume {
+  std::string device_name{};
+  std::int64_t size_gib{0};
+  std::string volume_type{"gp3"};  // gp3 | gp2 | io1 | io2 | st1 | sc1 | standard
+  std::int64_t iops{0};             // 0: the type's baseline (gp3 3,000)
+  std::int64_t throughput_mibps{0}; // gp3 only; 0: 125 MiB/s
+};
+
+// The volumes EC2 creates for a node of `ami_family` when its NodeClass maps none: Karpenter's
+// defaults (aws pkg/providers/amifamily/{al2,al2023,bottlerocket,windows,custom}.go
+// DefaultBlockDeviceMappings; Custom: amifamily.DefaultEBS): 20Gi gp3, Bottlerocket 4Gi root +
+// 20Gi data, Windows 50Gi. Node groups use the same (an EKS managed node group's default disk is
+// 20 GiB).
+std::vector<EbsVolume> default_volumes(std::string_view ami_family);
+
 // karpenter.k8s.aws/v1alpha1 AWSNodeTemplate or v1beta1/v1 EC2NodeClass.
 struct NodeClass {
   std::string name;
@@ -199,6 +217,7 @@ struct NodeClass {
   std::string kind;
   std::string ami_family{"AL2023"};  // v1alpha5 default AL2
   std::optional<Quantity> root_volume_size;
+  std::vector<EbsVolume> volumes{};    // blockDeviceMappings, else default_volumes(ami_family)
   std::optional<KubeletSpec> kubelet;  // v1 EC2NodeClass spec.kubelet
   // subnetSelectorTerms zones (topology.kubernetes.io/zone tags), if any; empty = every zone.
   std::vector<std::string> subnet_zones;
@@ -439,7 +458,7 @@ struct Failures {
 inline constexpr std::string_view k_expectation_metrics[] = {
     "nodesLaunched", "nodesTerminated", "peakNodes",        "finalNodes",            "costUsd",
     "nodeHours",     "podsCreated",     "podsPendingAtEnd", "podPendingSeconds.p50", "podPendingSeconds.p95",
-    "podPendingSeconds.p99", "podPendingSeconds.max", "evictions", "spotShare", "costRatioToLowerBound"};
+    "podPendingSeconds.p99", "podPendingSeconds.max", "evictions", "spotShare", "costRatioToLowerBound", "totalCostUsd"};
 
 // Structural metrics: measured on the run's launches, terminations, decisions or final pod
 // placement, narrowed by the expectation's filters (ExpectationFilter). The filters each allows
@@ -509,6 +528,27 @@ struct InitialNodeClaim {
   SourceLoc loc;
 };
 
+// spec.pricing: the bill as a FinOps user reconciles it. Market prices (a price file, spot price
+// overrides) replace the catalog's and so also change the autoscalers' decisions; discounts,
+// Windows licences, EBS and the EKS fee are billing only, as Karpenter and the Cluster Autoscaler
+// decide with public Linux list prices (aws pkg/providers/pricing/pricing.go filters
+// operatingSystem=Linux; the CA's price expander uses the same list).
+struct PriceOverride {
+  std::string instance_type;
+  std::string capacity_type{"on-demand"};  // on-demand | spot
+  std::string zone{};                      // spot only; empty: every zone of the region
+  std::string os{"linux"};                 // linux | windows (windows: billing only)
+  Money price;                             // per hour
+  std::string source;                      // "prices.csv:12", "spec.pricing.spotPrices"
+};
+struct Pricing {
+  double on_demand_discount{0};                             // fraction of on-demand instance cost
+  std::map<std::string, double, std::less<>> family_discounts;  // family -> fraction (replaces the global)
+  std::vector<PriceOverride> prices;                        // spotPrices and priceFile rows, in order
+  std::string eks_support{"standard"};                      // standard | extended | none
+  std::map<std::string, double, std::less<>> ebs_usd_per_gib_month;  // volume type -> rate override
+};
+
 struct Scenario {
   std::string name;
   std::string file;  // path as given on the command line
@@ -530,6 +570,7 @@ struct Scenario {
   KarpenterSettings karpenter;
   ClusterAutoscalerSettings cluster_autoscaler;
   CloudSettings cloud;
+  Pricing pricing;
   GoldenSettings golden;
   std::vector<NodeGroup> node_groups;
   std::vector<InitialNodeClaim> node_claims;

@@ -181,10 +181,11 @@ TEST_CASE("v1 walkthrough: NodePool and EC2NodeClass with CRD defaults", "[io]")
   const spec::Workload* w = sc.find_workload("Deployment", "inflate");
   REQUIRE(w != nullptr);
   CHECK(w->tmpl.containers[0].requests.memory_bytes() == 1536LL * 1024 * 1024);
-  // ebs.volumeType decides the volume's price: not modelled, so always reported.
+  // ebs.volumeType decides the volume's price on the bill (spec::EbsVolume): read, not reported.
   CHECK(io::test::besides_best_effort(sc.warnings).empty());
-  CHECK(messages(sc.not_modelled) ==
-        std::vector<std::string>{"field \"spec.blockDeviceMappings[1].ebs.volumeType\" is not modelled and is ignored"});
+  CHECK(sc.not_modelled.empty());
+  REQUIRE(nc.volumes.size() == 2);
+  CHECK(nc.volumes[1].volume_type == "gp3");
 }
 
 TEST_CASE("v1beta1 NodePools convert to the v1 model", "[io]") {

@@ -16,7 +16,30 @@ TEST_CASE("catalog listing as a table", "[catalog][report]") {
   const std::string out = list_catalog(*catalog::Catalog::embedded(), o);
   CHECK(out ==
         "TYPE      VCPU  MEMORY(MiB)  GPUS  ARCH   MAX PODS  ALLOC CPU  ALLOC MEMORY  ON-DEMAND $/H  SPOT $/H  INTERRUPTION\n"
-        "m5.large     2         8192     0  amd64        29      1930m        6903Mi       0.096000  0.031560  15-20%\n");
+        "m5.large     2         8192     0  amd64        29      1930m        6903Mi       0.096000  0.031560  15-20%\n"
+        "\n"
+        "on-demand prices: karpenter zz_generated.pricing_aws.go, as of 2026-07-20\n"
+        "spot prices: on-demand less the Spot Advisor's saving, spread per zone (the cheapest zone shown)\n");
+}
+
+// The catalog has no spot data for the newest generations (../shared/data: no Spot Advisor rows),
+// so a NodePool allowing spot launches them on-demand: the listing says which.
+TEST_CASE("catalog listing names the types without spot data", "[catalog][report][billing]") {
+  CatalogListOptions o;
+  o.type_filter = "c8i";
+  const std::string out = list_catalog(*catalog::Catalog::embedded(), o);
+  std::size_t types = 0;
+  for (const auto& t : catalog::Catalog::embedded()->types())
+    types += t.family == "c8i" && catalog::Catalog::embedded()->on_demand_price("us-east-1", t.name) ? 1 : 0;
+  REQUIRE(types > 0);
+  CHECK(out.find("\nc8i.large ") != std::string::npos);
+  CHECK(out.ends_with("\non-demand prices: karpenter zz_generated.pricing_aws.go, as of 2026-07-20\n"
+                      "no spot data (launched on-demand even where spot is allowed) for " + std::to_string(types) +
+                      " types: c8i (" + std::to_string(types) + ")\n"));
+  o.format = CatalogListFormat::json;
+  const auto j = nlohmann::json::parse(list_catalog(*catalog::Catalog::embedded(), o));
+  CHECK(j["instanceTypes"][0]["spotSource"].is_null());
+  CHECK(j["instanceTypes"][0]["onDemandSource"] == "karpenter zz_generated.pricing_aws.go, as of 2026-07-20");
 }
 
 TEST_CASE("catalog listing as CSV, by family", "[catalog][report]") {
@@ -27,9 +50,11 @@ TEST_CASE("catalog listing as CSV, by family", "[catalog][report]") {
   const std::string out = list_catalog(*catalog::Catalog::embedded(), o);
   const std::string header =
       "type,vcpu,memory_mib,gpus,arch,max_pods,allocatable_cpu_millis,allocatable_memory_mib,"
-      "on_demand_usd_per_hour,spot_usd_per_hour,interruption_band\n";
+      "on_demand_usd_per_hour,spot_usd_per_hour,interruption_band,on_demand_source,spot_source\n";
   REQUIRE(out.starts_with(header));
-  CHECK(out.find("\nc6i.4xlarge,16,32768,0,amd64,234,15890,27381,0.768000,0.258509,5-10%\n") != std::string::npos);
+  CHECK(out.find("\nc6i.4xlarge,16,32768,0,amd64,234,15890,27381,0.768000,0.258509,5-10%,"
+                 "\"aws-price-page-snapshot(yeo/ec2.shop), as of 2025-04-04\","
+                 "\"model: on-demand less the Spot Advisor saving of 66%, spread per zone\"\n") != std::string::npos);
   CHECK(out.find("c6id.") == std::string::npos);  // a family, not a prefix
   CHECK(out.find("c6in.") == std::string::npos);
   std::size_t lines = static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
@@ -58,7 +83,9 @@ TEST_CASE("catalog listing as JSON", "[catalog][report]") {
         "      \"interruptionBand\": \"<5%\",\n"
         "      \"maxPods\": 17,\n"
         "      \"memoryMiB\": 4096,\n"
+        "      \"onDemandSource\": \"karpenter zz_generated.pricing_aws.go, as of 2026-07-20\",\n"
         "      \"onDemandUsdPerHour\": 0.0416,\n"
+        "      \"spotSource\": \"model: on-demand less the Spot Advisor saving of " + std::to_string(cat->spot_advice("us-east-1", "t3.medium")->savings_pct) + "%, spread per zone\",\n"
         "      \"spotUsdPerHour\": " +
             nlohmann::json(min_spot.usd()).dump() +
             ",\n"

@@ -58,6 +58,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
   "results": [
     {
       "autoscaler": "karpenter",
+      "bill": [],
       "decisionCount": 2,
       "launches": [
         {
@@ -86,6 +87,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       "nodeGroupsAtStart": [],
       "nodeSizes": [],
       "pendingWorkloads": [],
+      "prices": [],
       "summary": {
         "costUsd": 0.123457,
         "evictions": 3,
@@ -123,6 +125,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
     },
     {
       "autoscaler": "cluster-autoscaler",
+      "bill": [],
       "decisionCount": 0,
       "launches": [
         {
@@ -140,6 +143,7 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
       "nodeGroupsAtStart": [],
       "nodeSizes": [],
       "pendingWorkloads": [],
+      "prices": [],
       "summary": {
         "costUsd": 0.0,
         "evictions": 0,
@@ -171,6 +175,27 @@ TEST_CASE("to_json renders the whole run with sorted keys, 2-space indent and st
 )";
   const std::string actual = to_json(capsim::report::test::make_run_result());
   CHECK(actual == expected.substr(1));  // the raw string starts with a newline
+}
+
+TEST_CASE("to_json renders the bill, totalCostUsd and each price with its source", "[report][billing]") {
+  auto run = capsim::report::test::make_run_result();
+  auto& r = run.results[0];
+  r.bill = {{"EC2 on-demand instances", "2.00 instance-hours", Money{192'000'000}},
+            {"On-demand discount", "10 % off on-demand", Money{-19'200'000}},
+            {"EKS cluster fee", "standard support, 2.00 h at $0.1", Money{200'000'000}}};
+  r.summary.total_cost = Money{372'800'000};
+  r.prices = {{"c5.xlarge", "spot", "us-east-1b", Money{68'000'000}, "spec.pricing.spotPrices", 1},
+              {"m5.large", "on-demand", "", Money{96'000'000}, "karpenter zz_generated.pricing_aws.go, as of 2026-07-20", 1}};
+  const auto j = result_json(run)["results"][0];
+  CHECK(j["bill"].dump() ==
+        R"([{"detail":"2.00 instance-hours","item":"EC2 on-demand instances","usd":0.192},)"
+        R"({"detail":"10 % off on-demand","item":"On-demand discount","usd":-0.0192},)"
+        R"({"detail":"standard support, 2.00 h at $0.1","item":"EKS cluster fee","usd":0.2}])");
+  CHECK(j["summary"]["totalCostUsd"] == 0.3728);
+  CHECK(j["prices"].dump() ==
+        R"([{"capacityType":"spot","instanceType":"c5.xlarge","nodes":1,"source":"spec.pricing.spotPrices","usdPerHour":0.068,"zone":"us-east-1b"},)"
+        R"({"capacityType":"on-demand","instanceType":"m5.large","nodes":1,"source":"karpenter zz_generated.pricing_aws.go, as of 2026-07-20","usdPerHour":0.096}])");
+  CHECK(result_json(run)["results"][1]["summary"].count("totalCostUsd") == 0);  // no bill: the lower bound's case
 }
 
 TEST_CASE("to_json gives costRatioToLowerBound only where a ratio was set, null when the bound was 0", "[report]") {

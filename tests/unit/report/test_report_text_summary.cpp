@@ -103,3 +103,21 @@ TEST_CASE("text_summary always names what is not modelled, before the results", 
         "\n"
         "expectations: none\n");
 }
+
+TEST_CASE("text_summary prints the bill's lines and total after the metrics", "[report][billing]") {
+  auto run = capsim::report::test::make_run_result();
+  auto& r = run.results[0];
+  r.bill = {{"EC2 on-demand instances", "2.00 instance-hours", capsim::Money{192'000'000}},
+            {"EBS gp3 volumes", "0.0548 GiB-months at $0.08", capsim::Money{4'383'562}},
+            {"EKS cluster fee", "standard support, 2.00 h at $0.1", capsim::Money{200'000'000}}};
+  r.summary.total_cost = capsim::Money{396'383'562};
+  const std::string out = text_summary(run);
+  CHECK(out.find("  decisions                   2\n"
+                 "  bill (USD):\n"
+                 "    EC2 on-demand instances     0.192  2.00 instance-hours\n"
+                 "    EBS gp3 volumes          0.004384  0.0548 GiB-months at $0.08\n"
+                 "    EKS cluster fee               0.2  standard support, 2.00 h at $0.1\n"
+                 "    total                    0.396384  every line above\n"
+                 "  launches: 2\n") != std::string::npos);
+  CHECK(text_summary(capsim::report::test::make_run_result()).find("bill (USD)") == std::string::npos);  // no bill
+}
