@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "capsim/core/diagnostic.hpp"
 #include "capsim/report/atomic_write.hpp"
 #include "capsim/core/parallel.hpp"
+#include "capsim/io/scenario_loader.hpp"
 #include "capsim/io/sweep_loader.hpp"
 #include "capsim/report/check_report.hpp"
 #include "capsim/report/decision_log.hpp"
@@ -28,6 +30,47 @@ namespace fs = std::filesystem;
 
 Diagnostic input_error(const std::string& file, const std::string& message) {
   return Diagnostic{file, 0, 0, Severity::error, "", message};
+}
+
+// The same file however it was named ("dir/./x.yaml", "/abs/dir/x.yaml").
+std::string same_file_key(const std::string& path) {
+  std::error_code ec;
+  const fs::path p = fs::weakly_canonical(path, ec);
+  return ec ? fs::path(path).lexically_normal().string() : p.string();
+}
+
+// The files that hold a Scenario document (and those that cannot be read or parsed: loading them
+// says why). Every other file is passed over with one note on `err`: a manifest that a scenario
+// among `files` names under spec.manifests, a sweep, or a file with no Scenario document.
+std::vector<std::string> scenario_files(const std::vector<std::string>& files, std::ostream& err) {
+  std::vector<io::ScenarioFileScan> scans;
+  std::map<std::string, std::vector<std::string>> named_by;  // a manifest file -> the scenarios that name it
+  for (const auto& f : files) {
+    scans.push_back(io::scan_scenario_file(f));
+    for (const auto& m : scans.back().manifests) {
+      auto& by = named_by[same_file_key(m)];
+      if (std::find(by.begin(), by.end(), f) == by.end()) by.push_back(f);
+    }
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    using Kind = io::ScenarioFileScan::Kind;
+    if (scans[i].kind == Kind::scenario || scans[i].kind == Kind::unreadable) {
+      out.push_back(files[i]);
+      continue;
+    }
+    err << "skipped " << files[i] << ": ";
+    if (auto it = named_by.find(same_file_key(files[i])); it != named_by.end()) {
+      err << "a manifest of ";
+      for (std::size_t k = 0; k < it->second.size(); ++k) err << (k ? ", " : "") << it->second[k];
+      err << "\n";
+    } else if (scans[i].kind == Kind::sweep) {
+      err << "a Sweep document (run it with `capsim sweep run`)\n";
+    } else {
+      err << "no Scenario document\n";
+    }
+  }
+  return out;
 }
 
 struct Job {
@@ -78,7 +121,10 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
 int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, std::ostream& err) {
   auto cat = load_catalog(common);
   std::vector<Diagnostic> errors;
-  const std::vector<std::string> files = expand_inputs(o.inputs.empty() ? std::vector<std::string>{"scenarios"} : o.inputs, errors);
+  const std::vector<std::string> found = expand_inputs(o.inputs.empty() ? std::vector<std::string>{"scenarios"} : o.inputs, errors);
+  const std::vector<std::string> files = scenario_files(found, err);
+  if (!found.empty() && files.empty())
+    errors.push_back(input_error("", "nothing to check: no input holds a Scenario document"));
   if (o.update_golden && o.golden_dir.empty())
     errors.push_back(Diagnostic{"", 0, 0, Severity::error, "--update-golden", "needs --golden DIR"});
 

@@ -434,4 +434,34 @@ spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& ca
   return load_scenario_text(text, path, cat, opts);
 }
 
+ScenarioFileScan scan_scenario_file(const std::string& path) {
+  ScenarioFileScan out;
+  std::string text;
+  if (read_whole_file(path, text) != ReadStatus::ok) return out;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = load_all_documents(text);
+  } catch (const YAML::Exception&) {
+    return out;
+  }
+  out.kind = ScenarioFileScan::Kind::other;
+  // (A key a map lacks gives an invalid node: only IsDefined may be asked of it.)
+  auto scalar = [](const YAML::Node& n) { return n.IsDefined() && n.IsScalar() ? n.Scalar() : std::string(); };
+  auto get = [](const YAML::Node& map, const char* key) {
+    return present(map) && map.IsMap() ? map[key] : YAML::Node(YAML::NodeType::Undefined);
+  };
+  for (const YAML::Node& d : docs) {
+    const std::string kind = scalar(get(d, "kind"));
+    if (kind == "Sweep" && out.kind == ScenarioFileScan::Kind::other) out.kind = ScenarioFileScan::Kind::sweep;
+    if (kind != "Scenario") continue;
+    out.kind = ScenarioFileScan::Kind::scenario;
+    const YAML::Node manifests = get(get(d, "spec"), "manifests");
+    const std::string base_dir = std::filesystem::path(path).parent_path().string();
+    if (present(manifests) && manifests.IsSequence())
+      for (const auto& m : manifests)
+        if (const std::string name = scalar(m); !name.empty()) out.manifests.push_back(resolve_path(base_dir, name));
+  }
+  return out;
+}
+
 }  // namespace capsim::io

@@ -225,6 +225,10 @@ struct OwnedPod {
   std::size_t notes_end{0};
 };
 
+// `base_dir` joined with `relative` (absolute paths are kept), normalised: how a scenario's
+// manifest, update and trace file names are resolved.
+std::string resolve_path(const std::string& base_dir, const std::string& relative);
+
 struct Loader {
   explicit Loader(const catalog::Catalog& c) : cat(c) {}
 
@@ -280,7 +284,7 @@ struct Loader {
   void register_name(Doc& d, const std::string& kind, const std::string& name, const YAML::Node& at,
                      const std::string& path);
   // base_dir joined with a relative path (absolute paths are kept), normalised.
-  std::string resolve(const std::string& relative) const;
+  std::string resolve(const std::string& relative) const { return resolve_path(base_dir, relative); }
 };
 
 // Common metadata of a manifest.

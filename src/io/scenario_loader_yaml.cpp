@@ -510,7 +510,7 @@ void Loader::register_name(Doc& d, const std::string& kind, const std::string& n
               std::to_string(first.line) + ":" + std::to_string(first.col) + ")");
 }
 
-std::string Loader::resolve(const std::string& relative) const {
+std::string resolve_path(const std::string& base_dir, const std::string& relative) {
   std::filesystem::path p(relative);
   if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();

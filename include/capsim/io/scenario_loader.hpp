@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capsim/catalog/catalog.hpp"
 #include "capsim/core/diagnostic.hpp"
@@ -34,5 +36,16 @@ spec::Scenario load_scenario(const std::string& path, const catalog::Catalog& ca
 // Throws InputError.
 spec::Scenario load_scenario_text(std::string_view text, const std::string& file_name, const catalog::Catalog& cat,
                                   const LoadOptions& opts = {});
+
+// What a YAML file holds, read without loading it: a capsim Scenario document (and the manifest
+// files its spec.manifests names, resolved as the loader resolves them), a Sweep, or neither
+// (manifests only). `capsim check DIR` runs the scenario files and passes over the rest. A file
+// that cannot be read or parsed is `unreadable`: loading it says why.
+struct ScenarioFileScan {
+  enum class Kind : std::uint8_t { scenario, sweep, other, unreadable };
+  Kind kind{Kind::unreadable};
+  std::vector<std::string> manifests{};
+};
+ScenarioFileScan scan_scenario_file(const std::string& path);
 
 }  // namespace capsim::io

@@ -153,6 +153,43 @@ TEST_CASE("capsim check: a scenario without a golden is new and passes, unless -
                                       "\\| new \\|\n(.|\n)*"));
 }
 
+TEST_CASE("capsim check: only files with a Scenario document run; manifests and others are skipped with a note",
+          "[cli][check]") {
+  // scenarios/web.yaml names its NodePool and Deployment files under spec.manifests; notes.yaml in
+  // the same directory is a manifest no scenario names.
+  const auto dir = scratch_dir("manifests");
+  const auto scenarios = dir / "scenarios", manifests = dir / "manifests";
+  fs::create_directories(scenarios);
+  fs::create_directories(manifests);
+  std::ofstream(scenarios / "web.yaml") << "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: web}\n"
+                                           "spec:\n  region: us-east-1\n  duration: 10m\n"
+                                           "  manifests: [../manifests/nodepool.yaml, ../manifests/deployment.yaml]\n";
+  std::ofstream(manifests / "nodepool.yaml") << read(k_src + "/tests/data/scenarios/manifests/karpenter.yaml");
+  std::ofstream(manifests / "deployment.yaml")
+      << "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n  template:\n    spec:\n"
+         "      containers: [{name: app, resources: {requests: {cpu: \"1\", memory: 1Gi}}}]\n";
+  std::ofstream(manifests / "notes.yaml") << "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n";
+  const std::string web = (scenarios / "web.yaml").string(), none = (dir / "none").string();
+  auto r = run_cli({"--quiet", "check", scenarios.string(), manifests.string(), "--golden", none});
+  CHECK(r.rc == 0);
+  CHECK(r.err == "skipped " + (manifests / "deployment.yaml").string() + ": a manifest of " + web + "\n" +
+                     "skipped " + (manifests / "nodepool.yaml").string() + ": a manifest of " + web + "\n" +
+                     "skipped " + (manifests / "notes.yaml").string() + ": no Scenario document\n");
+  CHECK(r.out == "NEW   golden " + none + "/web  " + web +
+                     ": a new scenario, no result.json and decisions.jsonl there (write them with --update-golden) "
+                     "(--require-golden fails on this)\n1 scenario(s): 0 passed, 0 failed\n");
+
+  // The manifests alone: nothing to check is bad input, and no manifest runs.
+  auto alone = run_cli({"--quiet", "check", manifests.string(), "--golden", none, "--update-golden"});
+  CHECK(alone.rc == 2);
+  CHECK(alone.err == "skipped " + (manifests / "deployment.yaml").string() + ": no Scenario document\n" +
+                         "skipped " + (manifests / "nodepool.yaml").string() + ": no Scenario document\n" +
+                         "skipped " + (manifests / "notes.yaml").string() + ": no Scenario document\n" +
+                         "error: nothing to check: no input holds a Scenario document\n");
+  CHECK(alone.out.empty());
+  CHECK_FALSE(fs::exists(none));
+}
+
 TEST_CASE("capsim check: bad input exits 2 and writes no report", "[cli][check]") {
   const auto dir = scratch_dir("bad");
   std::ofstream(dir / "broken.yaml") << "apiVersion: capsim.dev/v1alpha1\nkind: Scenario\nspec:\n  duration: soon\n";
