@@ -625,6 +625,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::IsMember({"table", "json", "markdown"}));
   diff_cmd->add_option("--html", diff.html, "Also write the diff as a self-contained HTML page");
   diff_cmd->add_option("--decisions", diff.max_decisions, "How many diverging decisions to list per autoscaler (default 10)");
+  diff_cmd->add_flag("--exit-code", diff.exit_code,
+                     "Exit 1 when the runs differ (a metric or a decision), 0 when they are the same, as git diff "
+                     "--exit-code (2 is still bad input)");
 
   detail::SweepOptions sweep_opts;
   detail::add_sweep_commands(app, sweep_opts, common);

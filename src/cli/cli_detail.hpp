@@ -89,8 +89,9 @@ struct DiffOptions {
   std::string format = "table";
   std::size_t max_decisions{10};
   std::string html;  // also write the diff as an HTML page
+  bool exit_code{false};  // --exit-code: 1 when the runs differ, 0 when they do not (git diff's)
 };
-// `capsim diff`: exit 0, or 2 for bad input.
+// `capsim diff`: exit 0 (with --exit-code: 0 the same, 1 they differ), or 2 for bad input.
 int cmd_diff(const DiffOptions& o, const Common& common, std::ostream& out, std::ostream& err);
 
 // `capsim sweep plan|run|merge|report` (sweep.cpp).

@@ -55,6 +55,7 @@ int cmd_diff(const DiffOptions& o, const Common& common, std::ostream& out, std:
   if (!o.html.empty())
     report::write_file_atomic(o.html, report::result_diff(base, head, report::DiffFormat::html, o.max_decisions));
   out << report::result_diff(base, head, format, o.max_decisions);
+  if (o.exit_code && report::results_differ(base, head)) return k_exit_expectation_failed;
   return k_exit_ok;
 }
 

@@ -234,4 +234,14 @@ std::string result_diff(const DiffSide& base, const DiffSide& head, DiffFormat f
   return out;
 }
 
+bool results_differ(const DiffSide& base, const DiffSide& head) {
+  for (const auto& d : diff_all(base, head, 0)) {
+    if (!find_result(base.result, d.autoscaler) || !find_result(head.result, d.autoscaler)) return true;
+    if (d.decision_count > 0) return true;
+    for (const auto& m : d.metrics)
+      if (m.present_base != m.present_head || m.base != m.head) return true;
+  }
+  return false;
+}
+
 }  // namespace capsim::report

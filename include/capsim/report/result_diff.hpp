@@ -21,4 +21,8 @@ enum class DiffFormat { table, json, markdown, html };
 // `max_decisions`: how many diverging decisions each autoscaler lists.
 std::string result_diff(const DiffSide& base, const DiffSide& head, DiffFormat format, std::size_t max_decisions);
 
+// The two runs differ in what result_diff compares: an autoscaler run on one side only, a metric
+// (present on one side only, or another value), or a diverging decision (`capsim diff --exit-code`).
+bool results_differ(const DiffSide& base, const DiffSide& head);
+
 }  // namespace capsim::report

@@ -244,6 +244,23 @@ TEST_CASE("capsim diff: a stored run against a scenario run here, as a table, JS
   CHECK(bad.err == (dir / "nope.json").string() + ": error: expected a result.json, a --out directory or a scenario file; no such file\n");
 }
 
+TEST_CASE("capsim diff --exit-code: 1 when the runs differ, 0 when they are the same, 2 on bad input", "[cli][diff]") {
+  const std::string v1alpha5 = k_goldens + "/seed-nginx-scaleout", v1 = k_goldens + "/seed-nginx-scaleout-v1";
+  // The scenario run here makes the decisions and the metrics of its golden.
+  const auto same = run_cli({"--quiet", "diff", "--exit-code", v1alpha5, k_src + "/scenarios/seed-nginx-scaleout.yaml"});
+  CHECK(same.rc == 0);
+  CHECK_THAT(same.out, Catch::Contains("  diverging decisions: 0\n"));
+  // The v1 NodePool removes the node 15 s later, by another method.
+  const auto differ = run_cli({"--quiet", "diff", v1alpha5, v1, "--exit-code"});
+  CHECK(differ.rc == 1);
+  CHECK(differ.out == run_cli({"--quiet", "diff", v1alpha5, v1}).out);
+  CHECK(run_cli({"--quiet", "diff", v1alpha5, v1}).rc == 0);  // without the flag, as before
+  const auto bad = run_cli({"diff", "--exit-code", k_goldens + "/no-such-run", v1});
+  CHECK(bad.rc == 2);
+  CHECK(bad.err == k_goldens + "/no-such-run: error: expected a result.json, a --out directory or a scenario "
+                                "file; no such file\n");
+}
+
 TEST_CASE("capsim run --progress: a bar on stderr when asked, nothing by default off a terminal", "[cli][progress]") {
   const std::string seed = k_src + "/scenarios/seed-nginx-scaleout.yaml";
   auto always = run_cli({"--quiet", "--progress", "always", "run", seed});
