@@ -188,9 +188,9 @@ int cmd_check(const CheckOptions& o, const Common& common, std::ostream& out, st
         if (o.fail_on_cost_increase || o.fail_on_cost_decrease)
           for (auto& g : c.golden) {
             if (g.missing_golden) continue;
-            // Monthly cost: cost per simulated hour (the run's length may differ from the golden's).
-            const double before = g.hours_before > 0 ? g.cost_before / g.hours_before : 0;
-            const double after = g.hours_after > 0 ? g.cost_after / g.hours_after : 0;
+            // Monthly cost (the run's length may differ from the golden's).
+            const double before = report::monthly_usd(g.cost_before, g.hours_before);
+            const double after = report::monthly_usd(g.cost_after, g.hours_after);
             const double pct = before > 0 ? (after - before) / before * 100.0 : (after > 0 ? 100.0 : 0.0);
             g.passed = !(o.fail_on_cost_increase && pct > *o.fail_on_cost_increase) &&
                        !(o.fail_on_cost_decrease && -pct > *o.fail_on_cost_decrease);

@@ -10,8 +10,6 @@ namespace capsim::report {
 
 namespace {
 
-constexpr double k_hours_per_month = 730.0;
-
 std::string num(double v) { return format_number(round_to(v, 6), false); }
 
 std::string expectation_name(const sim::ExpectationResult& e) { return e.metric + " " + e.op + " " + num(e.expected); }
@@ -39,8 +37,6 @@ std::string md_cell(const std::string& s) {
   }
   return out;
 }
-
-double monthly(double cost, double hours) { return hours > 0 ? cost / hours * k_hours_per_month : 0.0; }
 
 std::string signed_usd(double v) { return (v >= 0 ? "+" : "-") + format_usd(std::abs(v)); }
 
@@ -179,7 +175,7 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
     if (s.golden_checked && !s.golden_updated && s.golden_missing.empty()) any_golden = true;
     if (s.golden_checked && !s.golden_updated && golden_changed(s)) ++changed;
     for (const auto& g : s.golden) {
-      const double before = monthly(g.cost_before, g.hours_before), after = monthly(g.cost_after, g.hours_after);
+      const double before = monthly_usd(g.cost_before, g.hours_before), after = monthly_usd(g.cost_after, g.hours_after);
       if (std::abs(after - before) > std::abs(largest_delta) + 1e-9) {
         largest_delta = after - before;
         largest = s.name + " / " + g.autoscaler + " " + signed_usd(after - before) + " (" +
@@ -213,7 +209,7 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
   for (const auto& s : scenarios) {
     if (!s.golden.empty()) {
       for (const auto& g : s.golden) {
-        const double b = monthly(g.cost_before, g.hours_before), a = monthly(g.cost_after, g.hours_after);
+        const double b = monthly_usd(g.cost_before, g.hours_before), a = monthly_usd(g.cost_after, g.hours_after);
         const std::string verdict = g.passed ? (g.differences.empty() ? std::string("unchanged")
                                                                       : std::to_string(g.differences.size()) +
                                                                             " changed, within the cost gate")
@@ -232,7 +228,7 @@ std::string check_markdown(const std::vector<CheckedScenario>& scenarios, std::s
                                 : s.golden_required        ? "missing"
                                                            : "new";
     for (const auto& r : s.runs)
-      md += "| " + md_cell(s.name) + " | " + md_cell(r.autoscaler) + " | " + format_usd(monthly(r.cost_usd, r.duration_s / 3600.0)) +
+      md += "| " + md_cell(s.name) + " | " + md_cell(r.autoscaler) + " | " + format_usd(monthly_usd(r.cost_usd, r.duration_s / 3600.0)) +
             " | | " + node_cell(r.autoscaler, std::to_string(r.peak_nodes)) + " | " +
             node_cell(r.autoscaler, num(r.pending_p95_s)) + " | " + node_cell(r.autoscaler, std::to_string(r.disruptions)) +
             " | " + verdict + " |\n";
@@ -280,7 +276,7 @@ std::string check_html(const std::vector<CheckedScenario>& scenarios, std::size_
     }
     for (const auto& g : s.golden)
       h += "<tr><td>" + html_escape(s.name) + "</td><td>" + html_escape(g.autoscaler) + "</td><td>" +
-           html_escape(arrow(format_usd(monthly(g.cost_before, g.hours_before)), format_usd(monthly(g.cost_after, g.hours_after)))) +
+           html_escape(arrow(format_usd(monthly_usd(g.cost_before, g.hours_before)), format_usd(monthly_usd(g.cost_after, g.hours_after)))) +
            "</td><td>" +
            html_escape(node_cell(g.autoscaler, arrow(std::to_string(g.before.peak_nodes), std::to_string(g.after.peak_nodes)))) +
            "</td><td>" + html_escape(node_cell(g.autoscaler, arrow(num(g.before.pending_p95_s), num(g.after.pending_p95_s)))) +

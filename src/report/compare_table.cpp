@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capsim/core/time.hpp"
+#include "capsim/report/golden.hpp"
 #include "capsim/report/json_result.hpp"
 #include "capsim/sim/result.hpp"
 #include "report/text_table.hpp"
@@ -84,6 +85,10 @@ std::string compare_table(const sim::RunResult& run) {
     row("    " + type, false, [&](const auto& r) { return count_in(r.summary.nodes_by_instance_type, type); });
   section("cost");
   row("  USD", true, [](const auto& r) { return num(usd_6(r.summary.cost)); });
+  // As capsim check's reports give it (report::monthly_usd).
+  const double hours = static_cast<double>(run.duration.ms) / 3'600'000.0;
+  row("  monthly (730 h)", true,
+      [hours](const auto& r) { return format_usd(monthly_usd(usd_6(r.summary.cost), hours)); });
   if (any_ratio)
     row("  ratio to lower bound", false, [](const auto& r) {
       const auto& x = r.summary.cost_ratio_to_lower_bound;

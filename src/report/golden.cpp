@@ -109,6 +109,8 @@ std::string format_usd(double usd) {
   return std::string(negative ? "-$" : "$") + whole + "." + frac;
 }
 
+double monthly_usd(double cost_usd, double hours) { return hours > 0 ? cost_usd / hours * k_hours_per_month : 0.0; }
+
 std::vector<GoldenRun> golden_runs(const nlohmann::json& result, const std::string& decisions_jsonl) {
   std::vector<GoldenRun> runs;
   std::map<std::string, std::size_t> index;

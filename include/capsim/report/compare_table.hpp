@@ -1,6 +1,7 @@
 // `capsim compare`'s terminal view: the autoscalers of one run side by side, one column each,
-// one row per metric (nodes, cost and its ratio to the lower bound, pod pending time,
-// disruptions, spot share), then the expectations. Plain ASCII, no colours.
+// one row per metric (nodes, cost with its monthly figure - report::monthly_usd, as capsim check's
+// reports give it - and its ratio to the lower bound, pod pending time, disruptions, spot share),
+// then the expectations. Plain ASCII, no colours.
 #pragma once
 
 #include <string>

@@ -56,6 +56,10 @@ std::vector<GoldenComparison> compare_golden(const std::vector<GoldenRun>& golde
 
 // "$21.61", "$1,240.00": USD with two decimals and thousands separators.
 std::string format_usd(double usd);
+// The monthly figure of a run's cost (capsim check's reports, capsim compare): cost per simulated
+// hour x 730 hours; 0 for a run of no time.
+inline constexpr double k_hours_per_month = 730.0;
+double monthly_usd(double cost_usd, double hours);
 // "+6.6 %", "-0.4 %"; "0.0 %" from 0 to 0, "new" from 0 to anything else.
 std::string format_change_percent(double before, double after);
 

@@ -38,12 +38,14 @@ TEST_CASE("capsim compare: the table shows every autoscaler side by side", "[cli
         std::string::npos);
   CHECK(t.find("\nMETRIC                      karpenter    static  lower-bound\n") != std::string::npos);
   for (const char* row : {"\nnodes\n", "\n  peak ", "\n  node-hours ", "\n  launched ", "\n    c6i.4xlarge ", "\ncost\n",
-                          "\n  USD ", "\n  ratio to lower bound ", "\npods\n", "\n  pending p50 (s) ",
+                          "\n  USD ", "\n  monthly (730 h) ", "\n  ratio to lower bound ", "\npods\n", "\n  pending p50 (s) ",
                           "\n  pending p95 (s) ", "\n  pending max (s) ", "\ndisruptions\n", "\n  terminations ",
                           "\n    ttlSecondsAfterEmpty ", "\n  evictions ", "\nspot share (of node-hours) "})
     CHECK(t.find(row) != std::string::npos);
   CHECK(t.find("\n  peak                              3         2            -\n") != std::string::npos);
   CHECK(t.find("\n  USD                         0.26656  0.157333     0.135837\n") != std::string::npos);
+  // Per 20 minutes x 3 x 730, as check's Markdown gives a scenario's monthly cost.
+  CHECK(t.find("\n  monthly (730 h)             $583.77   $344.56      $297.48\n") != std::string::npos);
   CHECK(t.find("\nexpectations: 4 passed, 0 failed\n") != std::string::npos);
   // No trailing spaces, deterministic.
   CHECK(t.find(" \n") == std::string::npos);

@@ -1,5 +1,6 @@
 // compare_table: the side-by-side view of `capsim compare` on the hand-built fixture run plus a
-// lower-bound result; exact text, "-" where a value does not apply, union rows in byte order.
+// lower-bound result; exact text, "-" where a value does not apply, union rows in byte order, the
+// monthly figure as capsim check's reports give it (cost per simulated hour x 730: 2 h here).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -46,6 +47,7 @@ nodes
     m5.large                        1                   0            -
 cost
   USD                        0.123457                   0     0.061728
+  monthly (730 h)              $45.06               $0.00       $22.53
   ratio to lower bound              2                   0            -
 pods
   created                           5                   5            5
