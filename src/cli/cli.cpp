@@ -668,7 +668,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   common.err_is_terminal = &err == &std::cerr && detail::stderr_is_terminal();
   try {
     if (auto rc = detail::run_sweep_command(sweep_opts, common, out, err)) return *rc;
-    if (auto rc = detail::run_forecast_command(forecast_opts, common, out)) return *rc;
+    if (auto rc = detail::run_forecast_command(forecast_opts, common, out, err)) return *rc;
     if (*run_cmd) return cmd_run(run_path, common, run_format, run_out, run_seed, out, err);
     if (*compare_cmd) return cmd_compare(compare_path, common, compare_format, compare_out, compare_seed, out, err);
     if (*validate_cmd) return cmd_validate(validate_files, common, out, err);

@@ -135,7 +135,8 @@ struct ForecastCliOptions {
   sweep::CostForecastOptions cost;  // and how (its `series` is the forecast's series too)
 };
 void add_forecast_command(CLI::App& app, ForecastCliOptions& o, Common& common);
-std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out);
+std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out,
+                                        std::ostream& err);
 
 }  // namespace detail
 }  // namespace capsim::cli

@@ -36,8 +36,9 @@ bool given_as(const ForecastCliOptions& o, const std::string& format, std::initi
 
 // The hourly demand of the inputs: one trace, Prometheus exports whose series are pooled, or a
 // scenario's own workload (its pods as the lower bound, which places every pod at once, sees them).
+// A trace's format, when not given, is told from its header and named on `err`.
 forecast::DemandSeries demand(const ForecastCliOptions& o, const std::function<std::shared_ptr<const catalog::Catalog>()>& get_catalog,
-                              std::vector<forecast::ClassProfile>& classes) {
+                              std::vector<forecast::ClassProfile>& classes, std::ostream& err) {
   const std::string* only = o.only_class.empty() ? nullptr : &o.only_class;
   if (given_as(o, "scenario", {".yaml", ".yml"})) {
     if (o.inputs.size() > 1) bad("one scenario at a time");
@@ -63,9 +64,15 @@ forecast::DemandSeries demand(const ForecastCliOptions& o, const std::function<s
     return forecast::demand_from_metrics(series);
   }
   if (o.inputs.size() > 1) bad("one trace at a time; several inputs must be Prometheus exports (--trace-format prometheus)");
-  const auto fmt = io::parse_trace_format(o.trace_format);
+  auto fmt = io::parse_trace_format(o.trace_format);
   if (!fmt) bad("--trace-format: unknown format \"" + o.trace_format + "\"");
-  auto reader = io::open_trace(o.inputs.front(), *fmt);
+  const std::string& trace = o.inputs.front();
+  if (*fmt == io::TraceFormat::auto_detect) {
+    fmt = io::trace_format_from_header(trace);
+    err << "reading " << trace << " as " << io::trace_format_title(*fmt) << " (" << io::trace_format_name(*fmt)
+        << ", from its header)\n";
+  }
+  auto reader = io::open_trace(trace, *fmt);
   return forecast::demand_from_trace(*reader, std::nullopt, only, &classes);
 }
 
@@ -78,8 +85,8 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o, Common& common) 
                     "query_range exports (.json, one or more), or a scenario (.yaml: the demand of its own run)")
       ->required();
   o.cmd->add_option("--trace-format", o.trace_format,
-                    "auto (by extension; .json is prometheus, .yaml a scenario), csv, jsonl, alibaba-openb, alibaba-dlrm, "
-                    "k8s-audit, prometheus, scenario");
+                    "auto (.json is prometheus, .yaml a scenario, any other trace's format is told from its header), "
+                    "csv, jsonl, alibaba-openb, alibaba-dlrm, k8s-audit, prometheus, scenario");
   o.cmd->add_option("--series", o.cost.series, "vcpu (default), memory, pods or arrivals")
       ->check(CLI::IsMember({"vcpu", "memory", "pods", "arrivals"}));
   o.cmd->add_option("--horizon", o.horizon, "How far ahead, as a duration in whole hours (default 168h)");
@@ -111,7 +118,8 @@ void add_forecast_command(CLI::App& app, ForecastCliOptions& o, Common& common) 
       ->check(CLI::PositiveNumber);
 }
 
-std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out) {
+std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Common& common, std::ostream& out,
+                                        std::ostream& err) {
   if (!o.cmd || !*o.cmd) return std::nullopt;
   const auto horizon = parse_duration(o.horizon);
   if (!horizon || horizon->ms <= 0 || horizon->ms % 3'600'000 != 0)
@@ -122,7 +130,7 @@ std::optional<int> run_forecast_command(const ForecastCliOptions& o, const Commo
     return cat;
   };
   std::vector<forecast::ClassProfile> classes;
-  const forecast::DemandSeries d = demand(o, get_catalog, classes);
+  const forecast::DemandSeries d = demand(o, get_catalog, classes, err);
   if (!o.only_class.empty() && classes.empty()) bad("--class: no pod of the input has the owner \"" + o.only_class + "\"");
   const std::vector<double>& y = d.named(o.cost.series);
   if (y.empty()) bad("the input has no " + o.cost.series + " series (docs/forecast.md, \"Demand series\")");

@@ -876,6 +876,13 @@ std::optional<std::string> parse_toleration_list(std::string_view text, std::vec
 
 // ---- Alibaba GPU traces ----
 
+// The columns each Alibaba list must have (the others are dropped).
+constexpr std::array<const char*, 7> k_openb_columns = {"name",     "cpu_milli",     "memory_mib",   "num_gpu",
+                                                        "qos",      "creation_time", "deletion_time"};
+constexpr std::array<const char*, 9> k_dlrm_columns = {"instance_sn",   "role",         "app_name",
+                                                       "cpu_request",   "gpu_request",  "memory_request",
+                                                       "disk_request",  "creation_time", "deletion_time"};
+
 // The fields of a plain comma-separated line (the Alibaba lists quote nothing).
 std::vector<std::string_view> split_commas(std::string_view line) {
   std::vector<std::string_view> out;
@@ -906,7 +913,7 @@ class OpenbReader : public ReaderBase {
     const auto cols = split_commas(header);
     for (std::size_t i = 0; i < cols.size(); ++i) m_col[std::string(cols[i])] = i;
     std::vector<Diagnostic> errs;
-    for (const char* c : {"name", "cpu_milli", "memory_mib", "num_gpu", "qos", "creation_time", "deletion_time"})
+    for (const char* c : k_openb_columns)
       if (!m_col.count(c)) errs.push_back(diag(1, 1, "", "expected a column " + quote(c) + " in the openb header"));
     if (!errs.empty()) fail(std::move(errs));
     m_width = cols.size();
@@ -1009,8 +1016,7 @@ class DlrmReader : public ReaderBase {
     const auto header = split_commas(line);
     for (std::size_t i = 0; i < header.size(); ++i) col[std::string(header[i])] = i;
     std::vector<Diagnostic> errs;
-    for (const char* c : {"instance_sn", "role", "app_name", "cpu_request", "gpu_request", "memory_request",
-                          "disk_request", "creation_time", "deletion_time"})
+    for (const char* c : k_dlrm_columns)
       if (!col.count(c)) errs.push_back(diag(1, 1, "", "expected a column " + quote(c) + " in the DLRM header"));
     if (!errs.empty()) fail(std::move(errs));
     while (read_line(line)) {
@@ -1094,7 +1100,9 @@ std::unique_ptr<TraceReader> open_trace_stream(std::unique_ptr<std::istream> in,
   return std::make_unique<JsonlReader>(std::move(in), name);
 }
 
-std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat fmt) {
+namespace {
+
+std::unique_ptr<std::ifstream> open_trace_file(const std::string& path) {
   auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*in) {
     std::error_code ec;
@@ -1103,7 +1111,77 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat fmt
     d.message = std::filesystem::exists(path, ec) ? "cannot open the trace file for reading" : "no such trace file";
     throw InputError({d});
   }
-  return open_trace_stream(std::move(in), path, fmt);
+  return in;
+}
+
+// Every column in `need` is one of `have`.
+template <typename Names>
+bool has_columns(const std::vector<std::string_view>& have, const Names& need) {
+  return std::all_of(std::begin(need), std::end(need), [&](std::string_view n) {
+    return std::find(have.begin(), have.end(), n) != have.end();
+  });
+}
+
+// The format a trace's first line (no '#' comment, no byte-order mark) is the header of.
+std::optional<TraceFormat> format_of_header(std::string_view line) {
+  if (!line.empty() && line.front() == '{') {
+    const json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return std::nullopt;
+    const auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+    if (text("kind") == "Event" && text("apiVersion").rfind("audit.k8s.io/", 0) == 0) return TraceFormat::k8s_audit;
+    if (j.contains("time") && j.contains("pod") && j.contains("event")) return TraceFormat::jsonl;
+    return std::nullopt;
+  }
+  std::vector<std::string_view> columns;
+  for (auto c : split_commas(line)) columns.push_back(trim(c));
+  if (has_columns(columns, std::array<std::string_view, 3>{"time", "pod", "event"})) return TraceFormat::csv;
+  if (has_columns(columns, k_openb_columns)) return TraceFormat::alibaba_openb;
+  if (has_columns(columns, k_dlrm_columns)) return TraceFormat::alibaba_dlrm;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view trace_format_title(TraceFormat f) {
+  switch (f) {
+    case TraceFormat::csv: return "a capsim CSV trace";
+    case TraceFormat::jsonl: return "a capsim JSONL trace";
+    case TraceFormat::alibaba_openb: return "the Alibaba GPU v2023 openb pod list";
+    case TraceFormat::alibaba_dlrm: return "the Alibaba GPU v2025 DLRM instance list";
+    case TraceFormat::k8s_audit: return "a Kubernetes audit log";
+    case TraceFormat::auto_detect: break;
+  }
+  return "a trace of unknown format";
+}
+
+TraceFormat trace_format_from_header(const std::string& path) {
+  auto in = open_trace_file(path);
+  std::string line;
+  int n = 0;
+  while (std::getline(*in, line)) {
+    ++n;
+    if (n == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!trim(line).empty() && trim(line).front() != '#') break;
+    line.clear();
+  }
+  if (!line.empty())
+    if (auto f = format_of_header(trim(line))) return *f;
+  Diagnostic d;
+  d.file = path;
+  d.line = std::max(n, 1);
+  d.col = 1;
+  d.message = (line.empty() ? std::string("the file has no header line") : "no trace format has the header " + quote(trim(line))) +
+              ": expected capsim's CSV (columns time, pod, event), capsim's JSONL (objects with time, pod, event), "
+              "alibaba-openb (columns name, cpu_milli, memory_mib, num_gpu, qos, creation_time, deletion_time), "
+              "alibaba-dlrm (columns instance_sn, role, app_name, cpu_request, gpu_request, memory_request, "
+              "disk_request, creation_time, deletion_time) or k8s-audit (audit.k8s.io Event objects); or give the "
+              "format (--trace-format)";
+  throw InputError({d});
+}
+
+std::unique_ptr<TraceReader> open_trace(const std::string& path, TraceFormat fmt) {
+  return open_trace_stream(open_trace_file(path), path, fmt);
 }
 
 std::unique_ptr<spec::TraceSource> open_replay_trace(const spec::TraceReplay& replay) {

@@ -34,6 +34,15 @@ std::optional<TraceFormat> parse_trace_format(std::string_view s);
 // By extension: .csv -> csv; .jsonl / .ndjson -> jsonl; anything else -> nullopt.
 std::optional<TraceFormat> trace_format_for_path(std::string_view path);
 
+// The format of a trace file told from its header, its first line that is not blank or a '#'
+// comment: a CSV header with the columns time, pod and event is capsim's CSV, one with the openb or
+// the DLRM list's columns that Alibaba list; a JSON object of kind Event with an audit.k8s.io
+// apiVersion is a Kubernetes audit log, one with time, pod and event capsim's JSONL. Throws
+// InputError at file:line:1 of that line when it is none of these, listing the formats known.
+TraceFormat trace_format_from_header(const std::string& path);
+// "the Alibaba GPU v2023 openb pod list", "a capsim CSV trace", ...: a format for messages.
+std::string_view trace_format_title(TraceFormat f);
+
 // A spec::TraceSource that also reports the warnings met so far (unknown CSV columns, unknown
 // JSONL keys), in file order.
 class TraceReader : public spec::TraceSource {

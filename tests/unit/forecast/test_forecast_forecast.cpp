@@ -205,6 +205,32 @@ TEST_CASE("capsim forecast: the DLRM trace's next week as JSON; a bad horizon is
   CHECK(r.err == "error: --horizon: expected a duration in whole hours such as \"168h\", got \"90m\"\n");
 }
 
+TEST_CASE("capsim forecast: without --trace-format the format is told from the header and named", "[forecast][example][cli]") {
+  const std::string trace = std::string(CAPSIM_SHARED_DATA_DIR) + "/traces/alibaba-gpu-v2025-disaggregated_DLRM_trace.csv";
+  const auto guessed = test::run_cli({"forecast", trace, "--horizon", "24h", "--format", "json"});
+  REQUIRE(guessed.rc == 0);
+  CHECK(guessed.err == "reading " + trace + " as the Alibaba GPU v2025 DLRM instance list (alibaba-dlrm, from its header)\n");
+  const auto given = test::run_cli({"forecast", trace, "--trace-format", "alibaba-dlrm", "--horizon", "24h", "--format", "json"});
+  CHECK(given.err.empty());
+  CHECK(guessed.out == given.out);
+  // A header no reader knows: exit 2 at its line, with the formats that are known.
+  const auto dir = std::filesystem::temp_directory_path() / "capsim-test-forecast-header";
+  std::filesystem::create_directories(dir);
+  const std::string odd = (dir / "machine_usage.csv").string();
+  std::ofstream(odd) << "machine_id,time_stamp,cpu_util_percent\nm_1,0,40\n";
+  const auto bad = test::run_cli({"forecast", odd});
+  CHECK(bad.rc == 2);
+  CHECK(bad.out.empty());
+  CHECK_THAT(bad.err, Catch::StartsWith(odd + ":1:1: error: no trace format has the header "
+                                              "\"machine_id,time_stamp,cpu_util_percent\": expected capsim's CSV (columns "
+                                              "time, pod, event), capsim's JSONL"));
+  CHECK_THAT(bad.err, Catch::EndsWith("alibaba-openb (columns name, cpu_milli, memory_mib, num_gpu, qos, creation_time, "
+                                      "deletion_time), alibaba-dlrm (columns instance_sn, role, app_name, cpu_request, "
+                                      "gpu_request, memory_request, disk_request, creation_time, deletion_time) or k8s-audit "
+                                      "(audit.k8s.io Event objects); or give the format (--trace-format)\n"));
+  std::filesystem::remove_all(dir);
+}
+
 namespace {
 
 // A Karpenter NodePool over m5 and a `demand` Deployment of 1-CPU pods; and three flat
@@ -501,7 +527,8 @@ TEST_CASE("capsim forecast SCENARIO.yaml: the demand of the scenario's own run i
   CHECK(s.out.find("\"failedPaths\": 0") != std::string::npos);
   s = test::run_cli({"forecast", trace, "--horizon", "24h", "--scenario", cluster, "--workload", "sampled", "--series", "pods"});
   CHECK(s.rc == 2);
-  CHECK(s.err == "error: --workload sampled draws pods to a vcpu forecast, not pods\n");
+  CHECK(s.err == "reading " + trace + " as a capsim CSV trace (csv, from its header)\n"
+                 "error: --workload sampled draws pods to a vcpu forecast, not pods\n");
   std::filesystem::remove_all(dir);
 }
 

@@ -604,3 +604,55 @@ TEST_CASE("the DLRM reader maps instances to pods and orders their events", "[io
     CHECK(e.diagnostics().at(0).render() == "dlrm.csv:2:13: error: cpu_request: expected a non-negative number, got \"twelve\"");
   }
 }
+
+TEST_CASE("trace_format_from_header: each format known by its first line; anything else is an error at it", "[io][forecast]") {
+  using capsim::io::trace_format_from_header;
+  const auto dir = std::filesystem::temp_directory_path() / "capsim-test-trace-header";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto file = [&](const std::string& name, const std::string& text) {
+    const std::string p = (dir / name).string();
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  };
+  // The extension does not decide: these are all named .csv or .txt.
+  CHECK(trace_format_from_header(file("generic.txt", "\xEF\xBB\xBF# provenance\r\n\r\ntime, pod ,event,cpu\r\n0,a,create,1\r\n")) ==
+        TraceFormat::csv);
+  CHECK(trace_format_from_header(file("openb.csv",
+                                      "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,"
+                                      "deletion_time,scheduled_time\nopenb-pod-0000,12000,16384,1,1000,,LS,Running,0,12537496,0\n")) ==
+        TraceFormat::alibaba_openb);
+  CHECK(trace_format_from_header(file("dlrm.csv",
+                                      "instance_sn,role,app_name,cpu_request,cpu_limit,gpu_request,gpu_limit,rdma_request,"
+                                      "rdma_limit,memory_request,memory_limit,disk_request,disk_limit,max_instance_per_node,"
+                                      "creation_time,scheduled_time,deletion_time\n")) == TraceFormat::alibaba_dlrm);
+  CHECK(trace_format_from_header(file("events.csv", R"({"time": 0, "pod": "a", "event": "create"})"
+                                                    "\n")) == TraceFormat::jsonl);
+  CHECK(trace_format_from_header(file("audit.csv", R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create"})"
+                                                   "\n")) == TraceFormat::k8s_audit);
+  CHECK(capsim::io::trace_format_title(TraceFormat::alibaba_openb) == "the Alibaba GPU v2023 openb pod list");
+
+  auto error_of = [](const std::string& path) {
+    try {
+      trace_format_from_header(path);
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      return e.diagnostics().front().render();
+    }
+    return std::string("no error");
+  };
+  const std::string known =
+      ": expected capsim's CSV (columns time, pod, event), capsim's JSONL (objects with time, pod, event), alibaba-openb "
+      "(columns name, cpu_milli, memory_mib, num_gpu, qos, creation_time, deletion_time), alibaba-dlrm (columns "
+      "instance_sn, role, app_name, cpu_request, gpu_request, memory_request, disk_request, creation_time, deletion_time) "
+      "or k8s-audit (audit.k8s.io Event objects); or give the format (--trace-format)";
+  const std::string v2018 = file("batch_task.csv", "task_name,instance_num,job_name,task_type,status,start_time\n");
+  CHECK(error_of(v2018) == v2018 + ":1:1: error: no trace format has the header "
+                                   "\"task_name,instance_num,job_name,task_type,status,start_time\"" + known);
+  const std::string late = file("late.csv", "# a comment\n\n{\"time\": 0}\n");
+  CHECK(error_of(late) == late + ":3:1: error: no trace format has the header \"{\\\"time\\\": 0}\"" + known);
+  const std::string empty = file("empty.csv", "");
+  CHECK(error_of(empty) == empty + ":1:1: error: the file has no header line" + known);
+  CHECK(error_of((dir / "missing.csv").string()) == (dir / "missing.csv").string() + ": error: no such trace file");
+  std::filesystem::remove_all(dir);
+}
