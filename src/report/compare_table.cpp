@@ -89,6 +89,20 @@ std::string compare_table(const sim::RunResult& run) {
   const double hours = static_cast<double>(run.duration.ms) / 3'600'000.0;
   row("  monthly (730 h)", true,
       [hours](const auto& r) { return format_usd(monthly_usd(usd_6(r.summary.cost), hours)); });
+  // The whole bill (instances, EBS volumes, the EKS fee: cloud/billing.hpp), line by line.
+  std::vector<std::string> items;
+  for (const auto& r : run.results)
+    for (const auto& l : r.bill)
+      if (std::find(items.begin(), items.end(), l.item) == items.end()) items.push_back(l.item);
+  if (!items.empty()) {
+    row("  bill total USD", false, [](const auto& r) { return num(usd_6(r.summary.total_cost)); });
+    for (const auto& item : items)
+      row("    " + item, false, [&](const auto& r) {
+        for (const auto& l : r.bill)
+          if (l.item == item) return num(usd_6(l.cost));
+        return std::string("0");
+      });
+  }
   if (any_ratio)
     row("  ratio to lower bound", false, [](const auto& r) {
       const auto& x = r.summary.cost_ratio_to_lower_bound;

@@ -77,3 +77,18 @@ TEST_CASE("compare_table leaves out the ratio row without a lower bound and prin
   const std::string t = capsim::report::compare_table(run);
   CHECK(t.find("\n  ratio to lower bound              -                   -\n") != std::string::npos);
 }
+
+TEST_CASE("compare_table lists each run's bill line by line, '-' for the lower bound", "[report][compare][billing]") {
+  auto run = run_with_lower_bound();
+  run.results[0].bill = {{"EC2 on-demand instances", "", Money{123'457'000}}, {"EKS cluster fee", "", Money{200'000'000}}};
+  run.results[0].summary.total_cost = Money{323'457'000};
+  run.results[1].bill = {{"EBS gp3 volumes", "", Money{4'383'562}}, {"EKS cluster fee", "", Money{200'000'000}}};
+  run.results[1].summary.total_cost = Money{204'383'562};
+  const std::string out = capsim::report::compare_table(run);
+  CHECK(out.find("  monthly (730 h)              $45.06               $0.00       $22.53\n"
+                 "  bill total USD             0.323457            0.204384            -\n"
+                 "    EC2 on-demand instances  0.123457                   0            -\n"
+                 "    EKS cluster fee               0.2                 0.2            -\n"
+                 "    EBS gp3 volumes                 0            0.004384            -\n"
+                 "  ratio to lower bound              2                   0            -\n") != std::string::npos);
+}
