@@ -36,7 +36,8 @@ FamilyFlags flags_of(AmiFamily f) {
   switch (f) {
     case AmiFamily::bottlerocket: return {false, false, true};
     case AmiFamily::windows2019:
-    case AmiFamily::windows2022: return {false, true, false};
+    case AmiFamily::windows2022:
+    case AmiFamily::windows2025: return {false, true, false};
     case AmiFamily::al2:
     case AmiFamily::al2023:
     case AmiFamily::custom: break;
@@ -44,7 +45,9 @@ FamilyFlags flags_of(AmiFamily f) {
   return {true, true, true};
 }
 
-bool is_windows(AmiFamily f) { return f == AmiFamily::windows2019 || f == AmiFamily::windows2022; }
+bool is_windows(AmiFamily f) {
+  return f == AmiFamily::windows2019 || f == AmiFamily::windows2022 || f == AmiFamily::windows2025;
+}
 
 // The size of the family's ephemeral block device when the NodeClass maps none: AL2/AL2023 root
 // /dev/xvda 20Gi, Bottlerocket data volume /dev/xvdb 20Gi (its root /dev/xvda is 4Gi), Windows
@@ -87,7 +90,13 @@ std::int64_t memory_mib(const InstanceTypeInfo& it, double vm_memory_overhead_pe
   return mib - overhead;
 }
 
-std::int64_t ephemeral_bytes(const NodeClassParams& nc) {
+// ephemeralStorage: with instanceStorePolicy RAID0 and an instance store, its total size in
+// decimal GB ("%dG" of InstanceStorageInfo.TotalSizeInGB); else the root volume (the NodeClass's
+// mapping, else the family default). The catalog carries only NVMe instance stores
+// (local_nvme_gb), so the few types whose instance store is HDD without NVMe (d2, h1) keep the root
+// volume where upstream would use their disks.
+std::int64_t ephemeral_bytes(const InstanceTypeInfo& it, const NodeClassParams& nc) {
+  if (nc.instance_store_raid0 && it.local_nvme_gb > 0) return it.local_nvme_gb * 1'000'000'000;
   if (nc.root_volume_size) return nc.root_volume_size->milli / 1000;
   return default_ephemeral_bytes(nc.ami_family);
 }
@@ -140,9 +149,12 @@ Quantity eviction_signal(std::string_view signal, const std::string& value, Quan
   return *q;
 }
 
+// The node.kubernetes.io/windows-build value: v1.Windows2019Build / Windows2022Build /
+// Windows2025Build (aws:pkg/apis/v1/labels.go), set per family by amifamily/resolver.go.
 std::string windows_build(AmiFamily f) {
-  // v1.Windows2019Build / v1.Windows2022Build (aws:pkg/apis/v1/labels.go)
-  return f == AmiFamily::windows2019 ? "10.0.17763" : "10.0.20348";
+  if (f == AmiFamily::windows2019) return "10.0.17763";
+  if (f == AmiFamily::windows2025) return "10.0.26100";
+  return "10.0.20348";
 }
 
 Requirement in(std::string_view key, std::vector<std::string> values) {
@@ -223,6 +235,7 @@ std::optional<AmiFamily> parse_ami_family(std::string_view s) {
   if (s == "Bottlerocket") return AmiFamily::bottlerocket;
   if (s == "Windows2019") return AmiFamily::windows2019;
   if (s == "Windows2022") return AmiFamily::windows2022;
+  if (s == "Windows2025") return AmiFamily::windows2025;
   if (s == "Custom") return AmiFamily::custom;
   return std::nullopt;
 }
@@ -234,6 +247,7 @@ std::string_view ami_family_name(AmiFamily f) {
     case AmiFamily::bottlerocket: return "Bottlerocket";
     case AmiFamily::windows2019: return "Windows2019";
     case AmiFamily::windows2022: return "Windows2022";
+    case AmiFamily::windows2025: return "Windows2025";
     case AmiFamily::custom: return "Custom";
   }
   return "AL2023";
@@ -256,7 +270,7 @@ ResourceList compute_capacity(const InstanceTypeInfo& it, const NodeClassParams&
   ResourceList cap;
   cap.set(Resource::cpu, Quantity::from_units(it.vcpu));
   cap.set(Resource::memory, Quantity::from_mib(memory_mib(it, nc.vm_memory_overhead_percent)));
-  cap.set(Resource::ephemeral_storage, bytes_quantity(ephemeral_bytes(nc)));
+  cap.set(Resource::ephemeral_storage, bytes_quantity(ephemeral_bytes(it, nc)));
   cap.set(Resource::pods, Quantity::from_units(pods_value(it, nc)));
   // awsPodENI: branch interfaces for security groups for pods, if the type supports trunking.
   cap.set(Resource::pod_eni, Quantity::from_units(it.trunking_compatible ? it.branch_enis : 0));
@@ -274,7 +288,7 @@ ResourceList compute_capacity(const InstanceTypeInfo& it, const NodeClassParams&
   // Windows: vpc.amazonaws.com/PrivateIPv4Address = IPv4 per ENI - 1 (NewInstanceType, for types
   // compatible with os=windows, i.e. amd64).
   if (is_windows(nc.ami_family) && it.arch == "amd64")
-    cap.set("vpc.amazonaws.com/PrivateIPv4Address", Quantity::from_units(it.has_eni_data ? it.ipv4_per_eni - 1 : 0));
+    cap.set(k_private_ipv4_address, Quantity::from_units(it.has_eni_data ? it.ipv4_per_eni - 1 : 0));
   // Pseudo-resource for NodePool limits.
   cap.set(Resource::nodes, Quantity::from_units(1));
   return cap;

@@ -310,6 +310,7 @@ std::string ami_from_os_image(const std::string& os) {
   if (os.rfind("Bottlerocket", 0) == 0) return "Bottlerocket";
   if (os.find("Windows Server 2019") != std::string::npos) return "Windows2019";
   if (os.find("Windows Server 2022") != std::string::npos) return "Windows2022";
+  if (os.find("Windows Server 2025") != std::string::npos) return "Windows2025";
   return {};
 }
 

@@ -325,6 +325,13 @@ std::optional<ResourceList> read_resource_list(Doc& d, const YAML::Node& n, cons
 // An AMI family name; `api` decides which are valid.
 std::optional<std::string> read_ami_family(Doc& d, const YAML::Node& n, const std::string& path, KarpenterApi api);
 
+// EC2NodeClass admission (scenario_loader_ec2_node_class_rules.cpp): the CRD's required keys and
+// CEL rules of `api` (v1beta1 or v1) on the spec map `s`, each failing rule an error.
+void check_ec2_node_class_rules(Doc& d, MapView& s, KarpenterApi api);
+// The AMI family of a v1 amiSelectorTerms alias ("al2023@latest" -> "AL2023"), by the part before
+// '@'; nullopt for an unknown family.
+std::optional<std::string> ami_alias_family(std::string_view alias);
+
 // Cluster Autoscaler (scenario_loader_cluster_autoscaler.cpp): spec.clusterAutoscaler, and the
 // Auto Scaling group fields of a spec.nodeGroups[] entry.
 void read_cluster_autoscaler_settings(Loader& l, Doc& d, const YAML::Node& n, const std::string& path);

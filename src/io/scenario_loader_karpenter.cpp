@@ -692,21 +692,6 @@ void read_node_pool(Loader& l, Doc& d, MapView& root, KarpenterApi api) {
 // ---------------------------------------------------------------------------------------------
 // v1beta1 / v1 EC2NodeClass
 
-namespace {
-
-// aws v1 amiSelectorTerms[].alias "family@version" -> AMI family.
-std::optional<std::string> alias_family(std::string_view family) {
-  if (family == "al2") return "AL2";
-  if (family == "al2023") return "AL2023";
-  if (family == "bottlerocket") return "Bottlerocket";
-  if (family == "windows2019") return "Windows2019";
-  if (family == "windows2022") return "Windows2022";
-  if (family == "windows2025") return "Windows2025";
-  return std::nullopt;
-}
-
-}  // namespace
-
 void read_ec2_node_class(Loader& l, Doc& d, MapView& root, KarpenterApi api) {
   Meta meta = read_metadata(d, root, false);
   if (meta.ok) l.register_name(d, "EC2NodeClass", meta.name, meta.name_node, "metadata.name");
@@ -721,38 +706,21 @@ void read_ec2_node_class(Loader& l, Doc& d, MapView& root, KarpenterApi api) {
   MapView s(d, spec_node, "spec");
   if (!s.ok()) return;
 
+  check_ec2_node_class_rules(d, s, api);
   std::optional<std::string> family;
-  const YAML::Node family_node = s.get("amiFamily");
-  if (present(family_node)) family = read_ami_family(d, family_node, s.path("amiFamily"), api);
+  if (const YAML::Node f = s.get("amiFamily"); present(f)) family = read_ami_family(d, f, s.path("amiFamily"), api);
+  // v1: without amiFamily the alias names the family (its errors are check_ec2_node_class_rules').
   std::optional<std::string> from_alias;
   if (const YAML::Node terms = s.get("amiSelectorTerms"); present(terms) && expect_list(d, terms, s.path("amiSelectorTerms"))) {
     for (std::size_t i = 0; i < terms.size(); ++i) {
-      const std::string p = index_path(s.path("amiSelectorTerms"), i);
-      MapView t(d, terms[i], p);
+      MapView t(d, terms[i], index_path(s.path("amiSelectorTerms"), i));
       if (!t.ok()) continue;
       for (auto& e : t.entries()) e.used = true;  // selectors are accepted; capsim models no AMIs
       if (api != KarpenterApi::v1 || !t.has("alias")) continue;
-      auto a = to_string(d, t.get("alias"), t.path("alias"));
-      if (!a) continue;
-      const auto at = a->find('@');
-      if (at == std::string::npos || at == 0 || at + 1 == a->size()) {
-        d.error(t.get("alias"), t.path("alias"), "'alias' is improperly formatted, must match the format 'family@version'");
-        continue;
-      }
-      auto f = alias_family(a->substr(0, at));
-      if (!f) {
-        d.error(t.get("alias"), t.path("alias"),
-                "family is not supported, must be one of the following: 'al2', 'al2023', 'bottlerocket', "
-                "'windows2019', 'windows2022', 'windows2025'");
-        continue;
-      }
-      from_alias = *f;
+      if (auto a = to_string(d, t.get("alias"), t.path("alias")); a && !from_alias) from_alias = ami_alias_family(*a);
     }
   }
-  // aws v1 karpenter.k8s.aws_ec2nodeclasses.yaml: an explicit amiFamily must agree with the alias.
-  if (family && from_alias && *family != *from_alias && *family != "Custom")
-    d.error(family_node, s.path("amiFamily"),
-            "if set, amiFamily must be '" + *from_alias + "' or 'Custom' when using an " + *from_alias + " alias");
+  // Neither (an error for the API server) falls back to AL2023 so that the other errors are found.
   nc.ami_family = family ? *family : from_alias ? *from_alias : std::string("AL2023");
 
   std::vector<BlockDevice> bdms;
@@ -761,6 +729,8 @@ void read_ec2_node_class(Loader& l, Doc& d, MapView& root, KarpenterApi api) {
   if (api == KarpenterApi::v1) {
     if (const YAML::Node k = s.get("kubelet"); present(k)) nc.kubelet = read_kubelet(d, k, s.path("kubelet"), false);
   }
+  // Enum [RAID0] in v1beta1 and v1 (aws karpenter.k8s.aws_ec2nodeclasses.yaml).
+  if (s.enumeration("instanceStorePolicy", {"RAID0"})) nc.instance_store_raid0 = true;
   std::vector<std::pair<std::string, spec::SourceLoc>> zones;
   bool every_zone = true;
   if (const YAML::Node terms = s.get("subnetSelectorTerms"); present(terms) && expect_list(d, terms, s.path("subnetSelectorTerms"))) {

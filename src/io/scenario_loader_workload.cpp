@@ -275,6 +275,29 @@ std::vector<spec::Container> read_containers(Doc& d, const YAML::Node& n, const 
   return out;
 }
 
+// EKS's VPC resource controller pod webhook (aws/amazon-vpc-resource-controller-k8s
+// webhooks/core/pod_webhook.go, WhichPod and HandleWindowsPod): a pod whose nodeSelector has
+// kubernetes.io/os or beta.kubernetes.io/os = windows, that is neither hostNetwork nor a Fargate
+// pod (label eks.amazonaws.com/fargate-profile), gets vpc.amazonaws.com/PrivateIPv4Address: 1 as
+// the request and limit of its first container, so a Windows node holds at most as many of them
+// as it has secondary IPv4 addresses. Windows IPAM (enable-windows-ipam in the amazon-vpc-cni
+// ConfigMap, which Windows support on EKS requires) is assumed on. Only the nodeSelector counts:
+// a pod that selects Windows by node affinity is not mutated, as upstream.
+void apply_vpc_resource_controller_webhook(const YAML::Node& pod_spec, spec::PodTemplate& t) {
+  if (t.containers.empty()) return;
+  const YAML::Node host_network = child(pod_spec, "hostNetwork");  // read here only; still reported as not modelled
+  if (host_network.IsScalar() && host_network.Scalar() == "true") return;
+  if (t.labels.count("eks.amazonaws.com/fargate-profile") != 0) return;
+  const auto selects_windows = [&](std::string_view key) {
+    const auto it = t.node_selector.find(std::string(key));
+    return it != t.node_selector.end() && it->second == "windows";
+  };
+  if (!selects_windows("kubernetes.io/os") && !selects_windows("beta.kubernetes.io/os")) return;
+  spec::Container& first = t.containers.front();
+  first.requests.set(k_private_ipv4_address, Quantity::from_units(1));
+  first.limits.set(k_private_ipv4_address, Quantity::from_units(1));
+}
+
 void read_pod_spec(Loader& l, Doc& d, MapView& s, spec::PodTemplate& t) {
   const YAML::Node containers = s.require("containers");
   if (present(containers)) {
@@ -329,6 +352,7 @@ void read_pod_spec(Loader& l, Doc& d, MapView& s, spec::PodTemplate& t) {
       if (name && local) t.local_storage_volumes.push_back(*name);
     }
   }
+  apply_vpc_resource_controller_webhook(s.node(), t);
   s.warn_unread();
 }
 

@@ -20,6 +20,7 @@ catalog::NodeClassParams node_pool_params(const spec::NodePool& pool, const spec
   if (nc) {
     if (auto f = catalog::parse_ami_family(nc->ami_family)) params.ami_family = *f;
     params.root_volume_size = nc->root_volume_size;
+    params.instance_store_raid0 = nc->instance_store_raid0;
     if (nc->kubelet) params.kubelet = kubelet_config(*nc->kubelet);
   }
   if (pool.kubelet) params.kubelet = kubelet_config(*pool.kubelet);

@@ -50,14 +50,28 @@ inline std::string deployment(const std::string& name, int replicas, const std::
          cpu + ", memory: " + memory + "}}\n---\n";
 }
 
+// A v1 EC2NodeClass as Karpenter's getting-started guide writes it (role, subnet and
+// security-group selector terms, which the CRD requires), with the AMI alias `alias` and
+// `spec_extra` appended under spec (indent 2).
+inline std::string ec2_node_class_v1(const std::string& name, const std::string& alias = "al2023@latest",
+                                     const std::string& spec_extra = "") {
+  return "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: " + name +
+         "}\nspec:\n  amiSelectorTerms: [{alias: " + alias +
+         "}]\n  role: KarpenterNodeRole-my-cluster\n"
+         "  subnetSelectorTerms: [{tags: {karpenter.sh/discovery: my-cluster}}]\n"
+         "  securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: my-cluster}}]\n" +
+         spec_extra + "---\n";
+}
+
 // A v1 NodePool + EC2NodeClass; `requirements` is a YAML flow list, `disruption` a flow map.
+// `node_class`: the EC2NodeClass document (default: ec2_node_class_v1(name)).
 inline std::string node_pool_v1(const std::string& name, const std::string& requirements, const std::string& disruption,
-                                const std::string& extra_spec = "") {
+                                const std::string& extra_spec = "", const std::string& node_class = "") {
   return "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: " + name +
          "}\nspec:\n  template:\n    spec:\n      requirements: " + requirements +
          "\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: " + name +
-         "}\n  disruption: " + disruption + "\n" + extra_spec + "---\napiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: " +
-         name + "}\nspec:\n  amiSelectorTerms: [{alias: al2023@latest}]\n---\n";
+         "}\n  disruption: " + disruption + "\n" + extra_spec + "---\n" +
+         (node_class.empty() ? ec2_node_class_v1(name) : node_class);
 }
 
 }  // namespace capsim::test

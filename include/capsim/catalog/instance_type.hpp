@@ -17,7 +17,7 @@
 
 namespace capsim::catalog {
 
-enum class AmiFamily : std::uint8_t { al2, al2023, bottlerocket, windows2019, windows2022, custom };
+enum class AmiFamily : std::uint8_t { al2, al2023, bottlerocket, windows2019, windows2022, windows2025, custom };
 
 std::optional<AmiFamily> parse_ami_family(std::string_view s);  // "AL2", "AL2023", "Bottlerocket", ...
 std::string_view ami_family_name(AmiFamily f);
@@ -36,6 +36,8 @@ struct NodeClassParams {
   AmiFamily ami_family{AmiFamily::al2023};
   KubeletConfig kubelet;
   std::optional<Quantity> root_volume_size;  // the family's ephemeral block device, if mapped
+  // EC2NodeClass instanceStorePolicy: RAID0 (ephemeral storage on the instance store).
+  bool instance_store_raid0{false};
   double vm_memory_overhead_percent{0.075};  // --vm-memory-overhead-percent
   int reserved_enis{0};                      // --reserved-enis
 };

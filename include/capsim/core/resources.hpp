@@ -35,6 +35,10 @@ inline constexpr std::size_t k_fixed_resources = static_cast<std::size_t>(Resour
 // Kubernetes name of a fixed resource ("cpu", "nvidia.com/gpu", ...).
 std::string_view resource_name(Resource r);
 
+// The secondary IPv4 addresses of a Windows node (EKS VPC resource controller): Windows nodes
+// advertise it, Windows pods request one each.
+inline constexpr std::string_view k_private_ipv4_address = "vpc.amazonaws.com/PrivateIPv4Address";
+
 class ResourceList {
  public:
   ResourceList() = default;

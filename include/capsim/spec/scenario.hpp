@@ -218,6 +218,7 @@ struct NodeClass {
   std::string ami_family{"AL2023"};  // v1alpha5 default AL2
   std::optional<Quantity> root_volume_size;
   std::vector<EbsVolume> volumes{};    // blockDeviceMappings, else default_volumes(ami_family)
+  bool instance_store_raid0{false};  // EC2NodeClass spec.instanceStorePolicy: RAID0
   std::optional<KubeletSpec> kubelet;  // v1 EC2NodeClass spec.kubelet
   // subnetSelectorTerms zones (topology.kubernetes.io/zone tags), if any; empty = every zone.
   std::vector<std::string> subnet_zones;

@@ -72,7 +72,8 @@ void Karpenter::build_pools() {
     // the cache survives NodePool updates so offering availability is kept.
     std::string key = std::string(catalog::ami_family_name(m.node_class.ami_family)) + "|" +
                       (m.node_class.root_volume_size ? std::to_string(m.node_class.root_volume_size->milli) : "-") +
-                      "|" + kubelet_key(m.node_class.kubelet) + "|" + nc_key_zones(m.zones);
+                      (m.node_class.instance_store_raid0 ? "|RAID0" : "") + "|" + kubelet_key(m.node_class.kubelet) +
+                      "|" + nc_key_zones(m.zones);
     auto& cached = m_type_cache[key];
     if (!cached && m_shared.cfg.fake_instance_types)
       // A built-in fake catalog (Karpenter's fake provider): every NodeClass gets the same types,
@@ -96,7 +97,9 @@ void Karpenter::build_pools() {
     m.pool_hash = hex(stable_hash(pool_key));
     m.class_hash = nc ? hex(stable_hash(nc->ami_family + "|" +
                                         (nc->root_volume_size ? std::to_string(nc->root_volume_size->milli) : "-") + "|" +
-                                        (nc->kubelet ? kubelet_key(kubelet_config(*nc->kubelet)) : "")))
+                                        (nc->kubelet ? kubelet_key(kubelet_config(*nc->kubelet)) : "") +
+                                        // Unset fields leave upstream's hash unchanged (IgnoreZeroValue).
+                                        (nc->instance_store_raid0 ? "|RAID0" : "")))
                       : std::string();
     m_shared.pools.push_back(std::move(m));
   }

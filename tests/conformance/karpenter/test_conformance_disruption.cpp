@@ -687,7 +687,8 @@ TEST_CASE("D21 expireAfter deletes the NodeClaim at its expiry, without budget",
            expire +
            "\n  disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 0s, budgets: [{nodes: \"0\"}]}\n"
            "---\napiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec:\n"
-           "  amiSelectorTerms: [{alias: al2023@latest}]\n---\n";
+           "  amiSelectorTerms: [{alias: al2023@latest}]\n"
+           "  role: KarpenterNodeRole\n  subnetSelectorTerms: [{tags: {a: b}}]\n  securityGroupSelectorTerms: [{tags: {a: b}}]\n---\n";
   };
   SECTION("expireAfter 10m") {
     auto r = run_text(scenario("15m") + pool("10m") + deploy("web", 1, "300m", "300Mi", k_od));

@@ -118,7 +118,8 @@ TEST_CASE("versions: v0.29 runs Expiration first; v1 expires at the exact instan
         "      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n      expireAfter: 5m\n"
         "  disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: 30s}\n---\n"
         "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec:\n"
-        "  amiSelectorTerms: [{alias: al2023@latest}]\n---\n";
+        "  amiSelectorTerms: [{alias: al2023@latest}]\n"
+        "  role: KarpenterNodeRole\n  subnetSelectorTerms: [{tags: {a: b}}]\n  securityGroupSelectorTerms: [{tags: {a: b}}]\n---\n";
     auto r = run_text(scenario_doc("v1.14", "10m", tl) + pool + deploy("web", 2, "1500m", "256Mi"));
     REQUIRE(r.launches.size() == 2);
     auto d = decisions(r, "disrupt");

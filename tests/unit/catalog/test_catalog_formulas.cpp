@@ -327,6 +327,19 @@ TEST_CASE("AMI families: Bottlerocket, Windows, Custom, root volume", "[catalog]
     CHECK(compute(m5, nc).capacity.pods() == 20);
     CHECK(mib(compute(m5, nc).overhead.get(Resource::memory)) == 11 * 20 + 255 + 100);
   }
+  SECTION("instanceStorePolicy RAID0: the NVMe instance store, in decimal GB (types.go ephemeralStorage)") {
+    const auto& m5d = type("m5d.2xlarge");
+    REQUIRE(m5d.local_nvme_gb == 300);
+    NodeClassParams nc;
+    nc.instance_store_raid0 = true;
+    nc.root_volume_size = parse_quantity("100Gi");  // the instance store wins over the root volume
+    Computed c = compute(m5d, nc);
+    CHECK(bytes(c.capacity.get(Resource::ephemeral_storage)) == 300'000'000'000);
+    // kube-reserved 1Gi, eviction threshold ceil(10 %) of capacity.
+    CHECK(bytes(c.allocatable.get(Resource::ephemeral_storage)) == 300'000'000'000 - k_gib - 30'000'000'000);
+    // A type without an instance store keeps the root volume.
+    CHECK(bytes(compute(m5, nc).capacity.get(Resource::ephemeral_storage)) == 100 * k_gib);
+  }
   SECTION("root volume size replaces the family default") {
     NodeClassParams nc;
     nc.root_volume_size = parse_quantity("100Gi");
@@ -341,7 +354,7 @@ TEST_CASE("AMI families: Bottlerocket, Windows, Custom, root volume", "[catalog]
   }
   SECTION("AMI family names") {
     for (auto f : {AmiFamily::al2, AmiFamily::al2023, AmiFamily::bottlerocket, AmiFamily::windows2019,
-                   AmiFamily::windows2022, AmiFamily::custom})
+                   AmiFamily::windows2022, AmiFamily::windows2025, AmiFamily::custom})
       CHECK(parse_ami_family(ami_family_name(f)) == f);
     CHECK_FALSE(parse_ami_family("al2023").has_value());
   }
@@ -465,4 +478,20 @@ TEST_CASE("Windows instance types", "[catalog][requirements]") {
   CHECK(it->requirements.get(label::k_os)->values() == std::vector<std::string>{"windows"});
   CHECK(it->requirements.get(label::k_windows_build)->values() == std::vector<std::string>{"10.0.17763"});
   CHECK(it->capacity.pods() == 110);
+}
+
+// aws pkg/apis/v1/labels.go Windows2025Build; amifamily/windows.go: 50Gi /dev/sda1, podsPerCore only.
+TEST_CASE("Windows Server 2025 instance types", "[catalog][requirements][windows]") {
+  auto cat = Catalog::embedded();
+  NodeClassParams nc;
+  nc.ami_family = AmiFamily::windows2025;
+  auto its = build_instance_types(*cat, "us-east-1", {"us-east-1a"}, nc, {"m5.xlarge", "m6g.xlarge"});
+  REQUIRE(its.size() == 1);  // no arm64 Windows AMI
+  const InstanceType& t = its[0];
+  CHECK(t.requirements.get(label::k_os)->values() == std::vector<std::string>{"windows"});
+  CHECK(t.requirements.get(label::k_windows_build)->values() == std::vector<std::string>{"10.0.26100"});
+  CHECK(t.capacity.pods() == 110);
+  CHECK(t.capacity.get(Resource::ephemeral_storage) == Quantity::from_units(50 * k_gib));
+  CHECK(t.capacity.get(k_private_ipv4_address) == Quantity::from_units(14));
+  CHECK(t.overhead.get(Resource::memory) == Quantity::from_mib(11 * 110 + 255 + 100));
 }

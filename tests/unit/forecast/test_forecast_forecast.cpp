@@ -259,6 +259,9 @@ kind: EC2NodeClass
 metadata: {name: default}
 spec:
   amiSelectorTerms: [{alias: al2023@latest}]
+  role: KarpenterNodeRole
+  subnetSelectorTerms: [{tags: {a: b}}]
+  securityGroupSelectorTerms: [{tags: {a: b}}]
 ---
 apiVersion: apps/v1
 kind: Deployment

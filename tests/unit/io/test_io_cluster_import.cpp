@@ -59,7 +59,7 @@ std::string dump(const std::string& extra_pod = "") {
      "name": "default"}}}, "disruption": {"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "30s"}},
   "status": {"resources": {"cpu": "2"}}},
  {"apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass", "metadata": {"name": "default"},
-  "spec": {"amiSelectorTerms": [{"alias": "al2023@latest"}]}},
+  "spec": {"amiSelectorTerms": [{"alias": "al2023@latest"}], "role": "KarpenterNodeRole-shop", "subnetSelectorTerms": [{"tags": {"karpenter.sh/discovery": "shop"}}], "securityGroupSelectorTerms": [{"tags": {"karpenter.sh/discovery": "shop"}}]}},
  {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop",
    "creationTimestamp": "2026-11-30T12:00:00Z"},
   "spec": {"replicas": 3, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
@@ -186,6 +186,24 @@ TEST_CASE("import cluster: a bound pod that does not fit capsim's allocatable st
         "warning: 1 pod(s) bound to node k-1 do not fit capsim's allocatable for it: left pending at t = 0");
   CHECK(r.yaml.find("pods: {shop-web: 1}}  # k-1") != std::string::npos);
   CHECK(r.yaml.find("autoscalers: [karpenter]") != std::string::npos);  // no --nodes: the group is static
+}
+
+// A managed node group of Windows Server 2025 nodes (EKS reports the osImage "Windows Server 2025
+// Datacenter") becomes a group with amiFamily Windows2025.
+TEST_CASE("import cluster: Windows Server 2025 nodes make a Windows2025 node group", "[io][import-cluster][windows]") {
+  const auto dir = scratch("windows");
+  const std::string win = R"(,
+ {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "win-1", "creationTimestamp": "2026-11-01T00:00:00Z",
+   "labels": {"kubernetes.io/os": "windows", "topology.kubernetes.io/region": "us-east-1",
+     "node.kubernetes.io/instance-type": "m5.xlarge", "topology.kubernetes.io/zone": "us-east-1a",
+     "eks.amazonaws.com/nodegroup": "win", "eks.amazonaws.com/capacityType": "ON_DEMAND"}},
+   "status": {"capacity": {"pods": "110"}, "nodeInfo": {"osImage": "Windows Server 2025 Datacenter"}}})";
+  io::ClusterImportOptions o;
+  o.inputs = {write(dir, "cluster.json", dump(win))};
+  const io::ClusterImport r = io::import_cluster(o, *catalog::Catalog::embedded());
+  CHECK(r.yaml.find("    - name: win\n      instanceType: m5.xlarge\n      capacityType: on-demand\n"
+                    "      amiFamily: Windows2025\n") != std::string::npos);
+  CHECK(r.yaml.find("maxPods") == std::string::npos);  // 110 is capsim's pod count for Windows
 }
 
 TEST_CASE("import cluster: errors name the file, line, column and object path", "[io][import-cluster][errors]") {

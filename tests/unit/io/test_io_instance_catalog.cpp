@@ -30,7 +30,8 @@ std::string node_pool(const std::string& type) {
          "      requirements: [{key: node.kubernetes.io/instance-type, operator: In, values: [" +
          type +
          "]}]\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n---\n"
-         "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec: {amiFamily: AL2023}\n";
+         "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec: {amiSelectorTerms: [{alias: al2023@latest}], "
+         "role: KarpenterNodeRole, subnetSelectorTerms: [{tags: {a: b}}], securityGroupSelectorTerms: [{tags: {a: b}}]}\n";
 }
 
 }  // namespace
@@ -189,7 +190,8 @@ TEST_CASE("a run on an InstanceCatalog: cheapest available offering, ICE fallbac
   const std::string pool =
       "---\napiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: default}\nspec:\n  template:\n    spec:\n"
       "      requirements: []\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n---\n"
-      "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec: {amiFamily: AL2023}\n---\n";
+      "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec: {amiSelectorTerms: [{alias: al2023@latest}], "
+      "role: KarpenterNodeRole, subnetSelectorTerms: [{tags: {a: b}}], securityGroupSelectorTerms: [{tags: {a: b}}]}\n---\n";
   const std::string web = test::deployment("web", 1, "1", "1Gi");
   // The spot offering of `small` is unavailable: on-demand in test-zone-a, $0.10.
   auto r = test::run_text(scenario("  instanceCatalog: mine\n  duration: 5m\n") + k_inline_catalog + pool + web);

@@ -30,7 +30,8 @@ const char* const k_node_class_v1 =
     "apiVersion: karpenter.k8s.aws/v1\n"
     "kind: EC2NodeClass\n"
     "metadata: {name: default}\n"
-    "spec: {amiFamily: AL2023}\n";
+    "spec: {amiSelectorTerms: [{alias: al2023@latest}], role: KarpenterNodeRole, subnetSelectorTerms: [{tags: {a: b}}], "
+    "securityGroupSelectorTerms: [{tags: {a: b}}]}\n";
 
 // A v1 NodePool whose template.spec.requirements are `reqs` (each line indented by 8) and whose
 // spec ends with `tail` (indented by 2).
@@ -157,7 +158,8 @@ TEST_CASE("enumerations list their choices", "[io]") {
   CHECK(single_error("apiVersion: karpenter.sh/v1beta1\nkind: NodePool\nmetadata: {name: a}\nspec:\n"
                      "  template: {spec: {requirements: [], nodeClassRef: {name: c}}}\n"
                      "  disruption: {consolidationPolicy: WhenEmptyOrUnderutilized}\n"
-                     "---\napiVersion: karpenter.k8s.aws/v1beta1\nkind: EC2NodeClass\nmetadata: {name: c}\nspec: {}\n") ==
+                     "---\napiVersion: karpenter.k8s.aws/v1beta1\nkind: EC2NodeClass\nmetadata: {name: c}\n"
+                     "spec: {amiFamily: AL2, role: R, subnetSelectorTerms: [{id: s}], securityGroupSelectorTerms: [{id: g}]}\n") ==
         "scenarios/x.yaml:6:37: error: spec.disruption.consolidationPolicy: expected one of \"WhenEmpty\", "
         "\"WhenUnderutilized\", got \"WhenEmptyOrUnderutilized\"");
 }
