@@ -1,12 +1,16 @@
 #include "capsim/report/forecast_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "capsim/report/html_page.hpp"
+#include "report/chart_colors.hpp"
+#include "report/svg_chart.hpp"
 
 namespace capsim::report {
 namespace {
@@ -326,13 +330,15 @@ void pad(double& y0, double& y1) {
   y1 += p;
 }
 
-// The svg element (`height` leaves room for legend rows under y = 400) and the axes.
+// The svg element (`height` leaves room for legend rows under y = 400; the width is the page's,
+// the viewBox keeps the proportions) and the axes; y ticks at nice steps, `y_prefix` ("$") before
+// each, thousands separated ("$12,345").
 std::string open_chart(const std::string& id, int height, const Frame& f, const std::vector<std::pair<double, std::string>>& x_ticks,
-                       const std::string& x_label, const std::string& y_label) {
+                       const std::string& x_label, const std::string& y_label, const std::string& y_prefix = "") {
   using detail::html_escape;
   const std::string h = std::to_string(height);
-  std::string svg = "<svg class=\"chart\" id=\"" + id + "\" viewBox=\"0 0 900 " + h + "\" width=\"900\" height=\"" + h + "\" "
-                    "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n";
+  std::string svg = "<svg class=\"chart\" id=\"" + id + "\" viewBox=\"0 0 900 " + h + "\" width=\"100%\" "
+                    "preserveAspectRatio=\"xMinYMin meet\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n";
   svg += "<g class=\"x-axis\"><line class=\"axis\" x1=\"" + fixed(f.L, 1) + "\" y1=\"" + fixed(f.Ht - f.B, 1) + "\" x2=\"" +
          fixed(f.W - f.R, 1) + "\" y2=\"" + fixed(f.Ht - f.B, 1) + "\"/>";
   for (const auto& [x, label] : x_ticks)
@@ -342,10 +348,13 @@ std::string open_chart(const std::string& id, int height, const Frame& f, const 
          "\" text-anchor=\"middle\">" + html_escape(x_label) + "</text></g>\n";
   svg += "<g class=\"y-axis\"><line class=\"axis\" x1=\"" + fixed(f.L, 1) + "\" y1=\"" + fixed(f.T, 1) + "\" x2=\"" + fixed(f.L, 1) +
          "\" y2=\"" + fixed(f.Ht - f.B, 1) + "\"/>";
-  for (int k = 0; k <= 4; ++k) {
-    const double v = f.y0 + (f.y1 - f.y0) * k / 4;
-    svg += "<text class=\"tick\" x=\"" + fixed(f.L - 6, 1) + "\" y=\"" + fixed(f.sy(v) + 4, 1) + "\" text-anchor=\"end\">" +
-           fixed(v, 0) + "</text>";
+  const double step = detail::nice_step(f.y1 - f.y0, 8);
+  for (double v = std::ceil(f.y0 / step - 1e-9) * step; v <= f.y1 + 1e-9 * step; v += step) {
+    const double clean = std::abs(v) < step * 1e-6 ? 0 : v;  // no "-0" from accumulated steps
+    svg += "<line class=\"grid\" x1=\"" + fixed(f.L, 1) + "\" x2=\"" + fixed(f.W - f.R, 1) + "\" y1=\"" + fixed(f.sy(clean), 1) +
+           "\" y2=\"" + fixed(f.sy(clean), 1) + "\"/><text class=\"tick\" x=\"" + fixed(f.L - 6, 1) + "\" y=\"" +
+           fixed(f.sy(clean) + 4, 1) + "\" text-anchor=\"end\">" + html_escape(y_prefix) + detail::axis_number(clean, step) +
+           "</text>";
   }
   svg += "<text class=\"axis-label\" transform=\"rotate(-90)\" x=\"" + fixed(-(f.T + f.Ht - f.B) / 2, 1) +
          "\" y=\"16\" text-anchor=\"middle\">" + html_escape(y_label) + "</text></g>\n";
@@ -386,7 +395,17 @@ std::string line_swatch(const std::string& color, bool dashed = false) {
          (dashed ? " stroke-dasharray=\"4 2\"" : "") + "/>";
 }
 
-const char* const k_colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b"};
+// The forecast's own colours (no autoscaler's: chart_colors.hpp gives those).
+constexpr const char* k_median_color = "#3d5a80";
+constexpr const char* k_budget_color = "#111111";
+
+// One colour per autoscaler for the page: its base and what-if lines share it.
+detail::ColorMap cost_colors(const ForecastContext& ctx) {
+  std::set<std::string> names;
+  for (const auto* cs : {&ctx.costs, &ctx.what_if_costs})
+    for (const auto& c : *cs) names.insert(c.autoscaler);
+  return detail::autoscaler_colors(names);
+}
 
 // Cumulative cost by day, per autoscaler: the median line and its band; a what-if's medians
 // dashed; the budget as a horizontal line.
@@ -412,35 +431,72 @@ std::string cost_chart(const ForecastResult& r, const ForecastContext& ctx) {
   std::string svg;
   std::vector<std::pair<std::string, std::string>> items;
   const int level = static_cast<int>(r.level * 100 + 0.5);
-  for (std::size_t i = 0; i < ctx.costs.size(); ++i) {
-    const auto& c = ctx.costs[i];
-    const std::string color = k_colors[i % 5];
+  const detail::ColorMap colors = cost_colors(ctx);
+  for (const auto& c : ctx.costs) {
+    const std::string& color = colors.at(c.autoscaler);
     svg += "<path class=\"band\" d=\"" +
            band_path(f, xs, with_zero(c.cumulative_cost_usd, &forecast::Interval::lower),
                      with_zero(c.cumulative_cost_usd, &forecast::Interval::upper)) +
            "\" fill=\"" + color + "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
-    svg += "<path class=\"series line\" d=\"" + line_path(f, xs, with_zero(c.cumulative_cost_usd, &forecast::Interval::median)) +
+    svg += "<path class=\"series line\" data-kind=\"autoscaler\" data-series=\"" + detail::html_escape(c.autoscaler) +
+           "\" data-color=\"" + color + "\" d=\"" + line_path(f, xs, with_zero(c.cumulative_cost_usd, &forecast::Interval::median)) +
            "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\"/>\n";
     items.emplace_back(c.autoscaler, line_swatch(color));
   }
-  for (std::size_t i = 0; i < ctx.what_if_costs.size(); ++i) {
-    const auto& c = ctx.what_if_costs[i];
-    const std::string color = k_colors[(i + ctx.costs.size()) % 5];
-    svg += "<path class=\"series line what-if\" d=\"" +
+  for (const auto& c : ctx.what_if_costs) {
+    const std::string& color = colors.at(c.autoscaler);
+    svg += "<path class=\"series line what-if\" data-kind=\"autoscaler\" data-series=\"" + detail::html_escape(c.autoscaler) +
+           "\" data-color=\"" + color + "\" d=\"" +
            line_path(f, xs, with_zero(c.cumulative_cost_usd, &forecast::Interval::median)) + "\" fill=\"none\" stroke=\"" + color +
            "\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n";
     items.emplace_back(c.autoscaler + " what-if", line_swatch(color, true));
   }
   if (ctx.budget_usd) {
     svg += "<line class=\"budget\" x1=\"" + fixed(f.sx(0), 1) + "\" y1=\"" + fixed(f.sy(*ctx.budget_usd), 1) + "\" x2=\"" +
-           fixed(f.sx(f.x1), 1) + "\" y2=\"" + fixed(f.sy(*ctx.budget_usd), 1) + "\" stroke=\"#d62728\" stroke-dasharray=\"2 2\"/>\n";
-    items.emplace_back("budget " + money(*ctx.budget_usd), line_swatch("#d62728", true));
+           fixed(f.sx(f.x1), 1) + "\" y2=\"" + fixed(f.sy(*ctx.budget_usd), 1) + "\" stroke=\"" + std::string(k_budget_color) + "\" stroke-dasharray=\"2 2\"/>\n";
+    items.emplace_back("budget $" + detail::grouped_number(*ctx.budget_usd, 2), line_swatch(k_budget_color, true));
   }
   items.emplace_back("median; band: " + std::to_string(level) + " % of paths",
                      "<rect width=\"14\" height=\"10\" fill=\"#777\" fill-opacity=\"0.3\"/>");
   int rows = 1;
   const std::string key = legend(items, &rows);
-  return open_chart("cost", 410 + 18 * rows, f, ticks, "days from now", "cumulative cost, USD") + svg + key + "</svg>\n";
+  return open_chart("cost", 410 + 18 * rows, f, ticks, "days from now", "cumulative cost, USD", "$") + svg + key + "</svg>\n";
+}
+
+// A table cell that is one number, or money ("$", "+$", "-$"), with thousands separated
+// ("$12,345.67"); any other cell as it is.
+std::string grouped_cell(const std::string& c) {
+  const std::size_t sign = c.starts_with("+$") || c.starts_with("-$") ? 2 : c.starts_with("$") || c.starts_with("-") ? 1 : 0;
+  const std::size_t point = std::min(c.find('.', sign), c.size());
+  if (point - sign < 4 || c.find_first_not_of("0123456789", sign) < point) return c;
+  if (point < c.size() && c.find_first_not_of("0123456789", point + 1) != std::string::npos) return c;
+  std::string out = c;
+  for (std::size_t i = point; i > sign + 3; i -= 3) out.insert(i - 3, ",");
+  return out;
+}
+
+// The report's sections as HTML, the first (the page's title and its lines) left to the caller:
+// a heading, a <table> (the header row in <thead>), the lines after.
+std::string html_sections(const std::vector<Section>& secs) {
+  using detail::html_escape;
+  std::string h;
+  for (std::size_t k = 1; k < secs.size(); ++k) {
+    const Section& sec = secs[k];
+    h += "<h2>" + html_escape(sec.title) + "</h2>\n";
+    if (!sec.rows.empty()) {
+      h += "<table class=\"forecast\"><thead><tr>";
+      for (const auto& c : sec.rows.front()) h += "<th>" + html_escape(c) + "</th>";
+      h += "</tr></thead><tbody>\n";
+      for (std::size_t i = 1; i < sec.rows.size(); ++i) {
+        h += "<tr>";
+        for (const auto& c : sec.rows[i]) h += "<td>" + html_escape(grouped_cell(c)) + "</td>";
+        h += "</tr>\n";
+      }
+      h += "</tbody></table>\n";
+    }
+    for (const auto& a : sec.after) h += "<p>" + html_escape(a) + "</p>\n";
+  }
+  return h;
 }
 
 }  // namespace
@@ -476,21 +532,25 @@ std::string forecast_html(const ForecastResult& r, const ForecastContext& ctx, c
   }
   const int level = static_cast<int>(r.level * 100 + 0.5);
   std::string svg = open_chart("forecast", 420, f, ticks, "hours from now", ctx.series + " per hour");
-  svg += "<path class=\"band\" d=\"" + band_path(f, xs, lo, hi) + "\" fill=\"#1f77b4\" fill-opacity=\"0.2\" stroke=\"none\"/>\n";
+  svg += "<path class=\"band\" d=\"" + band_path(f, xs, lo, hi) + "\" fill=\"" + std::string(k_median_color) + "\" fill-opacity=\"0.2\" stroke=\"none\"/>\n";
   svg += "<path class=\"series line actual\" d=\"" + line_path(f, hx, hy) + "\" fill=\"none\" stroke=\"#333\"/>\n";
-  svg += "<path class=\"series line median\" d=\"" + line_path(f, xs, med) + "\" fill=\"none\" stroke=\"#1f77b4\"/>\n";
+  svg += "<path class=\"series line median\" d=\"" + line_path(f, xs, med) + "\" fill=\"none\" stroke=\"" + std::string(k_median_color) + "\"/>\n";
   svg += "<line class=\"now\" x1=\"" + fixed(f.sx(0), 1) + "\" y1=\"" + fixed(Frame::T, 1) + "\" x2=\"" + fixed(f.sx(0), 1) +
-         "\" y2=\"" + fixed(Frame::Ht - Frame::B, 1) + "\" stroke=\"#d62728\" stroke-dasharray=\"4 3\"/><text class=\"tick\" x=\"" +
+         "\" y2=\"" + fixed(Frame::Ht - Frame::B, 1) + "\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text class=\"tick\" x=\"" +
          fixed(f.sx(0) + 4, 1) + "\" y=\"" + fixed(Frame::T + 12, 1) + "\">now</text>\n";
   svg += legend({{"actual", line_swatch("#333")},
-                 {"forecast median", line_swatch("#1f77b4")},
+                 {"forecast median", line_swatch(k_median_color)},
                  {std::to_string(level) + " % interval",
-                  "<rect width=\"14\" height=\"10\" fill=\"#1f77b4\" fill-opacity=\"0.2\"/>"}}) +
+                  "<rect width=\"14\" height=\"10\" fill=\"" + std::string(k_median_color) + "\" fill-opacity=\"0.2\"/>"}}) +
          "</svg>\n";
-  std::string body = "<h1>Forecast of " + html_escape(ctx.series) + " from " + html_escape(ctx.source) + "</h1>\n<p>" +
-                     html_escape(r.why) + "</p>\n" + svg;
+  const std::vector<Section> secs = sections(r, ctx);
+  std::string lines;
+  for (const auto& a : secs.front().after) lines += (lines.empty() ? "" : " &middot; ") + html_escape(a);
+  std::string title = secs.front().title;
+  title[0] = 'F';  // "forecast of ..." as the page's title
+  std::string body = "<h1>" + html_escape(title) + "</h1>\n<p>" + lines + "</p>\n" + svg;
   if (!ctx.costs.empty()) body += "<h2>Cost through the autoscalers</h2>\n" + cost_chart(r, ctx);
-  body += "<pre>" + html_escape(forecast_table(r, ctx)) + "</pre>\n";
+  body += html_sections(secs);
   return detail::html_page("forecast " + ctx.series, body);
 }
 

@@ -11,13 +11,13 @@
 #include "capsim/report/json_result.hpp"
 #include "capsim/sim/result.hpp"
 #include "capsim/report/html_page.hpp"
+#include "report/chart_colors.hpp"
+#include "report/decision_rows.hpp"
+#include "report/svg_chart.hpp"
 
 namespace capsim::report {
 
 namespace {
-
-constexpr const char* k_palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                                     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a"};
 
 std::string esc(const std::string& s) { return detail::html_escape(s); }
 
@@ -29,124 +29,29 @@ std::string fmt(double v, int decimals = 2) {
 
 std::string num(double v) { return format_number(round_to(v, 3), false); }
 
-struct Line {
-  std::string name;
-  std::vector<double> y;
+using detail::Series;
+using detail::TimeChart;
+
+// The page's colours: every instance type drawn in any autoscaler's section, every autoscaler.
+struct PageColors {
+  detail::ColorMap types, autoscalers;
 };
 
-// A "nice" step (1, 2 or 5 x 10^k) giving about `n` intervals up to `max`.
-double nice_step(double max, int n) {
-  if (max <= 0) return 1;
-  const double raw = max / n;
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (raw <= m * p) return m * p;
-  return 10 * p;
+std::string type_name(const std::string& key) { return key.empty() ? detail::k_launching : key; }
+
+PageColors page_colors(const sim::RunResult& run) {
+  std::set<std::string> types, autoscalers;
+  for (const auto& r : run.results) {
+    autoscalers.insert(r.autoscaler);
+    if (r.autoscaler == detail::k_lower_bound) continue;
+    for (const auto& s : r.samples)
+      for (const auto& [k, n] : s.nodes_by_type)
+        if (n != 0) types.insert(type_name(k));
+  }
+  return {detail::instance_type_colors(types), detail::autoscaler_colors(autoscalers)};
 }
 
-// An SVG chart of `lines` over t (seconds), stacked (areas) or not (lines); drawn from at most
-// k_max_drawn_points buckets, each represented by its maximum (the total's, when stacked).
-std::string chart(const std::string& id, const std::string& title, const std::string& y_label, const std::vector<double>& t,
-                  const std::vector<Line>& lines, bool stacked) {
-  const double W = 960, H = 280, L = 70, R = 200, T = 34, B = 46;
-  const double pw = W - L - R, ph = H - T - B;
-  const std::size_t n = t.size();
-  std::string svg = "<figure class=\"chart-box\"><svg class=\"chart\" id=\"" + id + "\" data-chart=\"" + esc(title) +
-                    "\" viewBox=\"0 0 " + fmt(W, 0) + " " + fmt(H, 0) + "\" width=\"" + fmt(W, 0) + "\" height=\"" +
-                    fmt(H, 0) + "\" role=\"img\" aria-label=\"" + esc(title) + "\">\n<text class=\"title\" x=\"" + fmt(L, 0) +
-                    "\" y=\"20\">" + esc(title) + "</text>\n";
-  // Buckets of samples: [first, last) index ranges.
-  std::vector<std::pair<std::size_t, std::size_t>> buckets;
-  const std::size_t nb = std::min(n, k_max_drawn_points);
-  for (std::size_t b = 0; b < nb; ++b) buckets.emplace_back(b * n / nb, (b + 1) * n / nb);
-  // Representative values per bucket and series (stacked: the sample with the largest total).
-  std::vector<std::vector<double>> v(lines.size(), std::vector<double>(buckets.size(), 0));
-  std::vector<double> bx(buckets.size(), 0);
-  double ymax = 0;
-  for (std::size_t b = 0; b < buckets.size(); ++b) {
-    auto [i0, i1] = buckets[b];
-    bx[b] = t[i0];
-    if (stacked) {
-      std::size_t best = i0;
-      double best_total = -1;
-      for (std::size_t i = i0; i < i1; ++i) {
-        double total = 0;
-        for (const auto& l : lines) total += l.y[i];
-        if (total > best_total) best_total = total, best = i;
-      }
-      double cum = 0;
-      for (std::size_t s = 0; s < lines.size(); ++s) v[s][b] = (cum += lines[s].y[best]);
-      ymax = std::max(ymax, cum);
-    } else {
-      for (std::size_t s = 0; s < lines.size(); ++s) {
-        double m = lines[s].y[i0];
-        for (std::size_t i = i0; i < i1; ++i) m = std::max(m, lines[s].y[i]);
-        v[s][b] = m;
-        ymax = std::max(ymax, m);
-      }
-    }
-  }
-  const double tmax = n ? std::max(t.back(), 1.0) : 1.0;
-  const double ystep = nice_step(ymax, 5);
-  const double ytop = std::max(ystep, std::ceil(ymax / ystep) * ystep);
-  auto X = [&](double s) { return L + pw * s / tmax; };
-  auto Y = [&](double y) { return T + ph * (1 - y / ytop); };
-  // Axes: ticks, grid, labels with units.
-  svg += "<g class=\"y-axis\">";
-  for (double y = 0; y <= ytop + 1e-9; y += ystep)
-    svg += "<line class=\"grid\" x1=\"" + fmt(L) + "\" x2=\"" + fmt(L + pw) + "\" y1=\"" + fmt(Y(y)) + "\" y2=\"" + fmt(Y(y)) +
-           "\"/><text class=\"tick\" x=\"" + fmt(L - 6) + "\" y=\"" + fmt(Y(y) + 4) + "\" text-anchor=\"end\">" + num(y) +
-           "</text>";
-  svg += "<text class=\"axis-label\" transform=\"translate(16," + fmt(T + ph / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
-         esc(y_label) + "</text></g>\n";
-  const double hours = tmax / 3600.0;
-  const double xstep = nice_step(hours, 8);
-  svg += "<g class=\"x-axis\"><line class=\"axis\" x1=\"" + fmt(L) + "\" x2=\"" + fmt(L + pw) + "\" y1=\"" + fmt(T + ph) +
-         "\" y2=\"" + fmt(T + ph) + "\"/>";
-  for (double h = 0; h <= hours + 1e-9; h += xstep)
-    svg += "<text class=\"tick\" x=\"" + fmt(X(h * 3600)) + "\" y=\"" + fmt(T + ph + 16) + "\" text-anchor=\"middle\">" +
-           num(h) + "</text>";
-  svg += "<text class=\"axis-label\" x=\"" + fmt(L + pw / 2) + "\" y=\"" + fmt(H - 6) +
-         "\" text-anchor=\"middle\">simulated time (h)</text></g>\n";
-  // Series, bottom layer first.
-  for (std::size_t s = 0; s < lines.size(); ++s) {
-    const std::string color = k_palette[s % std::size(k_palette)];
-    std::string d;
-    for (std::size_t b = 0; b < bx.size(); ++b) d += (b ? "L" : "M") + fmt(X(bx[b])) + "," + fmt(Y(v[s][b]));
-    double peak = 0;
-    for (double y : lines[s].y) peak = std::max(peak, y);
-    const std::string tip = "<title>" + esc(lines[s].name) + ": max " + num(peak) + "</title>";
-    if (stacked && !bx.empty()) {
-      for (std::size_t b = bx.size(); b-- > 0;) d += "L" + fmt(X(bx[b])) + "," + fmt(Y(s ? v[s - 1][b] : 0));
-      d += "Z";
-      svg += "<path class=\"series area\" fill=\"" + color + "\" stroke=\"" + color + "\" d=\"" + d + "\">" + tip + "</path>\n";
-    } else {
-      svg += "<path class=\"series line\" fill=\"none\" stroke=\"" + color + "\" d=\"" + d + "\">" + tip + "</path>\n";
-    }
-  }
-  // Hover bands: the values at each of up to 120 times.
-  const std::size_t bands = std::min<std::size_t>(bx.size(), 120);
-  svg += "<g class=\"hover\">";
-  for (std::size_t k = 0; k < bands; ++k) {
-    const std::size_t b = k * bx.size() / bands, e = (k + 1) * bx.size() / bands;
-    const double x0 = X(bx[b]), x1 = e < bx.size() ? X(bx[e]) : L + pw;
-    std::string clock = format_clock(SimTime{0} + Duration{static_cast<std::int64_t>(bx[b] * 1000)});
-    std::string tip = "t = " + clock.substr(0, clock.size() - 4);  // without the milliseconds
-    for (std::size_t s = 0; s < lines.size(); ++s)
-      tip += "\n" + lines[s].name + ": " + num(stacked ? v[s][b] - (s ? v[s - 1][b] : 0) : v[s][b]);
-    svg += "<rect x=\"" + fmt(x0) + "\" y=\"" + fmt(T) + "\" width=\"" + fmt(std::max(x1 - x0, 1.0)) + "\" height=\"" +
-           fmt(ph) + "\"><title>" + esc(tip) + "</title></rect>";
-  }
-  svg += "</g>\n<g class=\"legend\">";
-  for (std::size_t s = 0; s < lines.size(); ++s) {
-    const double y = T + 4 + 18.0 * static_cast<double>(s);
-    svg += "<g class=\"legend-item\"><rect x=\"" + fmt(L + pw + 16) + "\" y=\"" + fmt(y) + "\" width=\"12\" height=\"12\" fill=\"" +
-           k_palette[s % std::size(k_palette)] + "\"/><text x=\"" + fmt(L + pw + 34) + "\" y=\"" + fmt(y + 10) + "\">" +
-           esc(lines[s].name) + "</text><title>" + esc(lines[s].name) + "</title></g>";
-  }
-  svg += "</g>\n</svg></figure>\n";
-  return svg;
-}
+std::string swatch(const std::string& color) { return "<span class=\"swatch\" style=\"background:" + color + "\"></span>"; }
 
 std::vector<double> times(const sim::AutoscalerResult& r) {
   std::vector<double> t;
@@ -154,13 +59,13 @@ std::vector<double> times(const sim::AutoscalerResult& r) {
   return t;
 }
 
-std::string summary_table(const sim::RunResult& run) {
+std::string summary_table(const sim::RunResult& run, const PageColors& colors) {
   std::string h = "<table class=\"summary\"><thead><tr><th>autoscaler</th><th>cost (USD)</th><th>node-hours</th>"
                   "<th>peak nodes</th><th>launched</th><th>terminated</th><th>pending p50 / p95 / max (s)</th>"
                   "<th>evictions</th><th>spot share</th><th>decisions</th></tr></thead><tbody>\n";
   for (const auto& r : run.results) {
     const auto& s = r.summary;
-    h += "<tr><td>" + esc(r.autoscaler) + "</td><td>" + fmt(s.cost.usd(), 2) + "</td><td>" + fmt(s.node_hours, 2) +
+    h += "<tr><td>" + swatch(colors.autoscalers.at(r.autoscaler)) + esc(r.autoscaler) + "</td><td>" + fmt(s.cost.usd(), 2) + "</td><td>" + fmt(s.node_hours, 2) +
          "</td><td>" + std::to_string(s.peak_nodes) + "</td><td>" + std::to_string(s.nodes_launched) + "</td><td>" +
          std::to_string(s.nodes_terminated) + "</td><td>" + num(s.pod_pending_p50_s) + " / " + num(s.pod_pending_p95_s) +
          " / " + num(s.pod_pending_max_s) + "</td><td>" + std::to_string(s.evictions) + "</td><td>" +
@@ -192,32 +97,39 @@ std::string controller_time_table(const sim::RunResult& run) {
   return h;
 }
 
+// The decision log, repetitive decisions collapsed into one row each (decision_rows.hpp).
 std::string decision_table(const sim::RunResult& run) {
   std::set<std::string> kinds;
   std::size_t total = 0;
-  for (const auto& r : run.results)
+  std::vector<detail::DecisionRow> rows;
+  for (const auto& r : run.results) {
     for (const auto& d : r.decisions) kinds.insert(d.kind), ++total;
+    auto mine = detail::collapse_decisions(r.decisions, r.autoscaler);
+    rows.insert(rows.end(), mine.begin(), mine.end());
+  }
   std::string h = "<div class=\"filters\"><input id=\"decision-filter\" type=\"search\" placeholder=\"filter decisions "
                   "(text)\"> <select id=\"decision-kind\"><option value=\"\">every kind</option>";
   for (const auto& k : kinds) h += "<option>" + esc(k) + "</option>";
   h += "</select> <span id=\"decision-count\"></span></div>\n";
-  if (total > k_max_decision_rows)
-    h += "<p class=\"note\">The first " + std::to_string(k_max_decision_rows) + " of " + std::to_string(total) +
-         " decisions; decisions.jsonl has them all.</p>\n";
-  h += "<table id=\"decision-table\"><thead><tr><th>time</th><th>autoscaler</th><th>kind</th><th>reason</th><th>pool</th>"
-       "<th>message</th></tr></thead><tbody>\n";
-  std::size_t rows = 0;
-  for (const auto& r : run.results)
-    for (const auto& d : r.decisions) {
-      if (rows++ >= k_max_decision_rows) break;
-      h += "<tr data-kind=\"" + esc(d.kind) + "\"><td>" + format_clock(d.at) + "</td><td>" +
-           esc(d.autoscaler.empty() ? r.autoscaler : d.autoscaler) + "</td><td>" + esc(d.kind) + "</td><td>" + esc(d.reason) +
-           "</td><td>" + esc(d.node_pool) + "</td><td>" + esc(d.message) + "</td></tr>\n";
-    }
+  if (rows.size() < total)
+    h += "<p class=\"note\">" + std::to_string(total) + " decisions in " + std::to_string(rows.size()) +
+         " rows: a decision repeated unchanged (the same autoscaler, kind, reason, nodes, pods and message) is one row with "
+         "its count and first and last time.</p>\n";
+  if (rows.size() > k_max_decision_rows)
+    h += "<p class=\"note\">The first " + std::to_string(k_max_decision_rows) + " of " + std::to_string(rows.size()) +
+         " rows; decisions.jsonl has every decision.</p>\n";
+  h += "<table id=\"decision-table\"><thead><tr><th>time</th><th>repeated</th><th>autoscaler</th><th>kind</th><th>reason</th>"
+       "<th>pool</th><th>message</th></tr></thead><tbody>\n";
+  for (std::size_t i = 0; i < rows.size() && i < k_max_decision_rows; ++i) {
+    const auto& row = rows[i];
+    const auto& d = *row.first;
+    h += "<tr data-kind=\"" + esc(d.kind) + "\"" + (row.count > 1 ? " data-count=\"" + std::to_string(row.count) + "\"" : "") +
+         "><td>" + format_clock(d.at) + "</td><td class=\"repeat\">" + esc(detail::repeat_text(row)) + "</td><td>" +
+         esc(row.autoscaler) + "</td><td>" + esc(d.kind) + "</td><td>" + esc(d.reason) + "</td><td>" + esc(d.node_pool) +
+         "</td><td>" + esc(d.message) + "</td></tr>\n";
+  }
   return h + "</tbody></table>\n";
 }
-
-
 
 constexpr const char* k_script = R"(
 (function () {
@@ -256,81 +168,130 @@ std::string not_modelled_list(const sim::RunResult& run) {
   return h + "</ul>\n";
 }
 
+// The first chart: every autoscaler's node count over time, overlaid.
+std::string nodes_overlay(const sim::RunResult& run, const PageColors& colors, int& id) {
+  const sim::AutoscalerResult* grid = nullptr;
+  for (const auto& r : run.results)
+    if (r.autoscaler != detail::k_lower_bound && !r.samples.empty()) {
+      grid = &r;
+      break;
+    }
+  if (!grid) return {};
+  const auto t = times(*grid);
+  std::vector<Series> nodes;
+  for (const auto& r : run.results) {
+    if (r.autoscaler == detail::k_lower_bound || r.samples.size() != t.size()) continue;
+    Series s{r.autoscaler, {}, colors.autoscalers.at(r.autoscaler)};
+    for (const auto& sample : r.samples) {
+      int total = 0;
+      for (const auto& [k, n] : sample.nodes_by_type) total += n;
+      s.y.push_back(total);
+    }
+    nodes.push_back(std::move(s));
+  }
+  const std::string title = nodes.size() > 1 ? "nodes over time, every autoscaler" : "nodes over time";
+  return detail::time_chart({"chart-" + std::to_string(id++), title, "nodes", "autoscaler", false, true}, t, nodes);
+}
+
+// One autoscaler's section: nodes by instance type and by capacity type, utilisation.
+std::string autoscaler_section(const sim::AutoscalerResult& r, const PageColors& colors, int& id) {
+  const auto t = times(r);
+  std::set<std::string> types;
+  for (const auto& s : r.samples)
+    for (const auto& [k, n] : s.nodes_by_type)
+      if (n != 0) types.insert(type_name(k));
+  if (types.empty()) return {};  // never had a node (a static cluster without node groups)
+  std::string h = "<h3 class=\"autoscaler\">" + swatch(colors.autoscalers.at(r.autoscaler)) + esc(r.autoscaler) + "</h3>\n";
+  std::vector<Series> by_type;
+  for (const auto& type : types) {
+    Series l{type, {}, colors.types.at(type)};
+    for (const auto& s : r.samples) {
+      auto it = s.nodes_by_type.find(type == detail::k_launching ? std::string() : type);
+      l.y.push_back(it == s.nodes_by_type.end() ? 0 : it->second);
+    }
+    by_type.push_back(std::move(l));
+  }
+  h += detail::time_chart({"chart-" + std::to_string(id++), r.autoscaler + ": nodes by instance type", "nodes", "instance-type", true, true},
+                          t, by_type);
+  // Capacity types and resources: colours of their own, none an instance type's or an autoscaler's.
+  Series od{"on-demand", {}, "#5d6d7e"}, spot{"spot", {}, "#e6a100"};
+  for (const auto& s : r.samples) {
+    int total = 0;
+    for (const auto& [k, n] : s.nodes_by_type) total += n;
+    od.y.push_back(total - s.spot_nodes);
+    spot.y.push_back(s.spot_nodes);
+  }
+  // One capacity type throughout: its chart would repeat the total, so a line says so instead.
+  auto never = [](const Series& x) { return std::all_of(x.y.begin(), x.y.end(), [](double v) { return v == 0; }); };
+  if (never(spot) || never(od))
+    h += "<p class=\"note capacity-type\">" + esc(r.autoscaler) + ": every node " + (never(spot) ? "on-demand" : "spot") +
+         " throughout.</p>\n";
+  else
+    h += detail::time_chart(
+        {"chart-" + std::to_string(id++), r.autoscaler + ": nodes by capacity type", "nodes", "capacity-type", true, true}, t,
+        {od, spot});
+  Series cpu{"CPU", {}, "#37474f"}, mem{"memory", {}, "#37474f", true};  // neutral, told apart by the dash
+  for (const auto& s : r.samples) {
+    cpu.y.push_back(s.cpu_allocatable_millis ? 100.0 * static_cast<double>(s.cpu_requested_millis) /
+                                                   static_cast<double>(s.cpu_allocatable_millis)
+                                             : 0.0);
+    mem.y.push_back(s.memory_allocatable_bytes ? 100.0 * static_cast<double>(s.memory_requested_bytes) /
+                                                     static_cast<double>(s.memory_allocatable_bytes)
+                                               : 0.0);
+  }
+  h += detail::time_chart({"chart-" + std::to_string(id++), r.autoscaler + ": utilisation (requested / allocatable)",
+                           "utilisation (%)", "resource", false},
+                          t, {cpu, mem});
+  return h;
+}
+
+// Every autoscaler overlaid: cost rate (with the lower bound), cumulative cost, pending pods.
+std::string overlays(const sim::RunResult& run, const PageColors& colors, int& id) {
+  if (run.results.empty() || run.results.front().samples.empty()) return {};
+  const auto t = times(run.results.front());
+  std::vector<Series> rate, cumulative, pending;
+  for (const auto& r : run.results) {
+    if (r.samples.size() != t.size()) continue;
+    const std::string& color = colors.autoscalers.at(r.autoscaler);
+    const bool bound = r.autoscaler == detail::k_lower_bound;
+    Series a{r.autoscaler, {}, color, bound}, c{r.autoscaler, {}, color, bound}, p{r.autoscaler, {}, color};
+    double sum = 0, prev_t = 0, prev_rate = 0;
+    for (std::size_t i = 0; i < r.samples.size(); ++i) {
+      const double usd = r.samples[i].cost_rate_per_hour.usd();
+      sum += prev_rate * (t[i] - prev_t) / 3600.0;  // the rate held since the previous sample
+      prev_t = t[i];
+      prev_rate = usd;
+      a.y.push_back(usd);
+      c.y.push_back(sum);
+      p.y.push_back(r.samples[i].pending_pods);
+    }
+    rate.push_back(std::move(a));
+    cumulative.push_back(std::move(c));
+    if (!bound) pending.push_back(std::move(p));
+  }
+  std::string h = "<h2>Cost</h2>\n" +
+                  detail::time_chart({"chart-" + std::to_string(id++), "cost rate", "cost rate (USD/h)", "autoscaler", false}, t, rate);
+  h += detail::time_chart({"chart-" + std::to_string(id++), "cumulative cost (from the sampled rate)", "cost (USD)", "autoscaler", false},
+                          t, cumulative);
+  h += "<h2>Pods</h2>\n" +
+       detail::time_chart({"chart-" + std::to_string(id++), "pending pods", "pods", "autoscaler", false, true}, t, pending);
+  return h;
+}
+
 }  // namespace
 
 std::string html_report(const sim::RunResult& run) {
+  const PageColors colors = page_colors(run);
   std::string h = "<h1>capsim report: " + esc(run.scenario) + "</h1>\n";
   h += "<p>" + esc(run.scenario_file) + " &middot; region " + esc(run.region) + " &middot; seed " + std::to_string(run.seed) +
-       " &middot; " + format_duration(run.duration) + " simulated</p>\n<h2>Summary</h2>\n" + summary_table(run);
+       " &middot; " + format_duration(run.duration) + " simulated</p>\n<h2>Summary</h2>\n" + summary_table(run, colors);
   h += not_modelled_list(run);
   h += controller_time_table(run);
-
-  // Per autoscaler with nodes: nodes by instance type and by capacity type, utilisation.
-  h += "<h2>Nodes</h2>\n";
   int id = 0;
-  for (const auto& r : run.results) {
-    if (r.autoscaler == "lower-bound" || r.samples.empty()) continue;
-    const auto t = times(r);
-    std::set<std::string> types;
-    for (const auto& s : r.samples)
-      for (const auto& [k, n] : s.nodes_by_type) types.insert(k.empty() ? "launching" : k);
-    if (types.empty()) continue;  // never had a node (a static cluster without node groups)
-    std::vector<Line> by_type;
-    for (const auto& type : types) {
-      Line l{type, {}};
-      for (const auto& s : r.samples) {
-        auto it = s.nodes_by_type.find(type == "launching" ? std::string() : type);
-        l.y.push_back(it == s.nodes_by_type.end() ? 0 : it->second);
-      }
-      by_type.push_back(std::move(l));
-    }
-    h += chart("chart-" + std::to_string(id++), r.autoscaler + ": nodes by instance type", "nodes", t, by_type, true);
-    Line od{"on-demand", {}}, spot{"spot", {}};
-    for (const auto& s : r.samples) {
-      int total = 0;
-      for (const auto& [k, n] : s.nodes_by_type) total += n;
-      od.y.push_back(total - s.spot_nodes);
-      spot.y.push_back(s.spot_nodes);
-    }
-    h += chart("chart-" + std::to_string(id++), r.autoscaler + ": nodes by capacity type", "nodes", t, {od, spot}, true);
-    Line cpu{"CPU", {}}, mem{"memory", {}};
-    for (const auto& s : r.samples) {
-      cpu.y.push_back(s.cpu_allocatable_millis ? 100.0 * static_cast<double>(s.cpu_requested_millis) /
-                                                     static_cast<double>(s.cpu_allocatable_millis)
-                                               : 0.0);
-      mem.y.push_back(s.memory_allocatable_bytes ? 100.0 * static_cast<double>(s.memory_requested_bytes) /
-                                                       static_cast<double>(s.memory_allocatable_bytes)
-                                                 : 0.0);
-    }
-    h += chart("chart-" + std::to_string(id++), r.autoscaler + ": utilisation (requested / allocatable)", "utilisation (%)", t,
-               {cpu, mem}, false);
-  }
-
-  // Every autoscaler overlaid: cost rate (with the lower bound), cumulative cost, pending pods.
-  if (!run.results.empty() && !run.results.front().samples.empty()) {
-    const auto t = times(run.results.front());
-    std::vector<Line> rate, cumulative, pending;
-    for (const auto& r : run.results) {
-      if (r.samples.size() != t.size()) continue;
-      Line a{r.autoscaler, {}}, c{r.autoscaler, {}}, p{r.autoscaler, {}};
-      double sum = 0, prev_t = 0, prev_rate = 0;
-      for (std::size_t i = 0; i < r.samples.size(); ++i) {
-        const double usd = r.samples[i].cost_rate_per_hour.usd();
-        sum += prev_rate * (t[i] - prev_t) / 3600.0;  // the rate held since the previous sample
-        prev_t = t[i];
-        prev_rate = usd;
-        a.y.push_back(usd);
-        c.y.push_back(sum);
-        p.y.push_back(r.samples[i].pending_pods);
-      }
-      rate.push_back(std::move(a));
-      cumulative.push_back(std::move(c));
-      if (r.autoscaler != "lower-bound") pending.push_back(std::move(p));
-    }
-    h += "<h2>Cost</h2>\n" + chart("chart-" + std::to_string(id++), "cost rate", "cost rate (USD/h)", t, rate, false);
-    h += chart("chart-" + std::to_string(id++), "cumulative cost (from the sampled rate)", "cost (USD)", t, cumulative, false);
-    h += "<h2>Pods</h2>\n" + chart("chart-" + std::to_string(id++), "pending pods", "pods", t, pending, false);
-  }
+  h += "<h2>Nodes</h2>\n" + nodes_overlay(run, colors, id);
+  for (const auto& r : run.results)
+    if (r.autoscaler != detail::k_lower_bound && !r.samples.empty()) h += autoscaler_section(r, colors, id);
+  h += overlays(run, colors, id);
   h += "<h2>Decisions</h2>\n" + decision_table(run);
   h += std::string("<script>") + k_script + "</script>\n";
   return detail::html_page(run.scenario, h);

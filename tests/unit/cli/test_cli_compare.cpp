@@ -98,7 +98,7 @@ TEST_CASE("capsim compare: --out writes the run's files", "[cli][compare]") {
   hs << html.rdbuf();
   CHECK_THAT(hs.str(), Catch::StartsWith("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>capsim: "
                                          "seed-nginx-scaleout</title>"));
-  CHECK_THAT(hs.str(), Catch::Contains("<svg class=\"chart\" id=\"chart-0\" data-chart=\"karpenter: nodes by instance type\""));
+  CHECK_THAT(hs.str(), Catch::Contains("<svg class=\"chart\" id=\"chart-0\" data-chart=\"nodes over time, every autoscaler\""));
   CHECK(hs.str().find("http://") == std::string::npos);  // self-contained: nothing to fetch
   CHECK(hs.str().find("src=") == std::string::npos);
   auto h = run_cli({"--quiet", "compare", k_seed, "--html", (dir / "page.html").string()});
