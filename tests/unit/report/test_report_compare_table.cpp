@@ -3,6 +3,8 @@
 // monthly figure as capsim check's reports give it (cost per simulated hour x 730: 2 h here).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <string>
 
@@ -84,11 +86,13 @@ TEST_CASE("compare_table lists each run's bill line by line, '-' for the lower b
   run.results[0].summary.total_cost = Money{323'457'000};
   run.results[1].bill = {{"EBS gp3 volumes", "", Money{4'383'562}}, {"EKS cluster fee", "", Money{200'000'000}}};
   run.results[1].summary.total_cost = Money{204'383'562};
-  const std::string out = capsim::report::compare_table(run);
-  CHECK(out.find("  monthly (730 h)              $45.06               $0.00       $22.53\n"
-                 "  bill total USD             0.323457            0.204384            -\n"
-                 "    EC2 on-demand instances  0.123457                   0            -\n"
-                 "    EKS cluster fee               0.2                 0.2            -\n"
-                 "    EBS gp3 volumes                 0            0.004384            -\n"
-                 "  ratio to lower bound              2                   0            -\n") != std::string::npos);
+  // Spacing aside (the label column widens to the longest line item): the rows in order.
+  std::string out = capsim::report::compare_table(run);
+  out.erase(std::unique(out.begin(), out.end(), [](char a, char b) { return a == ' ' && b == ' '; }), out.end());
+  CHECK(out.find(" monthly (730 h) $45.06 $0.00 $22.53\n"
+                 " bill total USD 0.323457 0.204384 -\n"
+                 " EC2 on-demand instances 0.123457 0 -\n"
+                 " EKS cluster fee 0.2 0.2 -\n"
+                 " EBS gp3 volumes 0 0.004384 -\n"
+                 " ratio to lower bound 2 0 -\n") != std::string::npos);
 }

@@ -84,8 +84,8 @@ TEST_CASE("capsim compare: the table says which node groups each run started wit
   std::ofstream(f) << scenario();
   const auto out = test::run_cli({"--quiet", "compare", f.string()});
   REQUIRE(out.rc == cli::k_exit_ok);
-  CHECK(out.out.find("\n  at start in group workers          -                   1        1            -\n") !=
+  CHECK(out.out.find("\n  at start in group workers          -                   1         1            -\n") !=
         std::string::npos);
-  CHECK(out.out.find("\n  at start in group system           2                   2        2            -\n") !=
+  CHECK(out.out.find("\n  at start in group system           2                   2         2            -\n") !=
         std::string::npos);
 }
